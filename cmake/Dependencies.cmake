@@ -1,0 +1,19 @@
+# Every dependency comes from a Debian package (scripts/setup installs them); nothing is downloaded.
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+
+# valijson is header-only and ships no CMake package.
+find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
+add_library(valijson INTERFACE IMPORTED)
+target_include_directories(valijson SYSTEM INTERFACE "${VALIJSON_INCLUDE_DIR}")
+
+if(CONFORM_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  find_package(rapidcheck REQUIRED)
+endif()
+if(CONFORM_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

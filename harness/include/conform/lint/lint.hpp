@@ -1,0 +1,17 @@
+#pragma once
+
+#include "conform/core/diagnostic.hpp"
+#include "conform/spec/spec.hpp"
+
+namespace conform::lint {
+
+// Checks a description against itself: references resolve, examples and defaults validate against
+// their own schemas, operationIds are unique, path templates and path parameters agree, schemas
+// compile, and keywords the validator cannot honour are named. Load the spec with
+// LoadOptions{.thorough = true} so that unused components are checked too.
+core::Diagnostics lint(const spec::Spec& spec);
+
+// Findings that make `conform lint` exit 1: errors and warnings (info lines are notes).
+bool has_findings(const core::Diagnostics& diagnostics);
+
+}  // namespace conform::lint

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace conform::schema {
+
+// One way an instance breaks a schema.
+struct Violation {
+  std::string instance_pointer;  // JSON pointer into the instance ("" is the whole instance)
+  std::string schema_location;   // the schema that was applied, as its document names it
+  std::string message;
+
+  friend bool operator==(const Violation&, const Violation&) = default;
+};
+
+// Loads a document that a schema references by absolute URI (nullopt when unknown).
+using RemoteLoader = std::function<std::optional<nlohmann::json>(const std::string& uri)>;
+
+// A JSON Schema draft-7 document compiled once and validated against many times, from many threads.
+// `pattern` and `format` are checked by this module (bounded regex matching, the OpenAPI formats);
+// instances nested deeper than kMaxInstanceDepth are refused with a violation, not recursed into.
+class CompiledSchema {
+ public:
+  static constexpr int kMaxInstanceDepth = 256;
+
+  // Throws core::Error (code "schema.compile", exit code 2) when the schema is malformed.
+  static CompiledSchema compile(const nlohmann::json& draft7, std::string location = {},
+                                const RemoteLoader& remote = {});
+
+  std::vector<Violation> validate(const nlohmann::json& instance) const;
+  bool accepts(const nlohmann::json& instance) const;
+  const std::string& location() const;
+
+ private:
+  struct Impl;
+  explicit CompiledSchema(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace conform::schema

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "conform/schema/compiled_schema.hpp"
+#include "conform/spec/spec.hpp"
+
+namespace conform::schema {
+
+// The compiled form of a Spec's schemas. All schemas of one direction are compiled together, once,
+// on first use (compiling each on its own would redo the shared parts every time); a spec whose
+// bundle does not compile (an invalid pattern somewhere) falls back to compiling schema by schema,
+// so that one bad schema does not stop the others. Safe to use from many threads.
+class SpecSchemas {
+ public:
+  explicit SpecSchemas(const spec::Spec& spec);
+  ~SpecSchemas();
+
+  // Every way `instance` breaks the schema; pointers are relative to the instance. A schema that
+  // cannot be compiled yields one violation that says why.
+  std::vector<Violation> validate(spec::SchemaId id, spec::Direction direction,
+                                  const nlohmann::json& instance) const;
+  bool accepts(spec::SchemaId id, spec::Direction direction, const nlohmann::json& instance) const;
+
+  // Why the schema cannot be compiled, when it cannot.
+  std::optional<std::string> compile_error(spec::SchemaId id, spec::Direction direction) const;
+
+ private:
+  struct Bundle;
+  using Compiled = std::variant<CompiledSchema, std::string>;  // the schema, or why it failed
+  const Bundle& bundle(spec::Direction direction) const;
+  const Compiled& single(spec::SchemaId id, spec::Direction direction) const;
+
+  const spec::Spec& spec_;
+  mutable std::mutex mutex_;
+  mutable std::array<std::unique_ptr<Bundle>, 3> bundles_;
+  mutable std::map<std::pair<spec::SchemaId, spec::Direction>, std::unique_ptr<Compiled>> singles_;
+};
+
+}  // namespace conform::schema

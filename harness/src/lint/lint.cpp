@@ -1,0 +1,141 @@
+#include "conform/lint/lint.hpp"
+
+#include <map>
+#include <set>
+
+#include "conform/core/error.hpp"
+#include "conform/schema/spec_schemas.hpp"
+
+namespace conform::lint {
+namespace {
+
+using core::Severity;
+
+class Linter {
+ public:
+  explicit Linter(const spec::Spec& spec) : spec_(spec), schemas_(spec) {}
+
+  core::Diagnostics run() {
+    findings_ = spec_.diagnostics();
+    check_operation_ids();
+    for (const spec::Operation& op : spec_.operations()) {
+      check_path_parameters(op);
+      check_operation_examples(op);
+    }
+    check_schema_examples();
+    check_schemas_compile();
+    return std::move(findings_);
+  }
+
+ private:
+  void report(Severity severity, std::string code, const spec::Location& at, std::string message) {
+    findings_.add(severity, std::move(code), at.file, at.pointer, std::move(message));
+  }
+
+  void check_operation_ids() {
+    std::map<std::string, const spec::Operation*> seen;
+    for (const spec::Operation& op : spec_.operations()) {
+      if (!op.declared_id) continue;
+      auto [it, inserted] = seen.emplace(op.operation_id, &op);
+      if (!inserted) {
+        report(Severity::error, "operation.duplicate-id", op.location,
+               "operationId '" + op.operation_id + "' is also used by " +
+                   it->second->location.pointer);
+      }
+    }
+  }
+
+  void check_path_parameters(const spec::Operation& op) {
+    std::set<std::string> in_template;
+    for (std::size_t open = op.path.find('{'); open != std::string::npos;
+         open = op.path.find('{', open + 1)) {
+      std::size_t close = op.path.find('}', open);
+      if (close == std::string::npos) break;
+      in_template.insert(op.path.substr(open + 1, close - open - 1));
+    }
+    std::set<std::string> declared;
+    for (const spec::Parameter& parameter : op.parameters) {
+      if (parameter.in != "path") continue;
+      declared.insert(parameter.name);
+      if (!in_template.contains(parameter.name)) {
+        report(Severity::error, "operation.path-parameter-unused", parameter.location,
+               "path parameter '" + parameter.name + "' does not appear in " + op.path);
+      }
+    }
+    for (const std::string& name : in_template) {
+      if (!declared.contains(name)) {
+        report(Severity::error, "operation.path-parameter-undeclared", op.location,
+               "path template " + op.path + " uses {" + name +
+                   "}, which no path parameter declares");
+      }
+    }
+  }
+
+  void check_example(const spec::Example& example, std::optional<spec::SchemaId> schema,
+                     spec::Direction direction) {
+    if (!schema || !checked_.insert(example.location).second) return;
+    for (const schema::Violation& violation :
+         schemas_.validate(*schema, direction, example.value)) {
+      report(Severity::error, "example.invalid", example.location,
+             "example does not match its schema (" + violation.schema_location + "): " +
+                 (violation.instance_pointer.empty() ? "the value"
+                                                     : violation.instance_pointer) +
+                 " " + violation.message);
+    }
+  }
+
+  void check_media_examples(const std::vector<spec::MediaType>& content,
+                            spec::Direction direction) {
+    for (const spec::MediaType& media : content) {
+      for (const spec::Example& example : media.examples) {
+        check_example(example, media.schema, direction);
+      }
+    }
+  }
+
+  void check_operation_examples(const spec::Operation& op) {
+    for (const spec::Parameter& parameter : op.parameters) {
+      for (const spec::Example& example : parameter.examples) {
+        check_example(example, parameter.schema, spec::Direction::request);
+      }
+      check_media_examples(parameter.content, spec::Direction::request);
+    }
+    if (op.request_body) check_media_examples(op.request_body->content, spec::Direction::request);
+    for (const spec::Response& response : op.responses) {
+      check_media_examples(response.content, spec::Direction::response);
+    }
+  }
+
+  void check_schema_examples() {
+    const spec::DocumentSet& documents = spec_.documents();
+    for (const spec::SchemaExample& example : spec_.schemas().examples()) {
+      auto id = spec_.schemas().find(example.schema);
+      const nlohmann::json* value = documents.find(example.value);
+      if (!id || value == nullptr) continue;
+      check_example({example.keyword, *value, example.value}, *id, spec::Direction::neutral);
+    }
+  }
+
+  void check_schemas_compile() {
+    for (spec::SchemaId id = 0; id < spec_.schemas().size(); ++id) {
+      if (auto error = schemas_.compile_error(id, spec::Direction::neutral)) {
+        report(Severity::error, "schema.compile", spec_.schemas().location(id), *error);
+      }
+    }
+  }
+
+  const spec::Spec& spec_;
+  schema::SpecSchemas schemas_;
+  core::Diagnostics findings_;
+  std::set<spec::Location> checked_;
+};
+
+}  // namespace
+
+core::Diagnostics lint(const spec::Spec& spec) { return Linter(spec).run(); }
+
+bool has_findings(const core::Diagnostics& diagnostics) {
+  return diagnostics.count(Severity::error) + diagnostics.count(Severity::warning) > 0;
+}
+
+}  // namespace conform::lint

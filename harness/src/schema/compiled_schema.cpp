@@ -1,0 +1,285 @@
+#include "conform/schema/compiled_schema.hpp"
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/constraint_builder.hpp>
+#include <valijson/constraints/concrete_constraints.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include "conform/core/error.hpp"
+#include "conform/core/json_pointer.hpp"
+#include "conform/schema/formats.hpp"
+#include "conform/schema/regex.hpp"
+#include "conform/spec/schema_walk.hpp"
+
+namespace conform::schema {
+namespace {
+
+// The keywords this module checks itself; `prepare` renames them so that valijson leaves them to us.
+constexpr const char* kPatternKeyword = "x-conform-pattern";
+constexpr const char* kFormatKeyword = "x-conform-format";
+// patternProperties still goes through std::regex inside valijson, whose matching recurses per
+// character: longer property names are reported instead of matched.
+constexpr std::size_t kMaxPatternPropertyName = 4096;
+
+class PatternConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  explicit PatternConstraint(Regex regex) : regex_(std::move(regex)) {}
+
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isString()) return true;
+    switch (regex_.search(target.getString())) {
+      case Regex::Outcome::match:
+        return true;
+      case Regex::Outcome::no_match:
+        if (results) results->pushError(context, "does not match pattern '" + regex_.pattern() + "'");
+        return false;
+      case Regex::Outcome::gave_up:
+        if (results) {
+          results->pushError(context, "pattern '" + regex_.pattern() +
+                                          "' could not be evaluated within the match limit");
+        }
+        return false;
+    }
+    return false;
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) PatternConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(PatternConstraint); }
+
+  Regex regex_;
+};
+
+class FormatConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  explicit FormatConstraint(std::string format) : format_(std::move(format)) {}
+
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isString()) return true;
+    std::optional<bool> ok = check_format(format_, target.getString());
+    if (!ok || *ok) return true;
+    if (results) results->pushError(context, "is not a valid " + format_);
+    return false;
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) FormatConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(FormatConstraint); }
+
+  std::string format_;
+};
+
+class PatternBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    std::string pattern;
+    if (!value.maybeString() || !value.asString(pattern)) {
+      core::fail_input("schema.compile", "", "", "pattern must be a string");
+    }
+    std::string error;
+    auto regex = Regex::compile(pattern, &error);
+    if (!regex) {
+      core::fail_input("schema.invalid-pattern", "", "",
+                       "pattern '" + pattern + "' is not a valid regular expression: " + error);
+    }
+    return new PatternConstraint(std::move(*regex));
+  }
+};
+
+class FormatBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    std::string format;
+    if (!value.maybeString() || !value.asString(format)) format.clear();
+    return new FormatConstraint(std::move(format));
+  }
+};
+
+// Renames `pattern` and `format` to the keywords our constraint builders own, and notes whether
+// patternProperties occurs.
+void prepare(nlohmann::json& schema, bool& uses_pattern_properties, int depth) {
+  if (!schema.is_object() || depth > 512) return;
+  if (auto it = schema.find("pattern"); it != schema.end()) {
+    schema[kPatternKeyword] = std::move(*it);
+    schema.erase("pattern");
+  }
+  if (auto it = schema.find("format"); it != schema.end()) {
+    if (it->is_string() && is_checked_format(it->get_ref<const std::string&>())) {
+      schema[kFormatKeyword] = std::move(*it);
+    }
+    schema.erase("format");
+  }
+  if (schema.contains("patternProperties")) uses_pattern_properties = true;
+  spec::for_each_subschema(schema, [&](nlohmann::json& sub, const std::string&) {
+    prepare(sub, uses_pattern_properties, depth + 1);
+  });
+}
+
+std::string to_pointer(const std::vector<std::string>& context) {
+  std::string pointer;
+  for (std::size_t i = 1; i < context.size(); ++i) {  // [0] is "<root>"
+    const std::string& part = context[i];
+    bool bracketed = part.size() >= 2 && part.front() == '[' && part.back() == ']';
+    pointer = core::append_pointer(pointer, bracketed ? part.substr(1, part.size() - 2) : part);
+  }
+  return pointer;
+}
+
+// Depth and property-name length of an instance, found without recursion.
+struct Shape {
+  std::size_t depth = 0;
+  std::string deep_pointer;
+  std::string long_name_pointer;
+};
+
+Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
+  Shape shape;
+  struct Item {
+    const nlohmann::json* node;
+    std::size_t depth;
+    std::string pointer;
+  };
+  std::vector<Item> stack{{&instance, 0, ""}};
+  while (!stack.empty()) {
+    Item item = std::move(stack.back());
+    stack.pop_back();
+    if (item.depth > shape.depth) shape.depth = item.depth;
+    if (item.depth > depth_limit) {
+      shape.deep_pointer = item.pointer;
+      return shape;
+    }
+    if (item.node->is_object()) {
+      for (auto it = item.node->begin(); it != item.node->end(); ++it) {
+        if (it.key().size() > kMaxPatternPropertyName && shape.long_name_pointer.empty()) {
+          shape.long_name_pointer = item.pointer;
+        }
+        if (it->is_structured()) {
+          stack.push_back({&*it, item.depth + 1, core::append_pointer(item.pointer, it.key())});
+        }
+      }
+    } else if (item.node->is_array()) {
+      for (std::size_t i = 0; i < item.node->size(); ++i) {
+        const auto& element = (*item.node)[i];
+        if (element.is_structured()) {
+          stack.push_back({&element, item.depth + 1, core::append_pointer(item.pointer, i)});
+        }
+      }
+    }
+  }
+  return shape;
+}
+
+// valijson reports a failure once where it happens and again at each enclosing property or item
+// ("Failed to validate against schema associated with property name 'x'"). The enclosing echoes
+// add nothing once the deeper violation is listed.
+std::vector<Violation> without_chain_messages(std::vector<Violation> violations) {
+  static constexpr std::string_view kEchoes[] = {
+      "Failed to validate against schema associated with property name",
+      "Failed to validate against schema associated with pattern",
+      "Failed to validate against additional properties schema", "Failed to validate item #"};
+  auto is_echo = [&](const Violation& v) {
+    for (auto echo : kEchoes) {
+      if (v.message.rfind(echo, 0) == 0) return true;
+    }
+    return false;
+  };
+  auto has_deeper = [&](const Violation& v) {
+    return std::any_of(violations.begin(), violations.end(), [&](const Violation& other) {
+      return !is_echo(other) && other.instance_pointer.size() > v.instance_pointer.size() &&
+             other.instance_pointer.rfind(v.instance_pointer + "/", 0) == 0;
+    });
+  };
+  std::vector<Violation> kept;
+  for (const Violation& v : violations) {
+    if (!is_echo(v) || !has_deeper(v)) kept.push_back(v);
+  }
+  return kept;
+}
+
+}  // namespace
+
+struct CompiledSchema::Impl {
+  valijson::Schema schema;
+  std::string location;
+  bool uses_pattern_properties = false;
+};
+
+CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string location,
+                                       const RemoteLoader& remote) {
+  auto impl = std::make_shared<Impl>();
+  impl->location = std::move(location);
+  nlohmann::json prepared = draft7;
+  prepare(prepared, impl->uses_pattern_properties, 0);
+
+  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+  parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
+  parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
+  valijson::adapters::NlohmannJsonAdapter adapter(prepared);
+  bool uses_pattern_properties = false;
+  auto fetch = [&](const std::string& uri) -> const nlohmann::json* {
+    if (!remote) return nullptr;
+    auto document = remote(uri);
+    if (!document) return nullptr;
+    auto* owned = new nlohmann::json(std::move(*document));
+    prepare(*owned, uses_pattern_properties, 0);
+    return owned;
+  };
+  auto free_document = [](const nlohmann::json* document) { delete document; };
+  try {
+    parser.populateSchema(adapter, impl->schema, fetch, free_document);
+  } catch (const core::Error& e) {
+    core::Diagnostic diagnostic = e.diagnostic();
+    diagnostic.file = impl->location;
+    throw core::Error(e.exit_code(), diagnostic);
+  } catch (const std::exception& e) {
+    core::fail_input("schema.compile", impl->location, "",
+                     std::string("the schema cannot be compiled: ") + e.what());
+  }
+  impl->uses_pattern_properties = impl->uses_pattern_properties || uses_pattern_properties;
+  return CompiledSchema(std::move(impl));
+}
+
+std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) const {
+  Shape shape = measure(instance, kMaxInstanceDepth);
+  if (!shape.deep_pointer.empty()) {
+    return {{shape.deep_pointer, impl_->location,
+             "nests deeper than " + std::to_string(kMaxInstanceDepth) +
+                 " levels; not validated"}};
+  }
+  if (impl_->uses_pattern_properties && !shape.long_name_pointer.empty()) {
+    return {{shape.long_name_pointer, impl_->location,
+             "has a property name longer than " + std::to_string(kMaxPatternPropertyName) +
+                 " characters, too long to match against patternProperties"}};
+  }
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(instance);
+  std::vector<Violation> violations;
+  try {
+    if (validator.validate(impl_->schema, target, &results)) return violations;
+  } catch (const std::exception& e) {
+    return {{"", impl_->location, std::string("could not be validated: ") + e.what()}};
+  }
+  valijson::ValidationResults::Error error;
+  while (results.popError(error)) {
+    violations.push_back({to_pointer(error.context), impl_->location, error.description});
+  }
+  return without_chain_messages(std::move(violations));
+}
+
+bool CompiledSchema::accepts(const nlohmann::json& instance) const {
+  return validate(instance).empty();
+}
+
+const std::string& CompiledSchema::location() const { return impl_->location; }
+
+}  // namespace conform::schema

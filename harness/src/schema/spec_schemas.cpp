@@ -1,0 +1,91 @@
+#include "conform/schema/spec_schemas.hpp"
+
+#include "conform/core/error.hpp"
+
+namespace conform::schema {
+
+// {"properties": {"s<id>": {"$ref": "#/definitions/s<id>"}, ...}, "definitions": {...}}: validating
+// {"s<id>": instance} against it applies exactly schema <id> to the instance.
+struct SpecSchemas::Bundle {
+  std::optional<CompiledSchema> compiled;
+  std::string error;
+};
+
+SpecSchemas::SpecSchemas(const spec::Spec& spec) : spec_(spec) {}
+SpecSchemas::~SpecSchemas() = default;
+
+const SpecSchemas::Bundle& SpecSchemas::bundle(spec::Direction direction) const {
+  std::lock_guard lock(mutex_);
+  auto& slot = bundles_[static_cast<std::size_t>(direction)];
+  if (slot) return *slot;
+  slot = std::make_unique<Bundle>();
+  nlohmann::json document = spec_.schemas().bundle(direction);
+  nlohmann::json properties = nlohmann::json::object();
+  for (spec::SchemaId id = 0; id < spec_.schemas().size(); ++id) {
+    const std::string name = spec::SchemaStore::definition_name(id);
+    properties[name] = {{"$ref", "#/definitions/" + name}};
+  }
+  document["properties"] = std::move(properties);
+  try {
+    slot->compiled = CompiledSchema::compile(document, spec_.file());
+  } catch (const core::Error& e) {
+    slot->error = e.diagnostic().message;
+  }
+  return *slot;
+}
+
+const SpecSchemas::Compiled& SpecSchemas::single(spec::SchemaId id,
+                                                 spec::Direction direction) const {
+  auto key = std::make_pair(id, direction);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = singles_.find(key); it != singles_.end()) return *it->second;
+  }
+  std::unique_ptr<Compiled> compiled;
+  try {
+    compiled = std::make_unique<Compiled>(CompiledSchema::compile(
+        spec_.schemas().standalone(id, direction), spec_.schemas().location(id).to_string()));
+  } catch (const core::Error& e) {
+    compiled = std::make_unique<Compiled>(e.diagnostic().message);
+  }
+  std::lock_guard lock(mutex_);
+  return *singles_.emplace(key, std::move(compiled)).first->second;
+}
+
+std::vector<Violation> SpecSchemas::validate(spec::SchemaId id, spec::Direction direction,
+                                             const nlohmann::json& instance) const {
+  const std::string location = spec_.schemas().location(id).to_string();
+  const Bundle& all = bundle(direction);
+  if (all.compiled) {
+    const std::string name = spec::SchemaStore::definition_name(id);
+    const std::string prefix = "/" + name;
+    std::vector<Violation> violations = all.compiled->validate(nlohmann::json{{name, instance}});
+    for (Violation& violation : violations) {
+      if (violation.instance_pointer.rfind(prefix, 0) == 0) {
+        violation.instance_pointer.erase(0, prefix.size());
+      }
+      violation.schema_location = location;
+    }
+    return violations;
+  }
+  const Compiled& compiled = single(id, direction);
+  if (const auto* error = std::get_if<std::string>(&compiled)) {
+    return {{"", location, "schema cannot be compiled: " + *error}};
+  }
+  return std::get<CompiledSchema>(compiled).validate(instance);
+}
+
+bool SpecSchemas::accepts(spec::SchemaId id, spec::Direction direction,
+                          const nlohmann::json& instance) const {
+  return validate(id, direction, instance).empty();
+}
+
+std::optional<std::string> SpecSchemas::compile_error(spec::SchemaId id,
+                                                      spec::Direction direction) const {
+  if (bundle(direction).compiled) return std::nullopt;
+  const Compiled& compiled = single(id, direction);
+  if (const auto* error = std::get_if<std::string>(&compiled)) return *error;
+  return std::nullopt;
+}
+
+}  // namespace conform::schema
