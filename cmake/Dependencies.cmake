@@ -9,6 +9,8 @@ pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
 add_library(valijson INTERFACE IMPORTED)
 target_include_directories(valijson SYSTEM INTERFACE "${VALIJSON_INCLUDE_DIR}")
+# Without this valijson calls abort() on a malformed schema instead of throwing.
+target_compile_definitions(valijson INTERFACE VALIJSON_USE_EXCEPTIONS=1)
 
 if(CONFORM_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -1,6 +1,7 @@
 #include "conform/schema/compiled_schema.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <cmath>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
 #include <valijson/schema.hpp>
@@ -20,6 +21,9 @@ namespace {
 // The keywords this module checks itself; `prepare` renames them so that valijson leaves them to us.
 constexpr const char* kPatternKeyword = "x-conform-pattern";
 constexpr const char* kFormatKeyword = "x-conform-format";
+// valijson 1.0 gives a `propertyNames` subschema its parent's cache key, so inside any schema
+// reached through $ref the parent is applied to the names instead. This module checks names itself.
+constexpr const char* kPropertyNamesKeyword = "x-conform-property-names";
 // patternProperties still goes through std::regex inside valijson, whose matching recurses per
 // character: longer property names are reported instead of matched.
 constexpr std::size_t kMaxPatternPropertyName = 4096;
@@ -78,6 +82,58 @@ class FormatConstraint : public valijson::constraints::PolyConstraint {
   std::string format_;
 };
 
+using NameSchemas = std::vector<std::shared_ptr<const CompiledSchema>>;
+
+class PropertyNamesConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  explicit PropertyNamesConstraint(std::shared_ptr<const CompiledSchema> names)
+      : names_(std::move(names)) {}
+
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isObject()) return true;
+    bool valid = true;
+    target.applyToObject([&](const std::string& name, const valijson::adapters::Adapter&) {
+      std::vector<Violation> violations = names_->validate(nlohmann::json(name));
+      if (violations.empty()) return true;
+      valid = false;
+      if (results) {
+        std::vector<std::string> where = context;
+        where.push_back("[" + name + "]");
+        results->pushError(where, "property name '" + name + "' is not allowed by propertyNames: " +
+                                      violations.front().message);
+      }
+      return results != nullptr;  // without a results list the first failure settles it
+    });
+    return valid;
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) PropertyNamesConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(PropertyNamesConstraint); }
+
+  std::shared_ptr<const CompiledSchema> names_;
+};
+
+class PropertyNamesBuilder : public valijson::ConstraintBuilder {
+ public:
+  explicit PropertyNamesBuilder(const NameSchemas& schemas) : schemas_(schemas) {}
+
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    int64_t index = -1;
+    if (!value.maybeInteger() || !value.asInteger(index) || index < 0 ||
+        static_cast<std::size_t>(index) >= schemas_.size()) {
+      core::fail_input("schema.compile", "", "", "internal: bad propertyNames reference");
+    }
+    return new PropertyNamesConstraint(schemas_[static_cast<std::size_t>(index)]);
+  }
+
+ private:
+  const NameSchemas& schemas_;
+};
+
 class PatternBuilder : public valijson::ConstraintBuilder {
  public:
   valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
@@ -104,10 +160,17 @@ class FormatBuilder : public valijson::ConstraintBuilder {
   }
 };
 
-// Renames `pattern` and `format` to the keywords our constraint builders own, and notes whether
-// patternProperties occurs.
-void prepare(nlohmann::json& schema, bool& uses_pattern_properties, int depth) {
+// Renames `pattern` and `format` to the keywords our constraint builders own, moves each
+// `propertyNames` subschema to `names` (leaving its index), and notes whether patternProperties
+// occurs.
+void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names,
+             bool& uses_pattern_properties, int depth) {
   if (!schema.is_object() || depth > 512) return;
+  if (auto it = schema.find("propertyNames"); it != schema.end()) {
+    names.push_back(std::move(*it));
+    schema.erase("propertyNames");
+    schema[kPropertyNamesKeyword] = names.size() - 1;
+  }
   if (auto it = schema.find("pattern"); it != schema.end()) {
     schema[kPatternKeyword] = std::move(*it);
     schema.erase("pattern");
@@ -119,9 +182,29 @@ void prepare(nlohmann::json& schema, bool& uses_pattern_properties, int depth) {
     schema.erase("format");
   }
   if (schema.contains("patternProperties")) uses_pattern_properties = true;
+  // valijson insists on integer counts; JSON Schema accepts 2.0 for 2.
+  for (const char* keyword : {"maxItems", "minItems", "maxLength", "minLength", "maxProperties",
+                              "minProperties"}) {
+    auto it = schema.find(keyword);
+    if (it != schema.end() && it->is_number_float() && std::floor(it->get<double>()) == *it &&
+        it->get<double>() >= 0 && it->get<double>() < 9e15) {
+      *it = static_cast<std::uint64_t>(it->get<double>());
+    }
+  }
   spec::for_each_subschema(schema, [&](nlohmann::json& sub, const std::string&) {
-    prepare(sub, uses_pattern_properties, depth + 1);
+    prepare(sub, names, uses_pattern_properties, depth + 1);
   });
+}
+
+bool contains_ref(const nlohmann::json& node) {
+  if (node.is_object()) {
+    if (node.contains("$ref")) return true;
+    return std::any_of(node.begin(), node.end(), [](const auto& v) { return contains_ref(v); });
+  }
+  if (node.is_array()) {
+    return std::any_of(node.begin(), node.end(), [](const auto& v) { return contains_ref(v); });
+  }
+  return false;
 }
 
 std::string to_pointer(const std::vector<std::string>& context) {
@@ -136,9 +219,9 @@ std::string to_pointer(const std::vector<std::string>& context) {
 
 // Depth and property-name length of an instance, found without recursion.
 struct Shape {
-  std::size_t depth = 0;
-  std::string deep_pointer;
-  std::string long_name_pointer;
+  bool integral_floats = false;  // 1.0 is an integer to JSON Schema, but not to valijson
+  std::optional<std::string> deep_pointer;
+  std::optional<std::string> long_name_pointer;
 };
 
 Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
@@ -152,16 +235,24 @@ Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
   while (!stack.empty()) {
     Item item = std::move(stack.back());
     stack.pop_back();
-    if (item.depth > shape.depth) shape.depth = item.depth;
     if (item.depth > depth_limit) {
       shape.deep_pointer = item.pointer;
       return shape;
     }
+    auto note_float = [&](const nlohmann::json& value) {
+      if (value.is_number_float() && std::isfinite(value.get<double>()) &&
+          std::floor(value.get<double>()) == value.get<double>() &&
+          std::fabs(value.get<double>()) < 9e15) {
+        shape.integral_floats = true;
+      }
+    };
+    note_float(*item.node);
     if (item.node->is_object()) {
       for (auto it = item.node->begin(); it != item.node->end(); ++it) {
-        if (it.key().size() > kMaxPatternPropertyName && shape.long_name_pointer.empty()) {
+        if (it.key().size() > kMaxPatternPropertyName && !shape.long_name_pointer) {
           shape.long_name_pointer = item.pointer;
         }
+        note_float(*it);
         if (it->is_structured()) {
           stack.push_back({&*it, item.depth + 1, core::append_pointer(item.pointer, it.key())});
         }
@@ -169,6 +260,7 @@ Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
     } else if (item.node->is_array()) {
       for (std::size_t i = 0; i < item.node->size(); ++i) {
         const auto& element = (*item.node)[i];
+        note_float(element);
         if (element.is_structured()) {
           stack.push_back({&element, item.depth + 1, core::append_pointer(item.pointer, i)});
         }
@@ -205,9 +297,33 @@ std::vector<Violation> without_chain_messages(std::vector<Violation> violations)
   return kept;
 }
 
+nlohmann::json with_integral_floats_as_integers(const nlohmann::json& value) {
+  if (value.is_number_float()) {
+    double number = value.get<double>();
+    if (std::isfinite(number) && std::floor(number) == number && std::fabs(number) < 9e15) {
+      return static_cast<std::int64_t>(number);
+    }
+    return value;
+  }
+  if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      out[it.key()] = with_integral_floats_as_integers(*it);
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& element : value) out.push_back(with_integral_floats_as_integers(element));
+    return out;
+  }
+  return value;
+}
+
 }  // namespace
 
 struct CompiledSchema::Impl {
+  NameSchemas name_schemas;  // before `schema`: its constraints point into this list
   valijson::Schema schema;
   std::string location;
   bool uses_pattern_properties = false;
@@ -215,22 +331,47 @@ struct CompiledSchema::Impl {
 
 CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string location,
                                        const RemoteLoader& remote) {
+  // propertyNames subschemas are compiled recursively; a schema whose names refer back to
+  // itself would otherwise recurse without end.
+  static thread_local int nesting = 0;
+  struct Nesting {
+    Nesting() { ++nesting; }
+    ~Nesting() { --nesting; }
+  } guard;
+  if (nesting > 8) {
+    core::fail_input("schema.compile", location, "", "propertyNames schemas nest too deeply");
+  }
   auto impl = std::make_shared<Impl>();
   impl->location = std::move(location);
   nlohmann::json prepared = draft7;
-  prepare(prepared, impl->uses_pattern_properties, 0);
+  std::vector<nlohmann::json> names;
+  prepare(prepared, names, impl->uses_pattern_properties, 0);
+
+  // Each propertyNames subschema is compiled on its own, with the root's definitions beside it so
+  // that its references still resolve.
+  auto definitions = prepared.is_object() ? prepared.find("definitions") : prepared.end();
+  for (nlohmann::json& name_schema : names) {
+    if (definitions != prepared.end() && name_schema.is_object() && contains_ref(name_schema) &&
+        !name_schema.contains("definitions")) {
+      name_schema["definitions"] = draft7.at("definitions");
+    }
+    impl->name_schemas.push_back(
+        std::make_shared<const CompiledSchema>(compile(name_schema, impl->location, remote)));
+  }
 
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
   parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
   parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
+  parser.addConstraintBuilder(kPropertyNamesKeyword, new PropertyNamesBuilder(impl->name_schemas));
   valijson::adapters::NlohmannJsonAdapter adapter(prepared);
   bool uses_pattern_properties = false;
+  std::vector<nlohmann::json> remote_names;
   auto fetch = [&](const std::string& uri) -> const nlohmann::json* {
     if (!remote) return nullptr;
     auto document = remote(uri);
     if (!document) return nullptr;
     auto* owned = new nlohmann::json(std::move(*document));
-    prepare(*owned, uses_pattern_properties, 0);
+    prepare(*owned, remote_names, uses_pattern_properties, 0);
     return owned;
   };
   auto free_document = [](const nlohmann::json* document) { delete document; };
@@ -244,25 +385,35 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
     core::fail_input("schema.compile", impl->location, "",
                      std::string("the schema cannot be compiled: ") + e.what());
   }
+  if (!remote_names.empty()) {
+    core::fail_input("schema.compile", impl->location, "",
+                     "propertyNames inside a remote document is not supported");
+  }
   impl->uses_pattern_properties = impl->uses_pattern_properties || uses_pattern_properties;
   return CompiledSchema(std::move(impl));
 }
 
 std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) const {
   Shape shape = measure(instance, kMaxInstanceDepth);
-  if (!shape.deep_pointer.empty()) {
-    return {{shape.deep_pointer, impl_->location,
+  if (shape.deep_pointer) {
+    return {{*shape.deep_pointer, impl_->location,
              "nests deeper than " + std::to_string(kMaxInstanceDepth) +
                  " levels; not validated"}};
   }
-  if (impl_->uses_pattern_properties && !shape.long_name_pointer.empty()) {
-    return {{shape.long_name_pointer, impl_->location,
+  if (impl_->uses_pattern_properties && shape.long_name_pointer) {
+    return {{*shape.long_name_pointer, impl_->location,
              "has a property name longer than " + std::to_string(kMaxPatternPropertyName) +
                  " characters, too long to match against patternProperties"}};
   }
+  nlohmann::json integral_copy;
+  const nlohmann::json* subject = &instance;
+  if (shape.integral_floats) {
+    integral_copy = with_integral_floats_as_integers(instance);
+    subject = &integral_copy;
+  }
   valijson::Validator validator;
   valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter target(instance);
+  valijson::adapters::NlohmannJsonAdapter target(*subject);
   std::vector<Violation> violations;
   try {
     if (validator.validate(impl_->schema, target, &results)) return violations;
@@ -272,6 +423,10 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {
     violations.push_back({to_pointer(error.context), impl_->location, error.description});
+  }
+  // Some checks (propertyNames, for one) fail without saying why; the failure still counts.
+  if (violations.empty()) {
+    violations.push_back({"", impl_->location, "does not match the schema"});
   }
   return without_chain_messages(std::move(violations));
 }

@@ -13,8 +13,10 @@
 namespace conform::spec {
 namespace {
 
-// Aliases let a small YAML file expand into a huge tree ("billion laughs"); conversion stops here.
-constexpr std::size_t kMaxYamlNodes = 20'000'000;
+// Aliases let a small YAML file expand into a huge tree ("billion laughs"). A real document has
+// far fewer nodes than bytes, so conversion stops at a budget proportional to the text.
+constexpr std::size_t kYamlNodeBudgetBase = 1'000'000;
+constexpr std::size_t kYamlNodesPerByte = 4;
 // yaml-cpp guards its own parser depth; the conversion below is recursive, so it has its own guard.
 constexpr int kMaxYamlDepth = 1000;
 
@@ -141,6 +143,7 @@ nlohmann::json scalar_to_json(const YAML::Node& node) {
 
 struct YamlConverter {
   const std::string& file_name;
+  std::size_t budget;
   std::size_t nodes = 0;
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& what) {
@@ -152,8 +155,8 @@ struct YamlConverter {
   }
 
   nlohmann::json convert(const YAML::Node& node, int depth) {
-    if (++nodes > kMaxYamlNodes) {
-      fail(node, "the YAML document expands to more than " + std::to_string(kMaxYamlNodes) +
+    if (++nodes > budget) {
+      fail(node, "the YAML document expands to more than " + std::to_string(budget) +
                      " nodes (aliases repeated too often)");
     }
     if (depth > kMaxYamlDepth) {
@@ -210,7 +213,7 @@ nlohmann::json parse_yaml(std::string_view text, const std::string& file_name) {
     core::fail_input("document.syntax", file_name, "", "invalid YAML" + where + ": " + e.msg);
   }
   if (documents.empty()) core::fail_input("document.empty", file_name, "", "the file is empty");
-  YamlConverter converter{file_name};
+  YamlConverter converter{file_name, kYamlNodeBudgetBase + kYamlNodesPerByte * text.size()};
   try {
     return converter.convert(documents.front(), 0);
   } catch (const YAML::Exception& e) {

@@ -1,0 +1,62 @@
+#include "conform/lint/lint.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/paths.hpp"
+
+namespace conform::lint {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+std::vector<std::string> findings(const std::filesystem::path& path) {
+  auto spec = spec::Spec::load(path, {.thorough = true});
+  std::vector<std::string> out;
+  const core::Diagnostics found = lint(spec);
+  for (const auto& d : found.items()) out.push_back(d.code + " " + d.pointer);
+  return out;
+}
+
+TEST(Lint, NamesEachKindOfFindingWithItsPointer) {
+  auto found = findings(test::data("lint-findings.yaml"));
+  EXPECT_THAT(found, Contains("operation.duplicate-id /paths/~1b~1{other}/get"));
+  EXPECT_THAT(found, Contains("operation.path-parameter-undeclared /paths/~1a~1{id}/get"));
+  EXPECT_THAT(found, Contains("operation.path-parameter-unused /paths/~1b~1{other}/parameters/0"));
+  EXPECT_THAT(found, Contains("ref.unresolved /paths/~1b~1{other}/get/responses/200/content/"
+                              "application~1json/schema"));
+  EXPECT_THAT(found, Contains("example.invalid /paths/~1a~1{id}/get/responses/200/content/"
+                              "application~1json/example"));
+  EXPECT_THAT(found, Contains("example.invalid /components/schemas/Thing/properties/size/default"));
+  EXPECT_THAT(found, Contains("schema.compile /components/schemas/Thing"));
+}
+
+TEST(Lint, ProjectSpecIsClean) {
+  auto spec = spec::Spec::load(test::source("spec/openapi.json"), {.thorough = true});
+  auto result = lint(spec);
+  for (const auto& d : result.items()) ADD_FAILURE() << format(d);
+  EXPECT_FALSE(has_findings(result));
+  EXPECT_GE(spec.operations().size(), 3u);
+}
+
+TEST(Lint, FindsTheExamplesThatBreakTheirSchemasInTheVastDescription) {
+  auto path = test::shared("reference/vast/openapi.yaml");
+  CONFORM_REQUIRE_SHARED(path);
+  auto found = findings(path);
+  // Instance.os_version declares a type its own example does not have.
+  EXPECT_THAT(found, Contains("example.invalid "
+                              "/components/schemas/Instance/properties/os_version/example"));
+  EXPECT_THAT(found, Contains(HasSubstr("example.invalid /paths/~1api~1v0~1bundles/post")));
+}
+
+TEST(Lint, WarningsCountAsFindingsButNotesDoNot) {
+  core::Diagnostics notes;
+  notes.add(core::Severity::info, "x", "", "", "");
+  EXPECT_FALSE(has_findings(notes));
+  notes.add(core::Severity::warning, "y", "", "", "");
+  EXPECT_TRUE(has_findings(notes));
+}
+
+}  // namespace
+}  // namespace conform::lint

@@ -1,0 +1,146 @@
+#include "conform/schema/compiled_schema.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "conform/core/error.hpp"
+
+namespace conform::schema {
+namespace {
+
+using ::testing::HasSubstr;
+
+CompiledSchema compile(const char* text) { return CompiledSchema::compile(nlohmann::json::parse(text), "s"); }
+nlohmann::json json(const char* text) { return nlohmann::json::parse(text); }
+
+std::vector<std::string> pointers(const std::vector<Violation>& violations) {
+  std::vector<std::string> out;
+  for (const auto& v : violations) out.push_back(v.instance_pointer);
+  return out;
+}
+
+TEST(CompiledSchema, ReportsEveryViolationWithItsPointer) {
+  auto schema = compile(R"({"type": "object", "required": ["id"],
+    "properties": {"tags": {"type": "array", "items": {"type": "string"}},
+                   "a/b": {"type": "integer"}}})");
+  auto violations = schema.validate(json(R"({"tags": ["x", 3], "a/b": "no"})"));
+  EXPECT_THAT(pointers(violations), ::testing::UnorderedElementsAre("", "/tags/1", "/a~1b"));
+  for (const auto& v : violations) EXPECT_EQ(v.schema_location, "s");
+  EXPECT_TRUE(schema.accepts(json(R"({"id": 1, "tags": []})")));
+}
+
+TEST(CompiledSchema, ValidatesRecursiveData) {
+  auto schema = compile(R"({"$ref": "#/definitions/node", "definitions": {"node": {
+    "type": "object", "properties": {"value": {"type": "integer"},
+    "next": {"$ref": "#/definitions/node"}}}}})");
+  EXPECT_TRUE(schema.accepts(json(R"({"value": 1, "next": {"value": 2, "next": {}}})")));
+  auto violations = schema.validate(json(R"({"next": {"next": {"value": "x"}}})"));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].instance_pointer, "/next/next/value");
+}
+
+TEST(CompiledSchema, DeepInstancesAreRefusedNotOverflowed) {
+  auto schema = compile(R"({"$ref": "#/definitions/a", "definitions": {"a": {"type": "array",
+    "items": {"$ref": "#/definitions/a"}}}})");
+  nlohmann::json deep = nlohmann::json::array();
+  for (int i = 0; i < 100000; ++i) deep = nlohmann::json::array({std::move(deep)});
+  auto violations = schema.validate(deep);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_THAT(violations[0].message, HasSubstr("nests deeper"));
+  nlohmann::json fine = nlohmann::json::array();
+  for (int i = 0; i < CompiledSchema::kMaxInstanceDepth; ++i) {
+    fine = nlohmann::json::array({std::move(fine)});
+  }
+  EXPECT_TRUE(schema.accepts(fine));
+}
+
+TEST(CompiledSchema, PatternOnAHugeStringNeitherCrashesNorHangs) {
+  auto schema = compile(R"({"type": "string", "pattern": "^(a|b)*$"})");
+  std::string huge(5'000'000, 'a');
+  auto outcome = schema.validate(huge);
+  // Either answer is acceptable if it comes back; std::regex would have overflowed the stack.
+  if (!outcome.empty()) {
+    EXPECT_THAT(outcome[0].message, HasSubstr("match limit"));
+  }
+  EXPECT_FALSE(schema.accepts(huge + "c"));
+}
+
+TEST(CompiledSchema, CatastrophicBacktrackingGivesUpWithAViolation) {
+  auto schema = compile(R"({"pattern": "^(a+)+$"})");
+  auto violations = schema.validate(std::string(64, 'a') + "!");
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_THAT(violations[0].message, HasSubstr("could not be evaluated"));
+}
+
+TEST(CompiledSchema, PatternsUseEcmaScriptSemantics) {
+  auto schema = compile(R"({"pattern": "^\\d{3}$"})");
+  EXPECT_TRUE(schema.accepts("123"));
+  EXPECT_FALSE(schema.accepts("123\n"));  // `$` is the end, not "before a final newline"
+  EXPECT_TRUE(schema.accepts(42));        // pattern ignores non-strings
+  EXPECT_TRUE(compile(R"({"pattern": "^\\u0041$"})").accepts("A"));
+}
+
+TEST(CompiledSchema, InvalidPatternIsACompileError) {
+  try {
+    compile(R"({"pattern": "([a-z"})");
+    FAIL();
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.diagnostic().code, "schema.invalid-pattern");
+    EXPECT_THAT(e.diagnostic().message, HasSubstr("([a-z"));
+  }
+}
+
+TEST(CompiledSchema, LongPropertyNamesAreNotFedToPatternProperties) {
+  auto schema = compile(R"({"patternProperties": {"^(x|y)*$": {"type": "integer"}}})");
+  auto violations = schema.validate(nlohmann::json{{std::string(100000, 'x'), 1}});
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_THAT(violations[0].message, HasSubstr("property name longer"));
+  EXPECT_FALSE(schema.accepts(json(R"({"xy": "no"})")));
+}
+
+TEST(CompiledSchema, PropertyNamesWorkInsideReferencedSchemas) {
+  // valijson 1.0 applies the parent schema to property names reached through $ref.
+  auto schema = compile(R"({"$ref": "#/definitions/m", "definitions": {"m": {"type": "object",
+    "propertyNames": {"pattern": "^api\\."}}}})");
+  EXPECT_TRUE(schema.accepts(json(R"({"api.x": 1})")));
+  auto violations = schema.validate(json(R"({"api.x": 1, "other": 2})"));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].instance_pointer, "/other");
+}
+
+TEST(CompiledSchema, ChecksOpenApiFormats) {
+  auto schema = compile(R"({"properties": {"when": {"format": "date-time"},
+    "id": {"format": "uuid"}, "mail": {"format": "email"}, "other": {"format": "made-up"}}})");
+  EXPECT_TRUE(schema.accepts(json(R"({"when": "2026-02-28T10:00:00Z",
+    "id": "123e4567-e89b-12d3-a456-426614174000", "mail": "a@b.co", "other": "anything"})")));
+  EXPECT_THAT(pointers(schema.validate(json(R"({"when": "2026-02-30T10:00:00Z", "id": "x",
+    "mail": "no"})"))), ::testing::UnorderedElementsAre("/when", "/id", "/mail"));
+}
+
+TEST(CompiledSchema, SharedAcrossThreads) {
+  auto schema = compile(R"({"type": "object", "properties": {"n": {"type": "integer",
+    "maximum": 10}, "s": {"pattern": "^[a-z]+$"}}})");
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        bool good = (i + t) % 2 == 0;
+        auto instance = good ? json(R"({"n": 3, "s": "abc"})") : json(R"({"n": 30, "s": "A"})");
+        if (schema.accepts(instance) != good) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(CompiledSchema, MalformedSchemaIsACompileError) {
+  EXPECT_THROW(compile(R"({"type": 12})"), core::Error);
+  EXPECT_THROW(compile(R"({"$ref": "#/definitions/missing"})"), core::Error);
+}
+
+}  // namespace
+}  // namespace conform::schema

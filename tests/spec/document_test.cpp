@@ -1,0 +1,113 @@
+#include "conform/spec/document.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "conform/core/error.hpp"
+#include "support/paths.hpp"
+
+namespace conform::spec {
+namespace {
+
+using ::testing::HasSubstr;
+
+nlohmann::json yaml(const std::string& text) { return parse_document(text, Syntax::yaml, "t.yaml"); }
+
+core::Diagnostic error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.exit_code(), core::ExitCode::bad_input);
+    return e.diagnostic();
+  }
+  ADD_FAILURE() << "no error thrown";
+  return {};
+}
+
+TEST(Document, YamlScalarsFollowTheCoreSchema) {
+  auto doc = yaml(
+      "a: 12\nb: -3\nc: 1.5\nd: 1e3\ne: true\nf: False\ng: null\nh: ~\ni:\nj: '12'\nk: \"true\"\n"
+      "l: 0x1F\nm: 0o17\nn: .inf\no: 1.0.0\np: 3.1.0\nq: 200\n");
+  EXPECT_EQ(doc["a"], 12);
+  EXPECT_EQ(doc["b"], -3);
+  EXPECT_EQ(doc["c"], 1.5);
+  EXPECT_EQ(doc["d"], 1000.0);
+  EXPECT_EQ(doc["e"], true);
+  EXPECT_EQ(doc["f"], false);
+  EXPECT_TRUE(doc["g"].is_null());
+  EXPECT_TRUE(doc["h"].is_null());
+  EXPECT_TRUE(doc["i"].is_null());
+  EXPECT_EQ(doc["j"], "12");
+  EXPECT_EQ(doc["k"], "true");
+  EXPECT_EQ(doc["l"], 31);
+  EXPECT_EQ(doc["m"], 15);
+  EXPECT_TRUE(std::isinf(doc["n"].get<double>()));
+  EXPECT_EQ(doc["o"], "1.0.0");
+  EXPECT_EQ(doc["p"], "3.1.0");
+}
+
+TEST(Document, YamlKeysAreStringsEvenWhenNumeric) {
+  auto doc = yaml("responses:\n  200: {description: ok}\n  4XX: {description: bad}\n");
+  EXPECT_TRUE(doc["responses"].contains("200"));
+  EXPECT_TRUE(doc["responses"].contains("4XX"));
+}
+
+TEST(Document, YamlAliasesExpand) {
+  auto doc = yaml("base: &b {type: string}\nuse: *b\n");
+  EXPECT_EQ(doc["use"]["type"], "string");
+}
+
+TEST(Document, YamlAliasBombIsRefused) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char level = 'b'; level <= 'j'; ++level) {
+    std::string previous(1, static_cast<char>(level - 1));
+    bomb += std::string(1, level) + ": &" + std::string(1, level) + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i ? ", *" : "*") + previous;
+    bomb += "]\n";
+  }
+  auto diagnostic = error_of([&] { yaml(bomb); });
+  EXPECT_EQ(diagnostic.code, "document.limit");
+  EXPECT_THAT(diagnostic.message, HasSubstr("aliases"));
+}
+
+TEST(Document, JsonSyntaxErrorNamesLineAndColumn) {
+  auto diagnostic = error_of([] {
+    parse_document("{\n  \"a\": 1,\n  \"b\": ]\n}", Syntax::json, "bad.json");
+  });
+  EXPECT_EQ(diagnostic.code, "document.syntax");
+  EXPECT_EQ(diagnostic.file, "bad.json");
+  EXPECT_THAT(diagnostic.message, HasSubstr("line 3"));
+}
+
+TEST(Document, YamlSyntaxErrorNamesLine) {
+  auto diagnostic = error_of([] { load_document(test::data("broken/invalid.yaml"), "x.yaml"); });
+  EXPECT_EQ(diagnostic.code, "document.syntax");
+  EXPECT_THAT(diagnostic.message, HasSubstr("line 4"));
+}
+
+TEST(Document, MissingEmptyAndDirectoryAreErrors) {
+  EXPECT_EQ(error_of([] { load_document("/nonexistent/x.json", "x.json"); }).code,
+            "document.missing");
+  EXPECT_EQ(error_of([] { load_document(test::data("broken"), "broken"); }).code,
+            "document.unreadable");
+  EXPECT_EQ(error_of([] { parse_document("  \n", Syntax::yaml, "e.yaml"); }).code,
+            "document.empty");
+}
+
+TEST(Document, SyntaxIsChosenByNameThenContent) {
+  EXPECT_EQ(guess_syntax("a.JSON", "x"), Syntax::json);
+  EXPECT_EQ(guess_syntax("a.yml", "{}"), Syntax::yaml);
+  EXPECT_EQ(guess_syntax("spec", "  {\"a\": 1}"), Syntax::json);
+  EXPECT_EQ(guess_syntax("spec", "openapi: 3.1.0"), Syntax::yaml);
+}
+
+TEST(Document, DeepYamlNestingIsRefusedNotCrashed) {
+  std::string deep(5000, '[');
+  deep += std::string(5000, ']');
+  EXPECT_THROW(yaml(deep), core::Error);
+}
+
+}  // namespace
+}  // namespace conform::spec

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace conform::test {
+
+inline std::filesystem::path data(const std::string& name) {
+  return std::filesystem::path(CONFORM_TEST_DATA) / name;
+}
+
+inline std::filesystem::path source(const std::string& name) {
+  return std::filesystem::path(CONFORM_SOURCE_DIR) / name;
+}
+
+// The shared reference documents and corpus live beside the repository; tests that need them skip
+// when they are absent.
+inline std::filesystem::path shared(const std::string& name) {
+  return std::filesystem::path(CONFORM_SHARED_DIR) / name;
+}
+
+#define CONFORM_REQUIRE_SHARED(path)                                                      \
+  if (!std::filesystem::exists(path)) {                                                   \
+    GTEST_SKIP() << "needs " << (path).string()                                           \
+                 << " (the shared reference data beside the repository); not present"; \
+  }
+
+}  // namespace conform::test
