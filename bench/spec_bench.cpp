@@ -31,8 +31,8 @@ void ready_to_validate(benchmark::State& state, const char* name) {
           if (!media.schema) continue;
           ++schemas;
           // Validating once forces the compilation; the value itself does not matter.
-          benchmark::DoNotOptimize(compiled.accepts(*media.schema,
-                                                    conform::spec::Direction::response, nullptr));
+          benchmark::DoNotOptimize(
+              compiled.accepts(*media.schema, conform::spec::Direction::response, nullptr));
         }
       }
     }
@@ -60,10 +60,18 @@ void validate_instance_list(benchmark::State& state) {
     state.SkipWithError("no Instance schema");
     return;
   }
-  nlohmann::json instance = {{"id", 1227},       {"machine_id", 9},      {"actual_status", "running"},
-                             {"gpu_name", "RTX 4090"}, {"num_gpus", 2}, {"dph_total", 0.62},
-                             {"ssh_host", "ssh4.vast.ai"}, {"ssh_port", 22001}, {"label", "train"},
-                             {"os_version", "22.04"}, {"disk_space", 64.0}, {"cpu_cores", 16}};
+  nlohmann::json instance = {{"id", 1227},
+                             {"machine_id", 9},
+                             {"actual_status", "running"},
+                             {"gpu_name", "RTX 4090"},
+                             {"num_gpus", 2},
+                             {"dph_total", 0.62},
+                             {"ssh_host", "ssh4.vast.ai"},
+                             {"ssh_port", 22001},
+                             {"label", "train"},
+                             {"os_version", "22.04"},
+                             {"disk_space", 64.0},
+                             {"cpu_cores", 16}};
   nlohmann::json list = nlohmann::json::array();
   for (int i = 0; i < 64; ++i) list.push_back(instance);
   std::size_t violations = 0;

@@ -12,7 +12,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-CompiledSchema compile(const char* text) { return CompiledSchema::compile(nlohmann::json::parse(text), "s"); }
+CompiledSchema compile(const char* text) {
+  return CompiledSchema::compile(nlohmann::json::parse(text), "s");
+}
 nlohmann::json json(const char* text) { return nlohmann::json::parse(text); }
 
 std::vector<std::string> pointers(const std::vector<Violation>& violations) {
@@ -116,7 +118,8 @@ TEST(CompiledSchema, ChecksOpenApiFormats) {
   EXPECT_TRUE(schema.accepts(json(R"({"when": "2026-02-28T10:00:00Z",
     "id": "123e4567-e89b-12d3-a456-426614174000", "mail": "a@b.co", "other": "anything"})")));
   EXPECT_THAT(pointers(schema.validate(json(R"({"when": "2026-02-30T10:00:00Z", "id": "x",
-    "mail": "no"})"))), ::testing::UnorderedElementsAre("/when", "/id", "/mail"));
+    "mail": "no"})"))),
+              ::testing::UnorderedElementsAre("/when", "/id", "/mail"));
 }
 
 TEST(CompiledSchema, SharedAcrossThreads) {

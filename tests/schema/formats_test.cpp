@@ -52,8 +52,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"uuid", "123e4567-e89b-12d3-a456-426614174000", true},
                       Case{"uuid", "123e4567e89b12d3a456426614174000", false},
                       Case{"regex", "^[a-z]+$", true}, Case{"regex", "([", false},
-                      Case{"json-pointer", "/a~1b/0", true},
-                      Case{"json-pointer", "a/b", false}));
+                      Case{"json-pointer", "/a~1b/0", true}, Case{"json-pointer", "a/b", false}));
 
 TEST(FormatsUnchecked, AreAnnotations) {
   EXPECT_FALSE(check_format("int64", "x").has_value());

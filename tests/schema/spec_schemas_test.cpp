@@ -16,8 +16,9 @@ TEST(SpecSchemas, ValidatesBySchemaAndDirection) {
   EXPECT_TRUE(schemas.accepts(item, spec::Direction::request, request));
   EXPECT_FALSE(schemas.accepts(item, spec::Direction::response, request));
   EXPECT_TRUE(schemas.accepts(item, spec::Direction::response, response));
-  auto violations = schemas.validate(item, spec::Direction::response,
-                                     nlohmann::json::parse(R"({"id": "1", "name": "x", "count": 0})"));
+  auto violations =
+      schemas.validate(item, spec::Direction::response,
+                       nlohmann::json::parse(R"({"id": "1", "name": "x", "count": 0})"));
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ(violations[0].instance_pointer, "/count");  // exclusiveMinimum: 0
   EXPECT_EQ(violations[0].schema_location, spec.file() + "#/components/schemas/Item");

@@ -13,7 +13,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-nlohmann::json yaml(const std::string& text) { return parse_document(text, Syntax::yaml, "t.yaml"); }
+nlohmann::json yaml(const std::string& text) {
+  return parse_document(text, Syntax::yaml, "t.yaml");
+}
 
 core::Diagnostic error_of(const std::function<void()>& action) {
   try {
@@ -73,9 +75,8 @@ TEST(Document, YamlAliasBombIsRefused) {
 }
 
 TEST(Document, JsonSyntaxErrorNamesLineAndColumn) {
-  auto diagnostic = error_of([] {
-    parse_document("{\n  \"a\": 1,\n  \"b\": ]\n}", Syntax::json, "bad.json");
-  });
+  auto diagnostic =
+      error_of([] { parse_document("{\n  \"a\": 1,\n  \"b\": ]\n}", Syntax::json, "bad.json"); });
   EXPECT_EQ(diagnostic.code, "document.syntax");
   EXPECT_EQ(diagnostic.file, "bad.json");
   EXPECT_THAT(diagnostic.message, HasSubstr("line 3"));

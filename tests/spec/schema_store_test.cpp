@@ -98,7 +98,8 @@ TEST_F(SchemaStoreTest, KeywordsThatCannotBeHonouredAreNamed) {
 TEST_F(SchemaStoreTest, RecursiveSchemasReferToThemselves) {
   const auto& node = normalized(v31(), "Node");
   auto id = v31().schemas().find({v31().file(), "/components/schemas/Node"});
-  EXPECT_EQ(node["properties"]["next"]["$ref"], "#/definitions/" + SchemaStore::definition_name(*id));
+  EXPECT_EQ(node["properties"]["next"]["$ref"],
+            "#/definitions/" + SchemaStore::definition_name(*id));
   auto standalone = v31().schemas().standalone(*id, Direction::neutral);
   EXPECT_EQ(standalone["definitions"].size(), 1u);
 }

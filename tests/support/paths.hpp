@@ -21,9 +21,9 @@ inline std::filesystem::path shared(const std::string& name) {
   return std::filesystem::path(CONFORM_SHARED_DIR) / name;
 }
 
-#define CONFORM_REQUIRE_SHARED(path)                                                      \
-  if (!std::filesystem::exists(path)) {                                                   \
-    GTEST_SKIP() << "needs " << (path).string()                                           \
+#define CONFORM_REQUIRE_SHARED(path)                                                   \
+  if (!std::filesystem::exists(path)) {                                                \
+    GTEST_SKIP() << "needs " << (path).string()                                        \
                  << " (the shared reference data beside the repository); not present"; \
   }
 

@@ -15,8 +15,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"conform: contract and conformance tests for HTTP APIs described by OpenAPI"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("conform ") + CONFORM_VERSION + " (" +
-                                        CONFORM_COMMIT + ")");
+  app.set_version_flag("--version",
+                       std::string("conform ") + CONFORM_VERSION + " (" + CONFORM_COMMIT + ")");
 
   conform::apps::LintOptions lint_options;
   CLI::App* lint = app.add_subcommand(

@@ -64,9 +64,9 @@ class Linter {
     }
     for (const std::string& name : in_template) {
       if (!declared.contains(name)) {
-        report(Severity::error, "operation.path-parameter-undeclared", op.location,
-               "path template " + op.path + " uses {" + name +
-                   "}, which no path parameter declares");
+        report(
+            Severity::error, "operation.path-parameter-undeclared", op.location,
+            "path template " + op.path + " uses {" + name + "}, which no path parameter declares");
       }
     }
   }
@@ -78,8 +78,7 @@ class Linter {
          schemas_.validate(*schema, direction, example.value)) {
       report(Severity::error, "example.invalid", example.location,
              "example does not match its schema (" + violation.schema_location + "): " +
-                 (violation.instance_pointer.empty() ? "the value"
-                                                     : violation.instance_pointer) +
+                 (violation.instance_pointer.empty() ? "the value" : violation.instance_pointer) +
                  " " + violation.message);
     }
   }

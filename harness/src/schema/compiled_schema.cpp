@@ -1,7 +1,7 @@
 #include "conform/schema/compiled_schema.hpp"
 
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <cmath>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
 #include <valijson/schema.hpp>
@@ -18,7 +18,8 @@
 namespace conform::schema {
 namespace {
 
-// The keywords this module checks itself; `prepare` renames them so that valijson leaves them to us.
+// The keywords this module checks itself; `prepare` renames them so that valijson leaves them to
+// us.
 constexpr const char* kPatternKeyword = "x-conform-pattern";
 constexpr const char* kFormatKeyword = "x-conform-format";
 // valijson 1.0 gives a `propertyNames` subschema its parent's cache key, so inside any schema
@@ -39,7 +40,8 @@ class PatternConstraint : public valijson::constraints::PolyConstraint {
       case Regex::Outcome::match:
         return true;
       case Regex::Outcome::no_match:
-        if (results) results->pushError(context, "does not match pattern '" + regex_.pattern() + "'");
+        if (results)
+          results->pushError(context, "does not match pattern '" + regex_.pattern() + "'");
         return false;
       case Regex::Outcome::gave_up:
         if (results) {
@@ -183,8 +185,8 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names,
   }
   if (schema.contains("patternProperties")) uses_pattern_properties = true;
   // valijson insists on integer counts; JSON Schema accepts 2.0 for 2.
-  for (const char* keyword : {"maxItems", "minItems", "maxLength", "minLength", "maxProperties",
-                              "minProperties"}) {
+  for (const char* keyword :
+       {"maxItems", "minItems", "maxLength", "minLength", "maxProperties", "minProperties"}) {
     auto it = schema.find(keyword);
     if (it != schema.end() && it->is_number_float() && std::floor(it->get<double>()) == *it &&
         it->get<double>() >= 0 && it->get<double>() < 9e15) {
@@ -397,8 +399,7 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
   Shape shape = measure(instance, kMaxInstanceDepth);
   if (shape.deep_pointer) {
     return {{*shape.deep_pointer, impl_->location,
-             "nests deeper than " + std::to_string(kMaxInstanceDepth) +
-                 " levels; not validated"}};
+             "nests deeper than " + std::to_string(kMaxInstanceDepth) + " levels; not validated"}};
   }
   if (impl_->uses_pattern_properties && shape.long_name_pointer) {
     return {{*shape.long_name_pointer, impl_->location,

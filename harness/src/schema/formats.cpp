@@ -139,13 +139,13 @@ bool valid_email(std::string_view text) {
       if (c == '\\') ++i;
     }
   } else {
-    if (local.front() == '.' || local.back() == '.' ||
-        local.find("..") != std::string_view::npos) {
+    if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
       return false;
     }
     static constexpr std::string_view kSpecials = "!#$%&'*+-/=?^_`{|}~.";
     for (char c : local) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && kSpecials.find(c) == std::string_view::npos) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) &&
+          kSpecials.find(c) == std::string_view::npos) {
         return false;
       }
     }
@@ -200,9 +200,8 @@ bool valid_uri(std::string_view text) {
   if (rest.rfind("//", 0) == 0) {
     // The authority's user-info may not hold '[' and its port must be digits.
     std::string_view authority = rest.substr(2, rest.find_first_of("/?#", 2) - 2);
-    auto host = authority.substr(authority.find('@') == std::string_view::npos
-                                     ? 0
-                                     : authority.find('@') + 1);
+    auto host = authority.substr(
+        authority.find('@') == std::string_view::npos ? 0 : authority.find('@') + 1);
     if (!host.empty() && host.front() != '[') {
       auto port = host.find(':');
       if (port != std::string_view::npos) {
@@ -239,8 +238,8 @@ bool valid_json_pointer(std::string_view text) {
 
 bool is_checked_format(std::string_view format) {
   static constexpr std::array<std::string_view, 12> kChecked = {
-      "date-time", "date", "time", "email", "hostname", "ipv4",
-      "ipv6",      "uri",  "uri-reference", "uuid", "regex", "json-pointer"};
+      "date-time", "date", "time",          "email", "hostname", "ipv4",
+      "ipv6",      "uri",  "uri-reference", "uuid",  "regex",    "json-pointer"};
   for (auto checked : kChecked) {
     if (checked == format) return true;
   }

@@ -36,8 +36,8 @@ struct Regex::Code {
 std::optional<Regex> Regex::compile(std::string_view pattern, std::string* error) {
   // ECMA-262 semantics where PCRE2 differs: `$` only at the very end, \uXXXX escapes, UTF-8
   // subjects (invalid UTF-8 simply does not match instead of failing).
-  std::uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
-                          PCRE2_ALT_BSUX;
+  std::uint32_t options =
+      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX;
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
   pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
@@ -62,8 +62,8 @@ std::optional<Regex> Regex::compile(std::string_view pattern, std::string* error
 
 Regex::Outcome Regex::search(std::string_view subject) const {
   pcre2_match_data* data = pcre2_match_data_create_from_pattern(code_->code, nullptr);
-  int rc = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                       0, 0, data, shared_match_context());
+  int rc = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
+                       0, data, shared_match_context());
   pcre2_match_data_free(data);
   if (rc >= 0) return Outcome::match;
   if (rc == PCRE2_ERROR_NOMATCH) return Outcome::no_match;

@@ -69,16 +69,15 @@ nlohmann::json resolve_plain_scalar(const std::string& text) {
     base = digits[1] == 'x' ? 16 : 8;
     digits.remove_prefix(2);
   }
-  if (!digits.empty() && digits.find_first_not_of(base == 16 ? "0123456789abcdefABCDEF"
-                                                  : base == 8 ? "01234567"
-                                                              : "0123456789") ==
-                             std::string_view::npos) {
+  if (!digits.empty() &&
+      digits.find_first_not_of(base == 16  ? "0123456789abcdefABCDEF"
+                               : base == 8 ? "01234567"
+                                           : "0123456789") == std::string_view::npos) {
     if (base == 10) {
       std::int64_t value = 0;
       if (whole(std::from_chars(begin, end, value))) return value;
       std::uint64_t unsigned_value = 0;
-      if (!negative && text.front() != '+' &&
-          whole(std::from_chars(begin, end, unsigned_value))) {
+      if (!negative && text.front() != '+' && whole(std::from_chars(begin, end, unsigned_value))) {
         return unsigned_value;
       }
     } else {
@@ -98,7 +97,8 @@ nlohmann::json resolve_plain_scalar(const std::string& text) {
   if (low == "-.inf") return -std::numeric_limits<double>::infinity();
   if (low == ".nan") return std::numeric_limits<double>::quiet_NaN();
 
-  // Floats as the core schema writes them: [-+]? ( . digits | digits [ . digits? ] ) ( e [-+]? digits )?
+  // Floats as the core schema writes them: [-+]? ( . digits | digits [ . digits? ] ) ( e [-+]?
+  // digits )?
   bool has_digit = false;
   std::size_t i = 0;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
@@ -149,8 +149,8 @@ struct YamlConverter {
   [[noreturn]] void fail(const YAML::Node& node, const std::string& what) {
     const YAML::Mark mark = node.Mark();
     std::string where = mark.is_null() ? std::string()
-                                       : " at line " + std::to_string(mark.line + 1) +
-                                             ", column " + std::to_string(mark.column + 1);
+                                       : " at line " + std::to_string(mark.line + 1) + ", column " +
+                                             std::to_string(mark.column + 1);
     core::fail_input("document.limit", file_name, "", what + where);
   }
 
@@ -160,8 +160,8 @@ struct YamlConverter {
                      " nodes (aliases repeated too often)");
     }
     if (depth > kMaxYamlDepth) {
-      fail(node, "the YAML document nests deeper than " + std::to_string(kMaxYamlDepth) +
-                     " levels");
+      fail(node,
+           "the YAML document nests deeper than " + std::to_string(kMaxYamlDepth) + " levels");
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
@@ -250,7 +250,8 @@ nlohmann::json load_document(const std::filesystem::path& path, const std::strin
     core::fail_input("document.unreadable", display_name, "", "is a directory, not a file");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) core::fail_input("document.unreadable", display_name, "", "cannot be opened for reading");
+  if (!in)
+    core::fail_input("document.unreadable", display_name, "", "cannot be opened for reading");
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) core::fail_input("document.unreadable", display_name, "", "read error");

@@ -78,8 +78,9 @@ Location DocumentSet::resolve(const Location& from, std::string_view ref) {
   }
   auto pointer = core::percent_decode(fragment);
   if (!pointer || (!pointer->empty() && pointer->front() != '/')) {
-    core::fail_input("ref.malformed", from.file, from.pointer,
-                     "reference '" + std::string(ref) + "' has a fragment that is not a JSON pointer");
+    core::fail_input(
+        "ref.malformed", from.file, from.pointer,
+        "reference '" + std::string(ref) + "' has a fragment that is not a JSON pointer");
   }
   Location target{from.file, *pointer};
   if (!file_part.empty()) {
@@ -88,9 +89,8 @@ Location DocumentSet::resolve(const Location& from, std::string_view ref) {
       core::fail_input("ref.malformed", from.file, from.pointer,
                        "reference '" + std::string(ref) + "' has a malformed file name");
     }
-    target.file = (std::filesystem::path(from.file).parent_path() / *decoded)
-                      .lexically_normal()
-                      .string();
+    target.file =
+        (std::filesystem::path(from.file).parent_path() / *decoded).lexically_normal().string();
     try {
       load(target.file);
     } catch (const core::Error& e) {
@@ -99,9 +99,9 @@ Location DocumentSet::resolve(const Location& from, std::string_view ref) {
     }
   }
   if (find(target) == nullptr) {
-    core::fail_input("ref.unresolved", from.file, from.pointer,
-                     "reference '" + std::string(ref) + "' points to nothing (" +
-                         target.to_string() + ")");
+    core::fail_input(
+        "ref.unresolved", from.file, from.pointer,
+        "reference '" + std::string(ref) + "' points to nothing (" + target.to_string() + ")");
   }
   return target;
 }

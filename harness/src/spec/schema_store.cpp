@@ -15,15 +15,20 @@ constexpr int kMaxSchemaDepth = 200;
 
 const std::set<std::string>& copied_keywords() {
   static const std::set<std::string> keywords = {
-      "enum",      "const",    "multipleOf", "maximum",       "minimum",       "maxLength",
-      "minLength", "pattern",  "maxItems",   "minItems",      "uniqueItems",   "maxProperties",
-      "minProperties", "format", "readOnly", "writeOnly"};
+      "enum",          "const",   "multipleOf", "maximum",  "minimum",     "maxLength",
+      "minLength",     "pattern", "maxItems",   "minItems", "uniqueItems", "maxProperties",
+      "minProperties", "format",  "readOnly",   "writeOnly"};
   return keywords;
 }
 
 const std::set<std::string>& single_schema_keywords() {
-  static const std::set<std::string> keywords = {"additionalProperties", "additionalItems",
-                                                 "contains", "propertyNames", "not", "if", "then",
+  static const std::set<std::string> keywords = {"additionalProperties",
+                                                 "additionalItems",
+                                                 "contains",
+                                                 "propertyNames",
+                                                 "not",
+                                                 "if",
+                                                 "then",
                                                  "else"};
   return keywords;
 }
@@ -31,10 +36,10 @@ const std::set<std::string>& single_schema_keywords() {
 // Annotations: they describe, they do not constrain, so leaving them out loses nothing.
 const std::set<std::string>& annotation_keywords() {
   static const std::set<std::string> keywords = {
-      "title",   "description", "default",          "example",         "examples",
-      "deprecated", "xml",      "externalDocs",     "discriminator",   "$comment",
-      "$schema", "contentMediaType", "contentEncoding", "contentSchema", "definitions",
-      "$defs"};
+      "title",           "description",   "default",     "example",
+      "examples",        "deprecated",    "xml",         "externalDocs",
+      "discriminator",   "$comment",      "$schema",     "contentMediaType",
+      "contentEncoding", "contentSchema", "definitions", "$defs"};
   return keywords;
 }
 
@@ -187,8 +192,8 @@ class SchemaStore::Normalizer {
       } else if (keyword == "type") {
         normalize_type(value, where, out);
       } else if (keyword == "required") {
-        if (value.is_array() && std::all_of(value.begin(), value.end(),
-                                            [](const auto& v) { return v.is_string(); })) {
+        if (value.is_array() &&
+            std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
           out[keyword] = value;
         } else if (!value.is_boolean()) {  // a boolean `required` is Swagger 2 style; meaningless
           report(core::Severity::error, "schema.invalid-keyword", where,
@@ -200,14 +205,15 @@ class SchemaStore::Normalizer {
         }
       } else if (keyword == "nullable") {
         if (store_.version_ == OpenApiVersion::v3_1) {
-          report(core::Severity::warning, "schema.nullable-in-3.1", where,
-                 "nullable is not an OpenAPI 3.1 keyword (use a type array with \"null\"); ignored");
+          report(
+              core::Severity::warning, "schema.nullable-in-3.1", where,
+              "nullable is not an OpenAPI 3.1 keyword (use a type array with \"null\"); ignored");
         }
       } else if (single_schema_keywords().contains(keyword)) {
         // OpenAPI 3.0 allows a boolean here, and only here.
         bool boolean_allowed = keyword == "additionalProperties" || keyword == "additionalItems";
-        out[keyword] = boolean_allowed && value.is_boolean() ? value
-                                                             : normalize(value, where, depth + 1);
+        out[keyword] =
+            boolean_allowed && value.is_boolean() ? value : normalize(value, where, depth + 1);
       } else if (keyword == "allOf" || keyword == "anyOf" || keyword == "oneOf") {
         if (!value.is_array() || value.empty()) {
           report(core::Severity::error, "schema.invalid-keyword", where,
@@ -456,7 +462,8 @@ nlohmann::json SchemaStore::standalone(SchemaId id, Direction direction) const {
     }
   }
   hide_properties(definitions, direction);
-  return {{"$ref", "#/definitions/" + definition_name(id)}, {"definitions", std::move(definitions)}};
+  return {{"$ref", "#/definitions/" + definition_name(id)},
+          {"definitions", std::move(definitions)}};
 }
 
 nlohmann::json SchemaStore::bundle(Direction direction) const {

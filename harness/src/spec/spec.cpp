@@ -265,9 +265,9 @@ class Spec::Builder {
       if (!where) continue;
       const nlohmann::json& node = spec_.documents_.at(*where);
       if (!node.is_object()) continue;
-      spec_.schemes_[it.key()] = SecurityScheme{it.key(), string_or(node, "type"),
-                                                string_or(node, "scheme"), string_or(node, "in"),
-                                                string_or(node, "name")};
+      spec_.schemes_[it.key()] =
+          SecurityScheme{it.key(), string_or(node, "type"), string_or(node, "scheme"),
+                         string_or(node, "in"), string_or(node, "name")};
     }
   }
 
@@ -334,7 +334,8 @@ class Spec::Builder {
       std::string upper(method);
       std::transform(upper.begin(), upper.end(), upper.begin(),
                      [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      op.operation_id = op.declared_id ? node["operationId"].get<std::string>() : upper + " " + path;
+      op.operation_id =
+          op.declared_id ? node["operationId"].get<std::string>() : upper + " " + path;
       op.summary = string_or(node, "summary");
       op.deprecated = bool_or(node, "deprecated", false);
       if (auto tags = node.find("tags"); tags != node.end() && tags->is_array()) {

@@ -68,15 +68,15 @@ struct SecurityRequirement {
 
 struct SecurityScheme {
   std::string name;
-  std::string type;          // http, apiKey, oauth2, openIdConnect, mutualTLS
-  std::string scheme;        // for http: bearer, basic
-  std::string in;            // for apiKey: header, query, cookie
-  std::string parameter;     // for apiKey: the header/query/cookie name
+  std::string type;       // http, apiKey, oauth2, openIdConnect, mutualTLS
+  std::string scheme;     // for http: bearer, basic
+  std::string in;         // for apiKey: header, query, cookie
+  std::string parameter;  // for apiKey: the header/query/cookie name
 };
 
 struct Operation {
-  std::string method;  // lower case, as in the document
-  std::string path;    // the template, e.g. "/api/v0/instances/{id}/"
+  std::string method;        // lower case, as in the document
+  std::string path;          // the template, e.g. "/api/v0/instances/{id}/"
   std::string operation_id;  // declared, or "<METHOD> <path>" when the document has none
   bool declared_id = false;
   std::string summary;

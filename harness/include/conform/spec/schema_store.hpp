@@ -32,8 +32,8 @@ struct SchemaExample {
 // Holds every Schema Object the model uses, normalised from OpenAPI 3.0/3.1 into JSON Schema
 // draft 7: `nullable`, type arrays, boolean exclusive bounds, `prefixItems`, `dependentRequired`,
 // integer formats as ranges, `$ref` siblings (3.1) and references across files. References become
-// "#/definitions/s<id>", so a schema and everything it reaches form one standalone draft-7 document.
-// Keywords that cannot be honoured are reported, never silently dropped.
+// "#/definitions/s<id>", so a schema and everything it reaches form one standalone draft-7
+// document. Keywords that cannot be honoured are reported, never silently dropped.
 class SchemaStore {
  public:
   explicit SchemaStore(OpenApiVersion version);

@@ -12,7 +12,7 @@ namespace conform::spec {
 // Works on const and mutable schemas alike. Values that are not schemas (enum members, property
 // names, `required` lists) are never visited, so a property called "pattern" stays a property.
 template <typename Json, typename Fn>
-  requires std::is_same_v<std::remove_const_t<Json>, nlohmann::json>
+requires std::is_same_v<std::remove_const_t<Json>, nlohmann::json>
 void for_each_subschema(Json& schema, Fn&& fn) {
   if (!schema.is_object()) return;
   auto visit_one = [&](const char* keyword) {
