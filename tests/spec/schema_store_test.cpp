@@ -74,8 +74,9 @@ TEST_F(SchemaStoreTest, DependentRequiredBecomesDependencies) {
   EXPECT_EQ(normalized(v31(), "Deps")["dependencies"]["card"], nlohmann::json({"billing"}));
 }
 
-TEST_F(SchemaStoreTest, ExamplesAreRemovedButRemembered) {
-  EXPECT_FALSE(normalized(v31(), "Maybe").contains("examples"));
+TEST_F(SchemaStoreTest, ExamplesStayAsAnnotationsAndAreRemembered) {
+  EXPECT_EQ(normalized(v31(), "Maybe")["examples"], nlohmann::json::parse(R"(["x", null])"));
+  EXPECT_FALSE(normalized(v30(), "Item")["properties"]["name"].contains("example"));
   const auto& examples = v31().schemas().examples();
   EXPECT_TRUE(std::any_of(examples.begin(), examples.end(), [](const SchemaExample& e) {
     return e.value.pointer == "/components/schemas/Maybe/examples/1";

@@ -288,6 +288,7 @@ class SchemaStore::Normalizer {
     }
 
     if (!dependencies.empty()) out["dependencies"] = std::move(dependencies);
+    keep_examples(node, out);
     // The inclusive bound gives way where a 3.0 boolean exclusive form took its value.
     for (const auto& bound : replaced_bounds) out.erase(bound);
     apply_nullable(node, at, out);
@@ -295,7 +296,8 @@ class SchemaStore::Normalizer {
     if (all_of.empty()) return out;
     // A lone $ref with only readOnly/writeOnly beside it stays a plain reference.
     bool only_annotations = std::all_of(out.items().begin(), out.items().end(), [](const auto& kv) {
-      return kv.key() == "readOnly" || kv.key() == "writeOnly";
+      return kv.key() == "readOnly" || kv.key() == "writeOnly" || kv.key() == "examples" ||
+             kv.key() == "default";
     });
     if (only_annotations && all_of.size() == 1 && all_of[0].contains("$ref")) {
       nlohmann::json single = std::move(all_of[0]);
@@ -304,6 +306,18 @@ class SchemaStore::Normalizer {
     }
     out["allOf"] = std::move(all_of);
     return out;
+  }
+
+  // Draft 7 has `examples` and `default` as annotations: validators ignore them, generators use
+  // them first. OpenAPI's single `example` joins the list.
+  static void keep_examples(const nlohmann::json& node, nlohmann::json& out) {
+    nlohmann::json examples = nlohmann::json::array();
+    if (auto list = node.find("examples"); list != node.end() && list->is_array()) {
+      for (const auto& value : *list) examples.push_back(value);
+    }
+    if (auto example = node.find("example"); example != node.end()) examples.push_back(*example);
+    if (!examples.empty()) out["examples"] = std::move(examples);
+    if (auto fallback = node.find("default"); fallback != node.end()) out["default"] = *fallback;
   }
 
   void normalize_type(const nlohmann::json& value, const Location& where, nlohmann::json& out) {
