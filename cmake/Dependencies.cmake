@@ -12,9 +12,11 @@ target_include_directories(valijson SYSTEM INTERFACE "${VALIJSON_INCLUDE_DIR}")
 # Without this valijson calls abort() on a malformed schema instead of throwing.
 target_compile_definitions(valijson INTERFACE VALIJSON_USE_EXCEPTIONS=1)
 
+# Property-based generation and shrinking: the gen module is built on it.
+find_package(rapidcheck REQUIRED)
+
 if(CONFORM_BUILD_TESTS)
   find_package(GTest REQUIRED)
-  find_package(rapidcheck REQUIRED)
 endif()
 if(CONFORM_BUILD_BENCH)
   find_package(benchmark REQUIRED)

@@ -184,6 +184,15 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names,
     schema.erase("format");
   }
   if (schema.contains("patternProperties")) uses_pattern_properties = true;
+  // valijson converts integer bounds beyond 2^53 through int64 and wraps (9223372036854775807
+  // becomes its negative); as doubles they compare as JSON Schema means.
+  for (const char* keyword : {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}) {
+    auto it = schema.find(keyword);
+    if (it != schema.end() && (it->is_number_integer() || it->is_number_unsigned()) &&
+        std::fabs(it->get<double>()) > 9007199254740992.0) {
+      *it = it->get<double>();
+    }
+  }
   // valijson insists on integer counts; JSON Schema accepts 2.0 for 2.
   for (const char* keyword :
        {"maxItems", "minItems", "maxLength", "minLength", "maxProperties", "minProperties"}) {

@@ -3,9 +3,18 @@
 #include "conform/core/error.hpp"
 
 namespace conform::schema {
+namespace {
 
-// {"properties": {"s<id>": {"$ref": "#/definitions/s<id>"}, ...}, "definitions": {...}}: validating
-// {"s<id>": instance} against it applies exactly schema <id> to the instance.
+// {"properties": {"b<id/64>": {"properties": {"s<id>": {"$ref": "#/definitions/s<id>"}}}, ...},
+// "definitions": {...}}: validating {"b<id/64>": {"s<id>": instance}} against it applies exactly
+// schema <id> to the instance. The two levels matter: valijson walks every declared property of
+// a `properties` keyword on each validation, so one flat map would cost the number of schemas.
+constexpr spec::SchemaId kBucket = 64;
+
+std::string bucket_name(spec::SchemaId id) { return "b" + std::to_string(id / kBucket); }
+
+}  // namespace
+
 struct SpecSchemas::Bundle {
   std::optional<CompiledSchema> compiled;
   std::string error;
@@ -23,7 +32,7 @@ const SpecSchemas::Bundle& SpecSchemas::bundle(spec::Direction direction) const 
   nlohmann::json properties = nlohmann::json::object();
   for (spec::SchemaId id = 0; id < spec_.schemas().size(); ++id) {
     const std::string name = spec::SchemaStore::definition_name(id);
-    properties[name] = {{"$ref", "#/definitions/" + name}};
+    properties[bucket_name(id)]["properties"][name] = {{"$ref", "#/definitions/" + name}};
   }
   document["properties"] = std::move(properties);
   try {
@@ -58,8 +67,11 @@ std::vector<Violation> SpecSchemas::validate(spec::SchemaId id, spec::Direction 
   const Bundle& all = bundle(direction);
   if (all.compiled) {
     const std::string name = spec::SchemaStore::definition_name(id);
-    const std::string prefix = "/" + name;
-    std::vector<Violation> violations = all.compiled->validate(nlohmann::json{{name, instance}});
+    const std::string bucket = bucket_name(id);
+    const std::string prefix = "/" + bucket + "/" + name;
+    nlohmann::json wrapped = nlohmann::json::object();
+    wrapped[bucket][name] = instance;
+    std::vector<Violation> violations = all.compiled->validate(wrapped);
     for (Violation& violation : violations) {
       if (violation.instance_pointer.rfind(prefix, 0) == 0) {
         violation.instance_pointer.erase(0, prefix.size());

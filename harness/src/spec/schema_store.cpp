@@ -390,8 +390,10 @@ class SchemaStore::Normalizer {
       all_of.push_back({{"minimum", std::numeric_limits<std::int32_t>::min()},
                         {"maximum", std::numeric_limits<std::int32_t>::max()}});
     } else if (*format == "int64") {
-      all_of.push_back({{"minimum", std::numeric_limits<std::int64_t>::min()},
-                        {"maximum", std::numeric_limits<std::int64_t>::max()}});
+      // As doubles: past 2^53 integers and doubles no longer agree, and validators compare doubles.
+      all_of.push_back(
+          {{"minimum", static_cast<double>(std::numeric_limits<std::int64_t>::min())},
+           {"maximum", static_cast<double>(std::numeric_limits<std::int64_t>::max())}});
     }
   }
 

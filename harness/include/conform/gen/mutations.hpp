@@ -1,0 +1,44 @@
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conform/gen/schema_source.hpp"
+#include "conform/gen/values.hpp"
+
+namespace conform::gen {
+
+// A value that breaks exactly one declared constraint: which one (the mutation's name), where
+// (a JSON pointer into the value) and how.
+struct NegativeValue {
+  nlohmann::json value;
+  std::string mutation;
+  std::string pointer;
+  std::string detail;
+  std::string expected_at;  // where the validator must object (the parent, for a removal)
+
+  friend bool operator==(const NegativeValue&, const NegativeValue&) = default;
+};
+
+struct MutationInfo {
+  std::string_view name;
+  std::string_view breaks;  // one line for people
+};
+
+// Every mutation the catalogue knows, in a stable order (docs/mutations.md lists them).
+const std::vector<MutationInfo>& mutation_catalogue();
+
+// Each single-constraint mutation of `valid` that the validator refuses at the place it names.
+// Candidates the validator still accepts (a looser schema elsewhere, say) are discarded: a
+// negative case that is not negative would be a false alarm later.
+std::vector<NegativeValue> mutations_of(const SchemaSource& source, const nlohmann::json& valid);
+
+// Negative values: a positive value with one of its verified mutations applied. Throws
+// Unsatisfiable when the schema constrains nothing that can be broken (`{}` accepts everything).
+rc::Gen<NegativeValue> negative_values(SchemaSourcePtr source, ValueOptions options = {});
+
+}  // namespace conform::gen

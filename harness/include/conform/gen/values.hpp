@@ -1,0 +1,63 @@
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "conform/gen/schema_source.hpp"
+
+namespace conform::gen {
+
+struct ValueOptions {
+  int max_depth = 5;     // beyond it objects keep only required properties, arrays their minimum
+  int attempts = 40;     // tries before a schema is declared unsatisfiable
+  int example_odds = 4;  // one value in this many is an example of the schema, when it has some
+};
+
+// Values that satisfy the schema. The builder follows the keywords (types, bounds, lengths,
+// formats, patterns, enums, composition, recursion with bounded depth) and the validator has the
+// last word on every value: what it refuses is drawn again, and a schema that yields nothing after
+// `attempts` tries throws Unsatisfiable naming its location. Shrinks like any rapidcheck generator.
+rc::Gen<nlohmann::json> positive_values(SchemaSourcePtr source, ValueOptions options = {});
+
+// Where generation falls back from construction to examples and filtering (patterns outside the
+// generator's subset), one sentence each: what a run reports about its inputs.
+std::vector<std::string> generation_notes(const SchemaSource& source);
+
+// Draws `count` values of a generator, reproducibly from `seed` (outside any property).
+template <typename T>
+std::vector<T> sample(const rc::Gen<T>& generator, std::uint64_t seed, int count,
+                      int size = rc::kNominalSize) {
+  std::vector<T> out;
+  rc::Random random(seed);
+  for (int i = 0; i < count; ++i) {
+    out.push_back(generator(random.split(), size).value());
+  }
+  return out;
+}
+
+namespace detail {
+// One pass of the builder (no validator): exposed for the mutation catalogue, which starts from
+// its values, and for tests.
+nlohmann::json build_value(const nlohmann::json& document, const nlohmann::json& schema,
+                           const ValueOptions& options, int depth);
+// `schema` with $ref followed and allOf merged into one schema (best effort: what cannot be merged
+// is left to the validator). Returns a reference into the document when there is nothing to
+// merge, and keeps each merge it makes, so that walking a large schema copies nothing twice.
+class Flattener {
+ public:
+  explicit Flattener(const nlohmann::json& document) : document_(document) {}
+  const nlohmann::json& operator()(const nlohmann::json& schema, int depth = 0);
+
+ private:
+  const nlohmann::json& document_;
+  std::map<const nlohmann::json*, nlohmann::json> merged_;
+};
+const nlohmann::json& resolve(const nlohmann::json& document, const nlohmann::json& schema);
+}  // namespace detail
+
+}  // namespace conform::gen

@@ -1,0 +1,176 @@
+#include "conform/gen/boundaries.hpp"
+
+#include <cmath>
+#include <set>
+
+#include "conform/core/json_pointer.hpp"
+#include "conform/gen/values.hpp"
+
+namespace conform::gen {
+namespace {
+
+// Values are capped so that a `maxLength: 1000000` does not produce megabyte strings by default.
+constexpr double kLongest = 4096;
+
+std::optional<double> number_of(const nlohmann::json& schema, const char* keyword) {
+  auto it = schema.find(keyword);
+  if (it == schema.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+nlohmann::json as_number(double value, bool integral) {
+  if (integral || (std::floor(value) == value && std::fabs(value) < 9e15)) {
+    return static_cast<std::int64_t>(value);
+  }
+  return value;
+}
+
+struct Edge {
+  nlohmann::json value;
+  bool valid;
+  const char* mutation;  // for invalid edges
+};
+
+std::vector<Edge> edges(detail::Flattener& flatten, const nlohmann::json& raw) {
+  std::vector<Edge> out;
+  const nlohmann::json* flat = nullptr;
+  try {
+    flat = &flatten(raw);
+  } catch (const std::exception&) {
+    return out;
+  }
+  const nlohmann::json& schema = *flat;
+  if (!schema.is_object()) return out;
+  auto type = schema.find("type");
+  bool integral = type != schema.end() && *type == "integer";
+  if (auto values = schema.find("enum"); values != schema.end() && values->is_array()) {
+    for (const auto& v : *values) out.push_back({v, true, ""});
+  }
+  if (auto minimum = number_of(schema, "minimum")) {
+    out.push_back({as_number(*minimum, integral), true, ""});
+    out.push_back({as_number(*minimum - 1, integral), false, "below_minimum"});
+  }
+  if (auto maximum = number_of(schema, "maximum")) {
+    out.push_back({as_number(*maximum, integral), true, ""});
+    out.push_back({as_number(*maximum + 1, integral), false, "above_maximum"});
+  }
+  if (auto minimum = number_of(schema, "exclusiveMinimum")) {
+    out.push_back({integral ? as_number(std::floor(*minimum) + 1, true)
+                            : nlohmann::json(std::nextafter(*minimum, INFINITY)),
+                   true, ""});
+    out.push_back({as_number(*minimum, integral), false, "below_minimum"});
+  }
+  if (auto maximum = number_of(schema, "exclusiveMaximum")) {
+    out.push_back({integral ? as_number(std::ceil(*maximum) - 1, true)
+                            : nlohmann::json(std::nextafter(*maximum, -INFINITY)),
+                   true, ""});
+    out.push_back({as_number(*maximum, integral), false, "above_maximum"});
+  }
+  if (auto min = number_of(schema, "minLength"); min && *min <= kLongest) {
+    out.push_back({std::string(static_cast<std::size_t>(*min), 'a'), true, ""});
+    if (*min >= 1) {
+      out.push_back({std::string(static_cast<std::size_t>(*min) - 1, 'a'), false, "too_short"});
+    }
+  }
+  if (auto max = number_of(schema, "maxLength"); max && *max <= kLongest) {
+    out.push_back({std::string(static_cast<std::size_t>(*max), 'a'), true, ""});
+    out.push_back({std::string(static_cast<std::size_t>(*max) + 1, 'a'), false, "too_long"});
+  }
+  if (!schema.contains("minLength") && !schema.contains("pattern") && !schema.contains("format") &&
+      type != schema.end() && *type == "string") {
+    out.push_back({"", true, ""});  // the empty string, a classic
+  }
+  return out;
+}
+
+class Walker {
+ public:
+  Walker(const SchemaSource& source, const nlohmann::json& base, Boundaries& out)
+      : source_(source), base_(base), out_(out), flatten_(source.document) {}
+
+  void visit(const nlohmann::json& raw, const nlohmann::json& value, const std::string& pointer,
+             int depth) {
+    if (depth > 3) return;
+    for (const Edge& edge : edges(flatten_, raw)) place(pointer, edge);
+    const nlohmann::json* flat = nullptr;
+    try {
+      flat = &flatten_(raw);
+    } catch (const std::exception&) {
+      return;
+    }
+    const nlohmann::json& schema = *flat;
+    if (!schema.is_object()) return;
+    // Each branch of a choice, drawn deterministically.
+    for (const char* keyword : {"oneOf", "anyOf"}) {
+      auto branches = schema.find(keyword);
+      if (branches == schema.end() || !branches->is_array()) continue;
+      for (const auto& branch : *branches) {
+        try {
+          auto one = sample(rc::gen::exec([&] {
+                              return detail::build_value(source_.document, branch, {}, depth);
+                            }),
+                            7, 1);
+          place(pointer, {one.front(), true, ""});
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    if (value.is_object()) {
+      auto properties = schema.find("properties");
+      if (properties == schema.end() || !properties->is_object()) return;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (properties->contains(it.key())) {
+          visit((*properties)[it.key()], it.value(), core::append_pointer(pointer, it.key()),
+                depth + 1);
+        }
+      }
+    } else if (value.is_array() && !value.empty()) {
+      auto items = schema.find("items");
+      if (items != schema.end() && items->is_object()) {
+        visit(*items, value[0], core::append_pointer(pointer, std::size_t{0}), depth + 1);
+      }
+    }
+  }
+
+ private:
+  void place(const std::string& pointer, const Edge& edge) {
+    nlohmann::json whole = base_;
+    if (pointer.empty()) {
+      whole = edge.value;
+    } else {
+      whole.at(nlohmann::json::json_pointer(pointer)) = edge.value;
+    }
+    auto violations = source_.validate(whole);
+    if (edge.valid) {
+      if (violations.empty() &&
+          std::find(out_.positive.begin(), out_.positive.end(), whole) == out_.positive.end()) {
+        out_.positive.push_back(std::move(whole));
+      }
+    } else if (!violations.empty()) {
+      out_.negative.push_back(
+          {std::move(whole), edge.mutation, pointer, "one step past a bound", pointer});
+    }
+  }
+
+  const SchemaSource& source_;
+  const nlohmann::json& base_;
+  Boundaries& out_;
+  detail::Flattener flatten_;
+};
+
+}  // namespace
+
+Boundaries boundary_values(const SchemaSource& source) {
+  Boundaries out;
+  auto shared = std::make_shared<SchemaSource>(source);
+  nlohmann::json base;
+  try {
+    base = sample(positive_values(shared, {.example_odds = 1000000}), 1, 1).front();
+  } catch (const std::exception&) {
+    return out;  // nothing valid to start from: the generators report it
+  }
+  Walker(source, base, out).visit(source.document, base, "", 0);
+  return out;
+}
+
+}  // namespace conform::gen

@@ -1,0 +1,26 @@
+#include "conform/gen/schema_source.hpp"
+
+namespace conform::gen {
+
+SchemaSourcePtr source_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                           spec::SchemaId id, spec::Direction direction) {
+  auto source = std::make_shared<SchemaSource>();
+  source->document = spec.schemas().standalone(id, direction);
+  source->location = spec.schemas().location(id).to_string();
+  source->validate = [&schemas, id, direction](const nlohmann::json& value) {
+    return schemas.validate(id, direction, value);
+  };
+  return source;
+}
+
+SchemaSourcePtr source_for(nlohmann::json draft7, std::string location) {
+  auto source = std::make_shared<SchemaSource>();
+  auto compiled =
+      std::make_shared<schema::CompiledSchema>(schema::CompiledSchema::compile(draft7, location));
+  source->document = std::move(draft7);
+  source->location = std::move(location);
+  source->validate = [compiled](const nlohmann::json& value) { return compiled->validate(value); };
+  return source;
+}
+
+}  // namespace conform::gen

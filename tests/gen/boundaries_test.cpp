@@ -1,0 +1,53 @@
+#include "conform/gen/boundaries.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace conform::gen {
+namespace {
+
+TEST(Boundaries, CoverEachBoundAndOnePastIt) {
+  auto schema = nlohmann::json::parse(R"({"type": "integer", "minimum": 3, "maximum": 9})");
+  auto result = boundary_values(*source_for(schema));
+  EXPECT_THAT(result.positive, ::testing::IsSupersetOf({nlohmann::json(3), nlohmann::json(9)}));
+  std::vector<nlohmann::json> negatives;
+  for (const auto& n : result.negative) negatives.push_back(n.value);
+  EXPECT_THAT(negatives, ::testing::IsSupersetOf({nlohmann::json(2), nlohmann::json(10)}));
+}
+
+TEST(Boundaries, CoverLengthsEnumMembersAndBranchesInsideObjects) {
+  auto schema = nlohmann::json::parse(R"({"type": "object", "required": ["name", "kind", "pick"],
+    "properties": {"name": {"type": "string", "minLength": 2, "maxLength": 5},
+                   "kind": {"enum": ["a", "b", "c"]},
+                   "pick": {"oneOf": [{"type": "string", "maxLength": 0}, {"type": "integer"}]}}})");
+  auto source = source_for(schema);
+  auto check = schema::CompiledSchema::compile(schema);
+  auto result = boundary_values(*source);
+  std::set<nlohmann::json> names, kinds, picks;
+  for (const auto& value : result.positive) {
+    EXPECT_TRUE(check.accepts(value)) << value.dump();
+    names.insert(value["name"]);
+    kinds.insert(value["kind"]);
+    picks.insert(nlohmann::json(value["pick"].type_name()));
+  }
+  EXPECT_TRUE(names.contains("aa"));
+  EXPECT_TRUE(names.contains("aaaaa"));
+  EXPECT_EQ(kinds.size(), 3u);
+  EXPECT_TRUE(picks.contains("string") && picks.contains("number"));
+  for (const auto& negative : result.negative) {
+    EXPECT_FALSE(check.accepts(negative.value)) << negative.mutation << " " << negative.pointer;
+  }
+  EXPECT_FALSE(result.negative.empty());
+}
+
+TEST(Boundaries, AreDeterministic) {
+  auto schema = nlohmann::json::parse(R"({"type": "object", "properties": {"n": {"type": "number",
+    "exclusiveMinimum": 0, "maximum": 1}}, "required": ["n"]})");
+  auto first = boundary_values(*source_for(schema));
+  auto second = boundary_values(*source_for(schema));
+  EXPECT_EQ(first.positive, second.positive);
+  EXPECT_EQ(first.negative, second.negative);
+}
+
+}  // namespace
+}  // namespace conform::gen

@@ -1,0 +1,49 @@
+#include "conform/gen/pattern_generator.hpp"
+
+#include <gtest/gtest.h>
+
+#include "conform/gen/values.hpp"
+#include "conform/schema/regex.hpp"
+
+namespace conform::gen {
+namespace {
+
+class Patterns : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Patterns, EveryGeneratedStringMatches) {
+  std::string why;
+  auto generator = PatternGenerator::parse(GetParam(), &why);
+  ASSERT_TRUE(generator) << why;
+  auto regex = schema::Regex::compile(GetParam());
+  ASSERT_TRUE(regex);
+  for (const std::string& text : sample(generator->strings(), 42, 300)) {
+    EXPECT_EQ(regex->search(text), schema::Regex::Outcome::match) << GetParam() << " vs " << text;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    RealSpecs, Patterns,
+    ::testing::Values("^[a-z0-9_]+$", "^api(\\.[a-z0-9_]+)+$", "^\\d{3}-\\d{2,4}$",
+                      "^(GET|POST|PUT|DELETE)$", "^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$",
+                      "^ssh-(rsa|ed25519) [A-Za-z0-9+/=]+( .*)?$", "^[^@\\s]+@[^@\\s]+$",
+                      "^#?([a-fA-F0-9]{6}|[a-fA-F0-9]{3})$", "^(?:[01]\\d|2[0-3]):[0-5]\\d$",
+                      "^\\u00e9t\\u00e9$", "^(?<year>\\d{4})-(?<month>\\d{2})$", "[.]json$",
+                      "^\\S+$", "^[\\w.-]+$", "^a*?b+?c??$", "^[-a-z]+$", "^[a-z-]+$",
+                      "^\\$[0-9]+\\.[0-9]{2}$", "x{0}y"));
+
+TEST(PatternGenerator, NamesWhatIsOutsideTheSubset) {
+  for (const char* pattern : {"^(?=.*[A-Z]).{8,}$", "^(a)\\1$", "\\bword\\b", "^(?!x)", "\\p{L}"}) {
+    std::string why;
+    EXPECT_FALSE(PatternGenerator::parse(pattern, &why)) << pattern;
+    EXPECT_FALSE(why.empty()) << pattern;
+  }
+}
+
+TEST(PatternGenerator, SameSeedSameStrings) {
+  auto generator = PatternGenerator::parse("^[a-z]{1,12}$");
+  EXPECT_EQ(sample(generator->strings(), 7, 20), sample(generator->strings(), 7, 20));
+  EXPECT_NE(sample(generator->strings(), 7, 20), sample(generator->strings(), 8, 20));
+}
+
+}  // namespace
+}  // namespace conform::gen

@@ -1,0 +1,127 @@
+#include "conform/gen/values.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <set>
+
+namespace conform::gen {
+namespace {
+
+SchemaSourcePtr source(const char* schema) {
+  return source_for(nlohmann::json::parse(schema), "test-schema");
+}
+
+void expect_all_valid(const char* schema, int count = 400) {
+  auto src = source(schema);
+  // An independent validator: the generator's own check must not be the only one.
+  auto check = schema::CompiledSchema::compile(nlohmann::json::parse(schema));
+  for (const auto& value : sample(positive_values(src), 1234, count)) {
+    auto violations = check.validate(value);
+    EXPECT_TRUE(violations.empty()) << schema << "\nvalue " << value.dump() << "\n"
+                                    << (violations.empty() ? "" : violations[0].message);
+  }
+}
+
+TEST(Values, EveryKeywordFamilyYieldsValidValues) {
+  expect_all_valid(
+      R"({"type": "integer", "minimum": -5, "exclusiveMaximum": 20, "multipleOf": 3})");
+  expect_all_valid(R"({"type": "number", "exclusiveMinimum": 0, "maximum": 1})");
+  expect_all_valid(R"({"type": "number", "multipleOf": 0.25, "minimum": 1, "maximum": 2})");
+  expect_all_valid(R"({"type": "string", "minLength": 3, "maxLength": 5})");
+  expect_all_valid(R"({"type": "string", "pattern": "^[a-z]{2}-\\d+$"})");
+  expect_all_valid(R"({"type": "string", "pattern": "^(?=.*\\d)[a-z0-9]{1,3}$",
+                       "examples": ["a1"]})");
+  for (const char* format : {"date-time", "date", "time", "email", "uri", "uuid", "ipv4", "ipv6",
+                             "hostname", "uri-reference"}) {
+    std::string schema = std::string(R"({"type": "string", "format": ")") + format + "\"}";
+    expect_all_valid(schema.c_str(), 100);
+  }
+  expect_all_valid(R"({"enum": ["a", 1, null]})");
+  expect_all_valid(R"({"const": {"x": [1]}})");
+  expect_all_valid(R"({"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 3},
+                       "minItems": 2, "maxItems": 4, "uniqueItems": true})");
+  expect_all_valid(R"({"type": "array", "items": [{"type": "string"}, {"type": "boolean"}],
+                       "additionalItems": false})");
+  expect_all_valid(R"({"type": "array", "contains": {"const": 7}, "items": {"type": "integer"}})");
+  expect_all_valid(R"({"type": "object", "required": ["id"], "additionalProperties": false,
+                       "properties": {"id": {"type": "integer"}, "tag": {"type": "string"}}})");
+  expect_all_valid(R"({"type": "object", "additionalProperties": {"type": "boolean"},
+                       "minProperties": 2, "maxProperties": 3})");
+  expect_all_valid(R"({"type": "object", "patternProperties": {"^x-[a-z]+$": {"type": "integer"}},
+                       "additionalProperties": false})");
+  expect_all_valid(R"({"type": "object", "properties": {"card": {"type": "string"},
+                       "billing": {"type": "string"}}, "dependencies": {"card": ["billing"]}})");
+  expect_all_valid(R"({"allOf": [{"type": "object", "required": ["a"], "properties": {"a":
+                       {"type": "integer"}}}, {"required": ["b"], "properties": {"b":
+                       {"type": "string", "minLength": 1}}}]})");
+  expect_all_valid(R"({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 10}]})");
+  expect_all_valid(R"({"oneOf": [{"type": "integer", "multipleOf": 2},
+                                  {"type": "integer", "multipleOf": 3}]})");
+  expect_all_valid(R"({"type": ["string", "null"], "maxLength": 2})");
+  expect_all_valid(R"({"not": {"type": "string"}})");
+}
+
+TEST(Values, RecursiveSchemasTerminate) {
+  expect_all_valid(R"({"$ref": "#/definitions/node", "definitions": {"node": {"type": "object",
+    "required": ["children"], "properties": {"children": {"type": "array",
+    "items": {"$ref": "#/definitions/node"}}}}}})",
+                   200);
+}
+
+TEST(Values, StringsGoBeyondAscii) {
+  auto values = sample(positive_values(source(R"({"type": "string", "minLength": 5})")), 3, 300);
+  bool non_ascii = std::any_of(values.begin(), values.end(), [](const nlohmann::json& v) {
+    const auto& text = v.get_ref<const std::string&>();
+    return std::any_of(text.begin(), text.end(), [](char c) { return (c & 0x80) != 0; });
+  });
+  EXPECT_TRUE(non_ascii);
+}
+
+TEST(Values, ExamplesComeFirstOften) {
+  auto values =
+      sample(positive_values(source(R"({"type": "integer", "examples": [424242]})")), 5, 200);
+  EXPECT_GT(std::count(values.begin(), values.end(), 424242), 20);
+}
+
+TEST(Values, TheSeedDeterminesTheValues) {
+  auto gen = positive_values(source(R"({"type": "object", "properties": {"a": {"type": "string"},
+                                        "b": {"type": "number"}}})"));
+  EXPECT_EQ(sample(gen, 99, 50), sample(gen, 99, 50));
+  EXPECT_NE(sample(gen, 99, 50), sample(gen, 100, 50));
+}
+
+TEST(Values, UnsatisfiableSchemasAreReportedByLocation) {
+  for (const char* schema :
+       {R"({"type": "integer", "minimum": 5, "maximum": 1})",
+        R"({"allOf": [{"type": "string"}, {"type": "integer"}]})", R"({"enum": []})", R"(false)"}) {
+    try {
+      sample(positive_values(source(schema)), 1, 1);
+      ADD_FAILURE() << "generated a value for " << schema;
+    } catch (const Unsatisfiable& e) {
+      EXPECT_EQ(e.location(), "test-schema");
+      EXPECT_FALSE(e.reason().empty());
+    }
+  }
+}
+
+TEST(Values, PatternsOutsideTheSubsetAreNoted) {
+  auto notes = generation_notes(*source(R"({"properties": {"p": {"pattern": "^(?=x).+$"},
+                                            "q": {"pattern": "^[a-z]$"}}})"));
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], ::testing::HasSubstr("lookaround"));
+}
+
+RC_GTEST_PROP(Values, ShrinksToASmallCounterexample, ()) {
+  // A property that fails for long arrays: RapidCheck must shrink the array, and it can only do
+  // so because the generator is built from shrinkable picks.
+  static const auto gen = positive_values(source(R"({"type": "array", "items": {"type": "integer"},
+                                                   "maxItems": 30})"));
+  auto value = *gen;
+  RC_PRE(value.size() < 3);
+  RC_ASSERT(value.size() < 3);
+}
+
+}  // namespace
+}  // namespace conform::gen
