@@ -113,14 +113,41 @@ TEST(Values, PatternsOutsideTheSubsetAreNoted) {
   EXPECT_THAT(notes[0], ::testing::HasSubstr("lookaround"));
 }
 
-RC_GTEST_PROP(Values, ShrinksToASmallCounterexample, ()) {
-  // A property that fails for long arrays: RapidCheck must shrink the array, and it can only do
-  // so because the generator is built from shrinkable picks.
-  static const auto gen = positive_values(source(R"({"type": "array", "items": {"type": "integer"},
-                                                   "maxItems": 30})"));
-  auto value = *gen;
-  RC_PRE(value.size() < 3);
-  RC_ASSERT(value.size() < 3);
+// Shrinking as RapidCheck does it: from a failing value, keep taking the first smaller value that
+// still fails. "Arrays of three or more integers fail" must end at three small integers.
+TEST(Values, FailingValuesShrinkToMinimalOnes) {
+  auto gen = positive_values(source(R"({"type": "array", "items": {"type": "integer"},
+                                         "minItems": 0, "maxItems": 30})"));
+  auto fails = [](const nlohmann::json& v) { return v.size() >= 3; };
+  std::optional<rc::Shrinkable<nlohmann::json>> current;
+  rc::Random random(17);
+  for (int i = 0; i < 200 && !current; ++i) {
+    auto candidate = gen(random.split(), rc::kNominalSize);
+    if (fails(candidate.value())) current = candidate;
+  }
+  ASSERT_TRUE(current) << "no failing value drawn";
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    auto shrinks = current->shrinks();
+    while (auto next = shrinks.next()) {
+      if (fails(next->value())) {
+        current = *next;
+        progress = true;
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(current->value(), nlohmann::json::parse("[0, 0, 0]"));
+}
+
+RC_GTEST_PROP(Values, GeneratedObjectsHoldTheirRequiredProperties, ()) {
+  static const auto gen = positive_values(source(R"({"type": "object", "required": ["id", "name"],
+    "properties": {"id": {"type": "integer", "minimum": 1}, "name": {"type": "string"}}})"));
+  const auto value = *gen;
+  RC_ASSERT(value.contains("id"));
+  RC_ASSERT(value["id"].get<std::int64_t>() >= 1);
+  RC_ASSERT(value["name"].is_string());
 }
 
 }  // namespace

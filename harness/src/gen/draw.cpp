@@ -26,14 +26,22 @@ std::int64_t integer(std::optional<std::int64_t> low, std::optional<std::int64_t
   std::int64_t lo = low.value_or(high ? *high - kSpan : -kSpan);
   std::int64_t hi = high.value_or(low ? *low + kSpan : kSpan);
   if (lo > hi) return lo;
-  // Sometimes a bound itself, where servers most often get things wrong.
+  // Sometimes a bound itself, where servers most often get things wrong. (The interior is choice
+  // 0, so that shrinking leads away from the bounds, towards zero.)
   switch (choice(8)) {
-    case 0:
+    case 6:
       return lo;
-    case 1:
+    case 7:
       return hi;
     default:
       break;
+  }
+  // A range around zero is drawn as a sign and a magnitude, so that values shrink towards zero
+  // rather than towards the lower bound.
+  if (lo < 0 && hi > 0 && hi < std::numeric_limits<std::int64_t>::max() &&
+      lo > std::numeric_limits<std::int64_t>::min()) {
+    if (coin()) return -*rc::gen::inRange<std::int64_t>(0, -lo + 1);
+    return *rc::gen::inRange<std::int64_t>(0, hi + 1);
   }
   if (hi == std::numeric_limits<std::int64_t>::max()) {
     return lo == hi ? lo : *rc::gen::inRange<std::int64_t>(lo, hi);
@@ -46,11 +54,11 @@ double number(std::optional<double> low, std::optional<double> high) {
   double hi = high.value_or(low ? *low + 1000.0 : 1000.0);
   if (!(lo < hi)) return lo;
   switch (choice(8)) {
-    case 0:
+    case 5:
       return lo;
-    case 1:
+    case 6:
       return hi;
-    case 2: {
+    case 7: {
       double whole = std::ceil(lo);
       if (whole <= hi) return whole;
       break;
