@@ -33,12 +33,8 @@ struct Edge {
 
 std::vector<Edge> edges(detail::Flattener& flatten, const nlohmann::json& raw) {
   std::vector<Edge> out;
-  const nlohmann::json* flat = nullptr;
-  try {
-    flat = &flatten(raw);
-  } catch (const std::exception&) {
-    return out;
-  }
+  const nlohmann::json* flat = flatten.try_flatten(raw);
+  if (flat == nullptr) return out;
   const nlohmann::json& schema = *flat;
   if (!schema.is_object()) return out;
   auto type = schema.find("type");
@@ -92,12 +88,8 @@ class Walker {
              int depth) {
     if (depth > 3) return;
     for (const Edge& edge : edges(flatten_, raw)) place(pointer, edge);
-    const nlohmann::json* flat = nullptr;
-    try {
-      flat = &flatten_(raw);
-    } catch (const std::exception&) {
-      return;
-    }
+    const nlohmann::json* flat = flatten_.try_flatten(raw);
+    if (flat == nullptr) return;
     const nlohmann::json& schema = *flat;
     if (!schema.is_object()) return;
     // Each branch of a choice, drawn deterministically.

@@ -97,12 +97,8 @@ class Collector {
   void visit(const nlohmann::json& raw, const nlohmann::json& value, const std::string& pointer,
              int depth) {
     if (depth > 12) return;
-    const nlohmann::json* flat = nullptr;
-    try {
-      flat = &flatten_(raw);
-    } catch (const std::exception&) {
-      return;
-    }
+    const nlohmann::json* flat = flatten_.try_flatten(raw);
+    if (flat == nullptr) return;
     const nlohmann::json& schema = *flat;
     if (!schema.is_object()) return;
 

@@ -21,6 +21,16 @@ struct Part {
   std::string media;                           // body (or `content` parameter) media type
 };
 
+// Inside a generation context: a negative value of the part, or nothing when its schema has
+// nothing to break.
+std::optional<NegativeValue> draw_negative(const Part& part) {
+  try {
+    return *negative_values(part.source);
+  } catch (const Unsatisfiable&) {
+    return std::nullopt;
+  }
+}
+
 std::string describe(const spec::Parameter& parameter) {
   return parameter.in + " parameter '" + parameter.name + "'";
 }
@@ -197,13 +207,12 @@ rc::Gen<RequestCase> OperationCases::negative() const {
       RequestCase out{{}, "fuzzing", true, "", "", ""};
       switch (kind) {
         case Kind::body_value: {
-          NegativeValue negative;
-          try {
-            negative = *negative_values(part->source);
-          } catch (const Unsatisfiable&) {
+          auto drawn = draw_negative(*part);
+          if (!drawn) {
             kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
             continue;
           }
+          const NegativeValue& negative = *drawn;
           out.request = state->assemble(values, negative.value);
           out.mutation = negative.mutation;
           out.where = "body " + (negative.pointer.empty() ? "/" : negative.pointer);
@@ -211,13 +220,12 @@ rc::Gen<RequestCase> OperationCases::negative() const {
           return out;
         }
         case Kind::parameter_value: {
-          NegativeValue negative;
-          try {
-            negative = *negative_values(part->source);
-          } catch (const Unsatisfiable&) {
+          auto drawn = draw_negative(*part);
+          if (!drawn) {
             kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
             continue;
           }
+          const NegativeValue& negative = *drawn;
           // Serialised, the value must still break the schema as the server reads it.
           if (!state->refused_as_sent(*part, negative.value)) continue;
           values[part->parameter] = negative.value;

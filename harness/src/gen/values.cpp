@@ -157,6 +157,14 @@ const nlohmann::json& resolve(const nlohmann::json& document, const nlohmann::js
   throw GiveUp("a chain of references that does not end");
 }
 
+const nlohmann::json* Flattener::try_flatten(const nlohmann::json& schema) noexcept {
+  try {
+    return &(*this)(schema);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
 const nlohmann::json& Flattener::operator()(const nlohmann::json& schema, int depth) {
   if (depth > kHardDepth) throw GiveUp("allOf/$ref nesting too deep");
   const nlohmann::json& target = resolve(document_, schema);

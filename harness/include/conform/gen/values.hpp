@@ -52,6 +52,8 @@ class Flattener {
  public:
   explicit Flattener(const nlohmann::json& document) : document_(document) {}
   const nlohmann::json& operator()(const nlohmann::json& schema, int depth = 0);
+  // The same, or null where the schema cannot be flattened (a dangling or endless reference).
+  const nlohmann::json* try_flatten(const nlohmann::json& schema) noexcept;
 
  private:
   const nlohmann::json& document_;
