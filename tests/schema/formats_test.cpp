@@ -11,6 +11,10 @@ struct Case {
   bool valid;
 };
 
+void PrintTo(const Case& c, std::ostream* out) {
+  *out << c.format << " '" << c.value << "' " << (c.valid ? "valid" : "invalid");
+}
+
 class Formats : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Formats, Checks) {

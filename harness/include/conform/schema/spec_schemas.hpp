@@ -22,6 +22,8 @@ class SpecSchemas {
   explicit SpecSchemas(const spec::Spec& spec);
   ~SpecSchemas();
 
+  const spec::Spec& spec() const { return spec_; }
+
   // Every way `instance` breaks the schema; pointers are relative to the instance. A schema that
   // cannot be compiled yields one violation that says why.
   std::vector<Violation> validate(spec::SchemaId id, spec::Direction direction,
