@@ -4,6 +4,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # valijson is header-only and ships no CMake package.
 find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)

@@ -4,6 +4,7 @@
 
 #include "conform/core/error.hpp"
 #include "lint_command.hpp"
+#include "mock_command.hpp"
 
 #ifndef CONFORM_VERSION
 #define CONFORM_VERSION "0.0.0"
@@ -23,6 +24,11 @@ int main(int argc, char** argv) {
       "lint", "Check an OpenAPI document against itself (references, examples, keywords)");
   conform::apps::add_lint_options(*lint, lint_options);
 
+  conform::apps::MockCommandOptions mock_options;
+  CLI::App* mock =
+      app.add_subcommand("mock", "Serve a mock of the API an OpenAPI document describes");
+  conform::apps::add_mock_options(*mock, mock_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -38,6 +44,7 @@ int main(int argc, char** argv) {
 
   try {
     if (lint->parsed()) return static_cast<int>(conform::apps::run_lint(lint_options, std::cout));
+    if (mock->parsed()) return static_cast<int>(conform::apps::run_mock(mock_options));
   } catch (const conform::core::Error& e) {
     std::cerr << "conform: " << conform::core::format(e.diagnostic()) << "\n";
     return static_cast<int>(e.exit_code());

@@ -35,7 +35,10 @@ class Diagnostics {
            std::string message);
   void append(const Diagnostics& other);
 
-  const std::vector<Diagnostic>& items() const { return items_; }
+  const std::vector<Diagnostic>& items() const& { return items_; }
+  // On a temporary (`spec.diagnostics().items()` in a range-for) the list is moved out, so that it
+  // lives as long as the loop.
+  std::vector<Diagnostic> items() && { return std::move(items_); }
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   std::size_t count(Severity severity) const;

@@ -1,0 +1,72 @@
+#include "mock_command.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "conform/spec/spec.hpp"
+
+namespace conform::apps {
+
+void add_mock_options(CLI::App& command, MockCommandOptions& options) {
+  command.add_option("--spec", options.spec, "OpenAPI document (JSON or YAML)")->required();
+  command.add_option("--host", options.server.host, "Address to listen on")->capture_default_str();
+  command.add_option("--port", options.server.port, "Port to listen on (0: any free port)")
+      ->capture_default_str();
+  command.add_option("--token", options.server.root_token,
+                     "Bearer token of the account's root key (default: $CONFORM_MOCK_TOKEN, else " +
+                         std::string(mock::kDefaultRootToken) + ")");
+  command.add_option("--state-seed", options.server.state_seed,
+                     "Seed of generated response bodies");
+  command.add_flag("--log", options.server.log, "One line per request on standard error");
+}
+
+core::ExitCode run_mock(const MockCommandOptions& given) {
+  MockCommandOptions options = given;
+  if (options.server.root_token == mock::kDefaultRootToken) {
+    if (const char* token = std::getenv("CONFORM_MOCK_TOKEN"); token && *token) {
+      options.server.root_token = token;
+    }
+  }
+  spec::Spec spec = spec::Spec::load(options.spec);
+  if (spec.has_errors()) {
+    for (const auto& d : spec.diagnostics().items()) {
+      if (d.severity == core::Severity::error) std::cerr << "conform: " << format(d) << "\n";
+    }
+    std::cerr << "conform: the description has errors (see `conform lint`); not serving it\n";
+    return core::ExitCode::bad_input;
+  }
+  // Signals are taken by one thread with sigwait, which may then stop the server safely.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  mock::MockServer server(spec, options.server);
+  int port = server.bind();
+  std::cout << "conform mock: serving " << spec.operations().size() << " operations of "
+            << spec.file() << " on http://" << options.server.host << ":" << port << std::endl;
+  std::atomic<bool> finished{false};
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    // A stop that arrives before the server has started listening is lost, so it is repeated
+    // until serving has ended.
+    while (!finished) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  server.serve();
+  finished = true;
+  // serve() also returns if the server fails; wake the waiter so that it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return core::ExitCode::ok;
+}
+
+}  // namespace conform::apps

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "conform/core/error.hpp"
+#include "conform/mock/server.hpp"
+
+namespace conform::apps {
+
+struct MockCommandOptions {
+  std::string spec;
+  mock::MockOptions server;
+};
+
+void add_mock_options(CLI::App& command, MockCommandOptions& options);
+
+// Serves until SIGINT or SIGTERM; prints the address it listens on first.
+core::ExitCode run_mock(const MockCommandOptions& options);
+
+}  // namespace conform::apps

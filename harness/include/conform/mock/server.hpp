@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "conform/spec/spec.hpp"
+
+namespace conform::mock {
+
+// The token the mock accepts as the account's own key when none is given (--token or
+// CONFORM_MOCK_TOKEN).
+inline constexpr const char* kDefaultRootToken = "conform-mock-root-token";
+
+struct MockOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  std::string root_token = kDefaultRootToken;
+  std::uint64_t state_seed = 0;
+  bool log = false;                          // one line per request on stderr
+  std::size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413
+};
+
+// Serves any description: routes each request (404/405), checks it against its operation (400
+// with a Vast-shaped error naming the problem), authenticates bearer tokens (401), and answers
+// with the declared response: `Prefer: code=NNN` and `Prefer: example=NAME` choose, as Prism
+// does; otherwise the first 2XX. The body is the document's example, or a value generated from
+// the response schema, the same for a given --state-seed.
+class MockServer {
+ public:
+  MockServer(const spec::Spec& spec, MockOptions options);
+  ~MockServer();
+
+  // Binds the socket; returns the port (useful with port 0). Throws core::Error (exit 2) when the
+  // address cannot be bound.
+  int bind();
+  // Serves until stop() (from another thread or a signal handler's thread).
+  void serve();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace conform::mock
