@@ -25,40 +25,24 @@ void send_json(httplib::Response& response, int status, const nlohmann::json& bo
   response.set_content(body.dump(), "application/json");
 }
 
-// "code=404, example=missing" → {"code": "404", "example": "missing"}
-std::map<std::string, std::string> preferences(const httplib::Request& request) {
+// "a=1; b = \"2\"" → {"a": "1", "b": "2"}: the name=value lists of Prefer and Cookie headers.
+std::map<std::string, std::string> header_pairs(const std::string& header,
+                                                std::string_view separators) {
+  auto trim = [](std::string text) {
+    text.erase(0, text.find_first_not_of(" \t\""));
+    text.erase(text.find_last_not_of(" \t\"") + 1);
+    return text;
+  };
   std::map<std::string, std::string> out;
-  std::string header = request.get_header_value("Prefer");
   std::size_t start = 0;
   while (start < header.size()) {
-    std::size_t end = header.find_first_of(",;", start);
+    std::size_t end = header.find_first_of(separators, start);
     if (end == std::string::npos) end = header.size();
     std::string item = header.substr(start, end - start);
     auto equals = item.find('=');
     if (equals != std::string::npos) {
-      auto trim = [](std::string text) {
-        text.erase(0, text.find_first_not_of(" \t\""));
-        text.erase(text.find_last_not_of(" \t\"") + 1);
-        return text;
-      };
       out[trim(item.substr(0, equals))] = trim(item.substr(equals + 1));
     }
-    start = end + 1;
-  }
-  return out;
-}
-
-std::map<std::string, std::string> cookies_of(const httplib::Request& request) {
-  std::map<std::string, std::string> out;
-  std::string header = request.get_header_value("Cookie");
-  std::size_t start = 0;
-  while (start < header.size()) {
-    std::size_t end = header.find(';', start);
-    if (end == std::string::npos) end = header.size();
-    std::string item = header.substr(start, end - start);
-    item.erase(0, item.find_first_not_of(' '));
-    auto equals = item.find('=');
-    if (equals != std::string::npos) out[item.substr(0, equals)] = item.substr(equals + 1);
     start = end + 1;
   }
   return out;
@@ -135,7 +119,7 @@ struct MockServer::Impl {
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       incoming.headers[lower] = value;
     }
-    incoming.cookies = cookies_of(request);
+    incoming.cookies = header_pairs(request.get_header_value("Cookie"), ";");
     if (request.has_header("Content-Type")) {
       incoming.content_type = request.get_header_value("Content-Type");
     }
@@ -152,7 +136,7 @@ struct MockServer::Impl {
 
   void respond(const spec::Operation& op, const httplib::Request& request,
                httplib::Response& response) {
-    auto prefer = preferences(request);
+    auto prefer = header_pairs(request.get_header_value("Prefer"), ",;");
     const spec::Response* chosen = nullptr;
     int status = 200;
     if (auto code = prefer.find("code"); code != prefer.end()) {
