@@ -90,8 +90,7 @@ std::vector<RequestProblem> check_request(const spec::Operation& operation,
       continue;
     }
     if (!p.schema) continue;  // the `content` form: accepted as sent
-    nlohmann::json document =
-        schemas.spec().schemas().standalone(*p.schema, spec::Direction::request);
+    const nlohmann::json& document = schemas.standalone(*p.schema, spec::Direction::request);
     gen::detail::Flattener flatten(document);
     const nlohmann::json* flat = flatten.try_flatten(document);
     nlohmann::json value = read_value(*texts, p, flat ? *flat : nlohmann::json::object(), document);

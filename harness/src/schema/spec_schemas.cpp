@@ -87,6 +87,13 @@ std::vector<Violation> SpecSchemas::validate(spec::SchemaId id, spec::Direction 
   return std::get<CompiledSchema>(compiled).validate(instance);
 }
 
+const nlohmann::json& SpecSchemas::standalone(spec::SchemaId id, spec::Direction direction) const {
+  std::lock_guard lock(mutex_);
+  auto& slot = documents_[std::make_pair(id, direction)];
+  if (!slot) slot = std::make_unique<nlohmann::json>(spec_.schemas().standalone(id, direction));
+  return *slot;
+}
+
 bool SpecSchemas::accepts(spec::SchemaId id, spec::Direction direction,
                           const nlohmann::json& instance) const {
   return validate(id, direction, instance).empty();

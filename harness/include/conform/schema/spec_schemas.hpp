@@ -30,6 +30,10 @@ class SpecSchemas {
                                   const nlohmann::json& instance) const;
   bool accepts(spec::SchemaId id, spec::Direction direction, const nlohmann::json& instance) const;
 
+  // The schema's standalone draft-7 document, built once and kept (request handlers read it on
+  // every request).
+  const nlohmann::json& standalone(spec::SchemaId id, spec::Direction direction) const;
+
   // Why the schema cannot be compiled, when it cannot.
   std::optional<std::string> compile_error(spec::SchemaId id, spec::Direction direction) const;
 
@@ -43,6 +47,8 @@ class SpecSchemas {
   mutable std::mutex mutex_;
   mutable std::array<std::unique_ptr<Bundle>, 3> bundles_;
   mutable std::map<std::pair<spec::SchemaId, spec::Direction>, std::unique_ptr<Compiled>> singles_;
+  mutable std::map<std::pair<spec::SchemaId, spec::Direction>, std::unique_ptr<nlohmann::json>>
+      documents_;
 };
 
 }  // namespace conform::schema
