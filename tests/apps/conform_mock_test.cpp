@@ -1,80 +1,27 @@
 // End to end: the real `conform mock`, driven over HTTP.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <signal.h>
-#include <sys/wait.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "conform/schema/spec_schemas.hpp"
+#include "support/mock_process.hpp"
 #include "support/paths.hpp"
 
 namespace {
 
 using ::testing::HasSubstr;
 
-// Starts `conform mock` on a free port and stops it (SIGTERM) at the end.
-class MockProcess {
- public:
-  explicit MockProcess(const std::string& spec, std::vector<std::string> extra = {}) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::vector<std::string> args = {CONFORM_BINARY, "mock", "--spec", spec, "--port", "0"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    FILE* stream = fdopen(out[0], "r");
-    char line[1024] = {};
-    if (fgets(line, sizeof line, stream) == nullptr) throw std::runtime_error("mock did not start");
-    banner_ = line;
-    fclose(stream);
-    port_ = std::stoi(banner_.substr(banner_.rfind(':') + 1));
-  }
-  ~MockProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  // SIGTERM, and the exit code.
-  int stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(10, 0);
-    c.set_write_timeout(10, 0);
-    c.set_connection_timeout(5, 0);
-    return c;
-  }
-  const std::string& banner() const { return banner_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::string banner_;
-};
-
-const std::string kToken = "conform-mock-root-token";
-const httplib::Headers kAuth = {{"Authorization", "Bearer " + kToken}};
-
-std::string project_spec() { return conform::test::source("spec/openapi.json").string(); }
+using conform::test::kAuth;
+using conform::test::MockProcess;
+using conform::test::project_spec;
 
 TEST(ConformMock, AnnouncesWhatItServes) {
   MockProcess mock(project_spec());
@@ -182,3 +129,91 @@ TEST(ConformMock, ServesTheVastDescription) {
 }
 
 }  // namespace
+
+namespace robustness {
+
+using conform::test::kAuth;
+using conform::test::MockProcess;
+using conform::test::project_spec;
+
+// A raw TCP connection to the mock, for clients no HTTP library would be.
+int connect_raw(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sends bytes and reads until the end of the answer's headers (or 3 s of silence).
+std::string exchange(int fd, const std::string& bytes) {
+  timeval timeout{3, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (write(fd, bytes.data(), bytes.size()) < 0) return "";
+  std::string answer;
+  char buffer[4096];
+  ssize_t n = 0;
+  while (answer.find("\r\n\r\n") == std::string::npos &&
+         (n = read(fd, buffer, sizeof buffer)) > 0) {
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  return answer;
+}
+
+TEST(ConformMockRobustness, MalformedRequestsGetAnAnswerAndServingGoesOn) {
+  MockProcess mock(project_spec());
+  for (const std::string& garbage :
+       {std::string("NOT HTTP AT ALL\r\n\r\n"), std::string("GET /x HTTP/9.9\r\n\r\n"),
+        std::string("\x00\xff\xfe garbage\r\n\r\n", 20)}) {
+    int fd = connect_raw(mock.port());
+    ASSERT_GE(fd, 0);
+    std::string answer = exchange(fd, garbage);
+    close(fd);
+    EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 400"));
+  }
+  EXPECT_EQ(mock.client().Get("/api/v0/ssh/", kAuth)->status, 200);
+}
+
+TEST(ConformMockRobustness, StalledClientsDoNotStopOthers) {
+  MockProcess mock(project_spec());
+  std::vector<int> stalled;
+  for (int i = 0; i < 3; ++i) {
+    int fd = connect_raw(mock.port());
+    ASSERT_GE(fd, 0);
+    const std::string partial = "POST /api/v0/ssh/ HTTP/1.1\r\nContent-Length: 100\r\n\r\n{";
+    ASSERT_GT(write(fd, partial.data(), partial.size()), 0);
+    stalled.push_back(fd);
+  }
+  EXPECT_EQ(mock.client().Get("/api/v0/ssh/", kAuth)->status, 200);
+  for (int fd : stalled) close(fd);
+  EXPECT_EQ(mock.stop(), 0);
+}
+
+TEST(ConformMockRobustness, ConcurrentClientsShareOneAccount) {
+  MockProcess mock(project_spec());
+  std::vector<std::thread> clients;
+  std::atomic<int> created{0};
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&, t] {
+      auto client = mock.client();
+      for (int i = 0; i < 25; ++i) {
+        std::string name = "V" + std::to_string(t) + "_" + std::to_string(i);
+        auto r =
+            client.Post("/api/v0/secrets/", kAuth,
+                        nlohmann::json{{"key", name}, {"value", "x"}}.dump(), "application/json");
+        if (r && r->status == 200) ++created;
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(created.load(), 200);
+  auto listed = nlohmann::json::parse(mock.client().Get("/api/v0/secrets/", kAuth)->body);
+  EXPECT_EQ(listed["secrets"].size(), 200u);
+}
+
+}  // namespace robustness

@@ -22,6 +22,18 @@ void add_mock_options(CLI::App& command, MockCommandOptions& options) {
   command.add_option("--state-seed", options.server.state_seed,
                      "Seed of generated response bodies");
   command.add_flag("--log", options.server.log, "One line per request on standard error");
+  command.add_flag("--rate-limit", options.server.rate_limit,
+                   "Enforce each operation's x-rate-limit per identity (429 when called too soon)");
+  std::string names;
+  for (const auto& fault : mock::fault_catalogue()) {
+    names += (names.empty() ? "" : ", ") + std::string(fault.name);
+  }
+  command
+      .add_option("--fault", options.fault_names,
+                  "Switch on a deliberate contract violation (repeatable): " + names)
+      ->check([](const std::string& name) {
+        return mock::fault_named(name) ? std::string() : "unknown fault '" + name + "'";
+      });
 }
 
 core::ExitCode run_mock(const MockCommandOptions& given) {
@@ -31,6 +43,8 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
       options.server.root_token = token;
     }
   }
+  for (const auto& name : options.fault_names)
+    options.server.faults.insert(*mock::fault_named(name));
   spec::Spec spec = spec::Spec::load(options.spec);
   if (spec.has_errors()) {
     for (const auto& d : spec.diagnostics().items()) {
@@ -49,7 +63,9 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
   mock::MockServer server(spec, options.server);
   int port = server.bind();
   std::cout << "conform mock: serving " << spec.operations().size() << " operations of "
-            << spec.file() << " on http://" << options.server.host << ":" << port << std::endl;
+            << spec.file() << " on http://" << options.server.host << ":" << port;
+  for (const auto& name : options.fault_names) std::cout << " [fault " << name << "]";
+  std::cout << std::endl;
   std::atomic<bool> finished{false};
   std::thread waiter([&] {
     int received = 0;

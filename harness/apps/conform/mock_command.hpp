@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "conform/core/error.hpp"
 #include "conform/mock/server.hpp"
@@ -11,6 +12,7 @@ namespace conform::apps {
 struct MockCommandOptions {
   std::string spec;
   mock::MockOptions server;
+  std::vector<std::string> fault_names;
 };
 
 void add_mock_options(CLI::App& command, MockCommandOptions& options);

@@ -79,21 +79,25 @@ nlohmann::json read_value(const std::vector<std::string>& texts, const spec::Par
 
 }  // namespace
 
-std::vector<RequestProblem> check_request(const spec::Operation& operation,
-                                          const schema::SpecSchemas& schemas,
-                                          const IncomingRequest& request) {
-  std::vector<RequestProblem> problems;
+CheckedRequest check_request(const spec::Operation& operation, const schema::SpecSchemas& schemas,
+                             const IncomingRequest& request) {
+  CheckedRequest checked;
+  std::vector<RequestProblem>& problems = checked.problems;
   for (const spec::Parameter& p : operation.parameters) {
     auto texts = raw_values(p, request);
     if (!texts) {
       if (p.required) problems.push_back({describe(p), "is required but missing"});
       continue;
     }
-    if (!p.schema) continue;  // the `content` form: accepted as sent
+    if (!p.schema) {  // the `content` form: accepted as sent
+      checked.parameters[p.name] = texts->back();
+      continue;
+    }
     const nlohmann::json& document = schemas.standalone(*p.schema, spec::Direction::request);
     gen::detail::Flattener flatten(document);
     const nlohmann::json* flat = flatten.try_flatten(document);
     nlohmann::json value = read_value(*texts, p, flat ? *flat : nlohmann::json::object(), document);
+    checked.parameters[p.name] = value;
     for (const auto& violation : schemas.validate(*p.schema, spec::Direction::request, value)) {
       problems.push_back(
           {describe(p) + (violation.instance_pointer.empty() ? std::string()
@@ -102,15 +106,15 @@ std::vector<RequestProblem> check_request(const spec::Operation& operation,
     }
   }
 
-  if (!operation.request_body) return problems;
+  if (!operation.request_body) return checked;
   const spec::RequestBody& declared = *operation.request_body;
   if (request.body.empty()) {
     if (declared.required) problems.push_back({"body", "is required but missing"});
-    return problems;
+    return checked;
   }
   if (!request.content_type) {
     problems.push_back({"header 'Content-Type'", "is missing for a request with a body"});
-    return problems;
+    return checked;
   }
   const spec::MediaType* media = spec::match_media_type(declared.content, *request.content_type);
   if (media == nullptr) {
@@ -119,20 +123,23 @@ std::vector<RequestProblem> check_request(const spec::Operation& operation,
     problems.push_back(
         {"header 'Content-Type'",
          "'" + *request.content_type + "' is not accepted (expected " + accepted + ")"});
-    return problems;
+    return checked;
   }
-  if (!spec::is_json_media_type(media->name) || !media->schema) return problems;
+  if (!spec::is_json_media_type(media->name)) return checked;
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
   if (body.is_discarded()) {
     problems.push_back({"body", "is not well-formed JSON"});
-    return problems;
+    return checked;
   }
-  for (const auto& violation : schemas.validate(*media->schema, spec::Direction::request, body)) {
+  checked.body = std::move(body);
+  if (!media->schema) return checked;
+  for (const auto& violation :
+       schemas.validate(*media->schema, spec::Direction::request, checked.body)) {
     problems.push_back({"body " + (violation.instance_pointer.empty() ? std::string("/")
                                                                       : violation.instance_pointer),
                         violation.message});
   }
-  return problems;
+  return checked;
 }
 
 }  // namespace conform::mock

@@ -2,15 +2,22 @@
 
 #include <httplib.h>
 
-#include <functional>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <mutex>
+#include <thread>
 
 #include "conform/core/error.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/mock/account.hpp"
+#include "conform/mock/account_api.hpp"
+#include "conform/mock/rate_limiter.hpp"
 #include "conform/mock/request_check.hpp"
 #include "conform/mock/router.hpp"
+#include "conform/permission/permission.hpp"
 #include "conform/schema/spec_schemas.hpp"
+#include "conform/spec/extensions.hpp"
 #include "conform/spec/media_type.hpp"
 
 namespace conform::mock {
@@ -23,6 +30,22 @@ nlohmann::json vast_error(const std::string& code, const std::string& message) {
 void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
   response.status = status;
   response.set_content(body.dump(), "application/json");
+}
+
+// What the mock is about to send, before the faults have their say.
+struct Outgoing {
+  Outgoing(int s, std::optional<nlohmann::json> b, std::string type = "application/json")
+      : status(s), body(std::move(b)), content_type(std::move(type)) {}
+
+  int status = 200;
+  std::optional<nlohmann::json> body;  // JSON, or a string for other media types
+  std::string content_type = "application/json";
+  const spec::Operation* operation = nullptr;  // null before routing
+  std::map<std::string, std::string> headers;
+};
+
+Outgoing error_reply(int status, const std::string& code, const std::string& message) {
+  return {status, vast_error(code, message)};
 }
 
 // "a=1; b = \"2\"" → {"a": "1", "b": "2"}: the name=value lists of Prefer and Cookie headers.
@@ -65,6 +88,48 @@ bool requires_bearer(const spec::Spec& spec, const spec::Operation& op) {
   return false;
 }
 
+// Vast.ai writes the threshold as a decimal: "threshold=2.0".
+std::string threshold_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, seconds == static_cast<long long>(seconds) ? "%.1f" : "%g",
+                seconds);
+  return text;
+}
+
+bool has_odd_string(const nlohmann::json& value) {
+  if (value.is_string()) {
+    auto size = value.get_ref<const std::string&>().size();
+    return size == 0 || size > 64;
+  }
+  if (value.is_structured()) {
+    for (const auto& item : value) {
+      if (has_odd_string(item)) return true;
+    }
+  }
+  return false;
+}
+
+// The fault wrong_response_type: the first scalar found turns into another type.
+bool flip_first_scalar(nlohmann::json& value) {
+  if (value.is_structured()) {
+    for (auto& item : value) {
+      if (flip_first_scalar(item)) return true;
+    }
+    return false;
+  }
+  if (value.is_string()) {
+    value = 12345;
+  } else {
+    value = "not a " + std::string(value.type_name());
+  }
+  return true;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 }  // namespace
 
 struct MockServer::Impl {
@@ -72,80 +137,166 @@ struct MockServer::Impl {
   MockOptions options;
   schema::SpecSchemas schemas;
   Router router;
+  Account account;
+  AccountApi account_api;
+  RateLimiter rate_limiter;
   httplib::Server server;
   std::mutex log_mutex;
 
   Impl(const spec::Spec& s, MockOptions o)
-      : spec(s), options(std::move(o)), schemas(s), router(s) {}
+      : spec(s),
+        options(std::move(o)),
+        schemas(s),
+        router(s),
+        account(options.root_token, options.state_seed),
+        account_api(s, schemas, account, options.faults) {}
 
-  void log(const httplib::Request& request, int status) {
+  bool has(Fault fault) const { return options.faults.contains(fault); }
+
+  void log(const httplib::Request& request, int status, const std::string& who,
+           std::chrono::steady_clock::time_point started) {
     if (!options.log) return;
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+    // The path only: a query string may carry a credential.
+    std::string path = request.target.substr(0, request.target.find('?'));
     std::lock_guard lock(log_mutex);
-    std::cerr << request.method << " " << request.target << " " << status << "\n";
+    std::cerr << request.method << " " << path << " " << status << " " << who << " " << micros
+              << "us\n";
   }
 
-  void handle(const httplib::Request& request, httplib::Response& response) {
+  Outgoing handle(const httplib::Request& request, std::string& who) {
     std::string raw_path = request.target.substr(0, request.target.find('?'));
     Route route = router.route(request.method, raw_path);
     if (route.outcome == Route::Outcome::no_such_path) {
-      return send_json(response, 404, vast_error("not_found", "no operation at " + raw_path));
+      return error_reply(404, "not_found", "no operation at " + raw_path);
     }
     if (route.outcome == Route::Outcome::method_not_allowed) {
       std::string allowed;
       for (const auto& m : route.allowed_methods) allowed += (allowed.empty() ? "" : ", ") + m;
-      response.set_header("Allow", allowed);
-      return send_json(response, 405,
-                       vast_error("method_not_allowed", request.method +
-                                                            " is not allowed here; "
-                                                            "allowed: " +
-                                                            allowed));
+      Outgoing out = error_reply(405, "method_not_allowed",
+                                 request.method + " is not allowed here; allowed: " + allowed);
+      out.headers["Allow"] = allowed;
+      return out;
     }
     const spec::Operation& op = *route.operation;
+
+    Identity identity;
     if (requires_bearer(spec, op)) {
       std::string authorization = request.get_header_value("Authorization");
       constexpr std::string_view kBearer = "Bearer ";
-      if (authorization.rfind(kBearer, 0) != 0) {
-        return send_json(response, 401, vast_error("unauthorized", "a bearer token is required"));
+      std::optional<Identity> known;
+      if (authorization.rfind(kBearer, 0) == 0) {
+        known = account.authenticate(authorization.substr(kBearer.size()));
       }
-      if (authorization.substr(kBearer.size()) != options.root_token) {
-        return send_json(response, 401, vast_error("unauthorized", "unknown API key"));
+      if (!known && !has(Fault::ignores_auth)) {
+        return error_reply(401, "unauthorized",
+                           authorization.empty() ? "a bearer token is required"
+                                                 : "the bearer token is not a known API key");
+      }
+      if (known) identity = *known;
+    }
+    who = identity.label();
+
+    if (options.rate_limit) {
+      if (auto interval = spec::min_interval_of(op);
+          interval && !rate_limiter.admit(op.operation_id, who, *interval)) {
+        return {429, nlohmann::json{{"detail", "API requests too frequent endpoint threshold=" +
+                                                   threshold_text(*interval)}}};
       }
     }
+
+    std::optional<permission::Document> permissions;
+    if (!identity.permissions.is_null() && !has(Fault::permission_not_enforced)) {
+      try {
+        permissions = permission::Document::from_json(identity.permissions);
+      } catch (const std::invalid_argument& e) {
+        return error_reply(
+            403, "missing_permissions",
+            std::string("the key's permission document cannot be read: ") + e.what());
+      }
+      auto decision = permission::decide_scope(*permissions, op);
+      if (!decision.allowed) return error_reply(403, "missing_permissions", decision.reason);
+    }
+
+    IncomingRequest incoming = incoming_request(request, route);
+    if (has(Fault::server_error) && carries_odd_string(incoming)) {
+      return error_reply(500, "internal_error", "the server failed");
+    }
+    CheckedRequest checked = check_request(op, schemas, incoming);
+    if (has(Fault::accepts_invalid_permissions)) {
+      std::erase_if(checked.problems,
+                    [](const auto& p) { return p.where.rfind("body /permissions", 0) == 0; });
+    }
+    if (!checked.problems.empty() && !has(Fault::accepts_invalid_input)) {
+      std::string message;
+      bool about_permissions = false;
+      for (const auto& p : checked.problems) {
+        message += (message.empty() ? "" : "; ") + p.where + ": " + p.message;
+        about_permissions = about_permissions || p.where.rfind("body /permissions", 0) == 0;
+      }
+      return error_reply(400, about_permissions ? "invalid_permissions" : "invalid_args", message);
+    }
+    if (has(Fault::rejects_valid_input) && (!request.body.empty() || !request.params.empty())) {
+      return error_reply(400, "invalid_args", "the request was refused");
+    }
+
+    if (permissions) {
+      std::map<std::string, nlohmann::json> values = checked.parameters;
+      if (checked.body.is_object()) {
+        for (const auto& [name, value] : checked.body.items()) values.emplace(name, value);
+      }
+      auto decision = permission::decide(*permissions, op, values);
+      if (!decision.allowed) return error_reply(403, "missing_permissions", decision.reason);
+    }
+
+    auto prefer = header_pairs(request.get_header_value("Prefer"), ",;");
+    if (account_api.handles(op) && prefer.empty()) {
+      // Invalid requests reach here only under a fault; the account area still answers them.
+      Reply reply = account_api.handle(op, identity, checked);
+      Outgoing out{reply.status, std::move(reply.body)};
+      out.operation = &op;
+      return out;
+    }
+    Outgoing out = respond(op, prefer);
+    out.operation = &op;
+    return out;
+  }
+
+  static IncomingRequest incoming_request(const httplib::Request& request, const Route& route) {
     IncomingRequest incoming;
     incoming.path_values = route.path_values;
     for (const auto& [name, value] : request.params) incoming.query.emplace(name, value);
-    for (const auto& [name, value] : request.headers) {
-      std::string lower = name;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      incoming.headers[lower] = value;
-    }
+    for (const auto& [name, value] : request.headers) incoming.headers[lower(name)] = value;
     incoming.cookies = header_pairs(request.get_header_value("Cookie"), ";");
     if (request.has_header("Content-Type")) {
       incoming.content_type = request.get_header_value("Content-Type");
     }
     incoming.body = request.body;
-    auto problems = check_request(op, schemas, incoming);
-    if (!problems.empty()) {
-      std::string message;
-      for (const auto& p : problems)
-        message += (message.empty() ? "" : "; ") + p.where + ": " + p.message;
-      return send_json(response, 400, vast_error("invalid_args", message));
-    }
-    respond(op, request, response);
+    return incoming;
   }
 
-  void respond(const spec::Operation& op, const httplib::Request& request,
-               httplib::Response& response) {
-    auto prefer = header_pairs(request.get_header_value("Prefer"), ",;");
+  static bool carries_odd_string(const IncomingRequest& incoming) {
+    for (const auto& [name, value] : incoming.path_values) {
+      if (has_odd_string(value)) return true;
+    }
+    for (const auto& [name, value] : incoming.query) {
+      if (has_odd_string(value)) return true;
+    }
+    auto body = nlohmann::json::parse(incoming.body, nullptr, false);
+    return !incoming.body.empty() && !body.is_discarded() && has_odd_string(body);
+  }
+
+  Outgoing respond(const spec::Operation& op, const std::map<std::string, std::string>& prefer) {
     const spec::Response* chosen = nullptr;
     int status = 200;
     if (auto code = prefer.find("code"); code != prefer.end()) {
       status = std::atoi(code->second.c_str());
       chosen = op.find_response(status);
       if (chosen == nullptr || chosen->status == "default") {
-        return send_json(response, 422,
-                         vast_error("no_such_response",
-                                    "the operation declares no " + code->second + " response"));
+        return error_reply(422, "no_such_response",
+                           "the operation declares no " + code->second + " response");
       }
     } else {
       for (const auto& r : op.responses) {
@@ -156,13 +307,9 @@ struct MockServer::Impl {
           break;
         }
       }
-      if (chosen == nullptr) {
-        response.status = 204;
-        return;
-      }
+      if (chosen == nullptr) return {204, std::nullopt, ""};
     }
-    response.status = status;
-    if (chosen->content.empty()) return;
+    if (chosen->content.empty()) return {status, std::nullopt, ""};
     const spec::MediaType& media = chosen->content.front();
     std::string content_type =
         media.name.find('*') != std::string::npos ? "application/json" : media.name;
@@ -172,9 +319,7 @@ struct MockServer::Impl {
         if (e.name == wanted->second) example = &e;
       }
       if (example == nullptr) {
-        return send_json(
-            response, 422,
-            vast_error("no_such_example", "no example named '" + wanted->second + "'"));
+        return error_reply(422, "no_such_example", "no example named '" + wanted->second + "'");
       }
     } else if (!media.examples.empty()) {
       example = &media.examples.front();
@@ -184,18 +329,65 @@ struct MockServer::Impl {
       body = example->value;
     } else if (media.schema) {
       try {
-        auto source = gen::source_for(spec, schemas, *media.schema, spec::Direction::response);
-        std::uint64_t seed =
-            options.state_seed ^ std::hash<std::string>{}(op.operation_id + chosen->status);
-        body = gen::sample(gen::positive_values(source), seed, 1).front();
+        body = generate(*media.schema, op.operation_id + chosen->status);
       } catch (const std::exception& e) {
-        return send_json(response, 500, vast_error("mock_cannot_generate", e.what()));
+        return error_reply(500, "mock_cannot_generate", e.what());
       }
     }
-    if (spec::is_json_media_type(content_type) || body.is_structured() || !body.is_string()) {
-      response.set_content(body.dump(), content_type);
+    return {status, std::move(body), content_type};
+  }
+
+  nlohmann::json generate(spec::SchemaId schema, const std::string& salt) const {
+    auto source = gen::source_for(spec, schemas, schema, spec::Direction::response);
+    std::uint64_t seed = options.state_seed ^ std::hash<std::string>{}(salt);
+    return gen::sample(gen::positive_values(source), seed, 1).front();
+  }
+
+  // The headers the description declares for the response being sent.
+  void add_declared_headers(const Outgoing& out, httplib::Response& response) const {
+    if (out.operation == nullptr) return;
+    const spec::Response* declared = out.operation->find_response(out.status);
+    if (declared == nullptr) return;
+    for (const auto& header : declared->headers) {
+      if (!header.schema || lower(header.name) == "content-type") continue;
+      if (header.required && has(Fault::missing_response_header)) continue;
+      try {
+        nlohmann::json value = generate(*header.schema, out.operation->operation_id + header.name);
+        response.set_header(header.name,
+                            value.is_string() ? value.get<std::string>() : value.dump());
+      } catch (const std::exception&) {
+        // A header the generator cannot satisfy is left out; lint names such schemas.
+      }
+    }
+  }
+
+  void send(Outgoing out, httplib::Response& response) const {
+    for (const auto& [name, value] : out.headers) response.set_header(name, value);
+    bool success = out.status >= 200 && out.status < 300 && out.operation != nullptr;
+    if (success && has(Fault::undocumented_status)) {
+      for (int candidate = 200; candidate < 300; ++candidate) {
+        const auto* declared = out.operation->find_response(candidate);
+        if (declared == nullptr || declared->status == "default") {
+          out.status = candidate;
+          break;
+        }
+      }
+    }
+    if (out.body && out.operation != nullptr && has(Fault::wrong_response_type)) {
+      flip_first_scalar(*out.body);
+    }
+    add_declared_headers(out, response);
+    response.status = out.status;
+    if (!out.body) return;
+    std::string content_type = out.content_type;
+    if (spec::is_json_media_type(content_type) && out.operation != nullptr &&
+        has(Fault::wrong_content_type)) {
+      content_type = "text/plain";
+    }
+    if (spec::is_json_media_type(out.content_type) || !out.body->is_string()) {
+      response.set_content(out.body->dump(), content_type);
     } else {
-      response.set_content(body.get<std::string>(), content_type);
+      response.set_content(out.body->get<std::string>(), content_type);
     }
   }
 };
@@ -208,12 +400,17 @@ MockServer::MockServer(const spec::Spec& spec, MockOptions options)
   // One handler for every path and method (the router decides); registered per method because
   // httplib reads request bodies only for handlers, not before routing.
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
+    auto started = std::chrono::steady_clock::now();
+    std::string who = "-";
     try {
-      impl_->handle(request, response);
+      impl_->send(impl_->handle(request, who), response);
     } catch (const std::exception& e) {
       send_json(response, 500, vast_error("mock_error", e.what()));
     }
-    impl_->log(request, response.status);
+    if (impl_->has(Fault::slow_responses)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    impl_->log(request, response.status, who, started);
   };
   const std::string everything = ".*";
   impl_->server.Get(everything, handler);
@@ -222,9 +419,14 @@ MockServer::MockServer(const spec::Spec& spec, MockOptions options)
   impl_->server.Patch(everything, handler);
   impl_->server.Delete(everything, handler);
   impl_->server.Options(everything, handler);
+  // Requests the HTTP layer refuses before routing (malformed, too large) still get a body of the
+  // Vast.ai shape.
   impl_->server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (!response.body.empty()) return;
     if (response.status == 413) {
       send_json(response, 413, vast_error("payload_too_large", "the request body is too large"));
+    } else if (response.status == 400) {
+      send_json(response, 400, vast_error("bad_request", "the request is not well-formed HTTP"));
     }
   });
 }

@@ -26,11 +26,18 @@ struct RequestProblem {
   std::string message;
 };
 
+// What check_request found, and the request as values: each parameter that arrived, read as its
+// schema's type, and the JSON body (null when there is none or it is not JSON).
+struct CheckedRequest {
+  std::vector<RequestProblem> problems;
+  std::map<std::string, nlohmann::json> parameters;
+  nlohmann::json body;
+};
+
 // Checks parameters (present when required, readable as their type, valid by their schema: a
 // form-style array from repeated or comma-separated values) and the body (present when required,
 // of a declared media type, well-formed JSON where JSON is declared, valid by its schema).
-std::vector<RequestProblem> check_request(const spec::Operation& operation,
-                                          const schema::SpecSchemas& schemas,
-                                          const IncomingRequest& request);
+CheckedRequest check_request(const spec::Operation& operation, const schema::SpecSchemas& schemas,
+                             const IncomingRequest& request);
 
 }  // namespace conform::mock

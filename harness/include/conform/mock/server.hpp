@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "conform/mock/faults.hpp"
 #include "conform/spec/spec.hpp"
 
 namespace conform::mock {
@@ -19,13 +20,17 @@ struct MockOptions {
   std::uint64_t state_seed = 0;
   bool log = false;                          // one line per request on stderr
   std::size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413
+  bool rate_limit = false;  // enforce x-rate-limit / x-rateLimit per operation and identity
+  Faults faults;            // deliberate contract violations (see faults.hpp)
 };
 
-// Serves any description: routes each request (404/405), checks it against its operation (400
-// with a Vast-shaped error naming the problem), authenticates bearer tokens (401), and answers
-// with the declared response: `Prefer: code=NNN` and `Prefer: example=NAME` choose, as Prism
-// does; otherwise the first 2XX. The body is the document's example, or a value generated from
-// the response schema, the same for a given --state-seed.
+// Serves any description: routes each request (404/405), authenticates bearer tokens (401: the
+// root token or a key created through the account area), enforces rate limits (429) and
+// permission documents (403), checks the request against its operation (400 with a Vast-shaped
+// error naming the problem), and answers. The account area (see AccountApi) keeps state; other
+// operations answer with the declared response: `Prefer: code=NNN` and `Prefer: example=NAME`
+// choose, as Prism does; otherwise the first 2XX, with the document's example or a value
+// generated from the response schema, the same for a given --state-seed.
 class MockServer {
  public:
   MockServer(const spec::Spec& spec, MockOptions options);

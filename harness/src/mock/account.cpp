@@ -1,0 +1,120 @@
+#include "conform/mock/account.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+namespace conform::mock {
+namespace {
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string now_rfc3339() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
+
+Account::Account(std::string root_token, std::uint64_t seed)
+    : root_token_(std::move(root_token)),
+      random_(seed),
+      next_key_id_(100 + static_cast<std::int64_t>(seed % 1000)),
+      next_ssh_id_(500 + static_cast<std::int64_t>(seed % 1000)) {}
+
+std::string Account::new_token() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (int i = 0; i < 4; ++i) {
+    std::uint64_t bits = random_();
+    for (int nibble = 0; nibble < 16; ++nibble) token += kHex[(bits >> (4 * nibble)) & 0xF];
+  }
+  return token;
+}
+
+std::optional<Identity> Account::authenticate(const std::string& token) const {
+  if (token == root_token_) return Identity{};
+  std::lock_guard lock(mutex_);
+  for (const auto& key : keys_) {
+    if (key.token == token) return Identity{key.id, key.permissions};
+  }
+  return std::nullopt;
+}
+
+ApiKeyRecord Account::create_key(std::string name, nlohmann::json permissions) {
+  std::lock_guard lock(mutex_);
+  ApiKeyRecord key{next_key_id_++, new_token(), std::move(name), std::move(permissions),
+                   now_seconds()};
+  keys_.push_back(key);
+  return key;
+}
+
+std::vector<ApiKeyRecord> Account::keys() const {
+  std::lock_guard lock(mutex_);
+  return keys_;
+}
+
+bool Account::delete_key(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(keys_, [id](const auto& k) { return k.id == id; }) > 0;
+}
+
+SshKeyRecord Account::add_ssh_key(std::string key) {
+  std::lock_guard lock(mutex_);
+  SshKeyRecord record{next_ssh_id_++, std::move(key), now_rfc3339()};
+  ssh_keys_.push_back(record);
+  return record;
+}
+
+std::vector<SshKeyRecord> Account::ssh_keys() const {
+  std::lock_guard lock(mutex_);
+  return ssh_keys_;
+}
+
+std::optional<SshKeyRecord> Account::replace_ssh_key(std::int64_t id, std::string key) {
+  std::lock_guard lock(mutex_);
+  for (auto& record : ssh_keys_) {
+    if (record.id == id) {
+      record.key = std::move(key);
+      return record;
+    }
+  }
+  return std::nullopt;
+}
+
+bool Account::delete_ssh_key(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(ssh_keys_, [id](const auto& k) { return k.id == id; }) > 0;
+}
+
+bool Account::create_variable(const std::string& name, std::string value) {
+  std::lock_guard lock(mutex_);
+  return variables_.try_emplace(name, std::move(value)).second;
+}
+
+bool Account::update_variable(const std::string& name, std::string value) {
+  std::lock_guard lock(mutex_);
+  auto it = variables_.find(name);
+  if (it == variables_.end()) return false;
+  it->second = std::move(value);
+  return true;
+}
+
+bool Account::remove_variable(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return variables_.erase(name) > 0;
+}
+
+std::map<std::string, std::string> Account::variables() const {
+  std::lock_guard lock(mutex_);
+  return variables_;
+}
+
+}  // namespace conform::mock

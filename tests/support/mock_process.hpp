@@ -1,0 +1,82 @@
+#pragma once
+// Runs the real `conform mock` for end-to-end tests, on a free port, stopped with SIGTERM.
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/paths.hpp"
+
+namespace conform::test {
+
+inline const std::string kRootToken = "conform-mock-root-token";
+inline const httplib::Headers kAuth = {{"Authorization", "Bearer " + kRootToken}};
+
+inline std::string project_spec() { return source("spec/openapi.json").string(); }
+
+inline httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+// Starts `conform mock` on a free port and stops it (SIGTERM) at the end.
+class MockProcess {
+ public:
+  explicit MockProcess(const std::string& spec, std::vector<std::string> extra = {}) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      std::vector<std::string> args = {CONFORM_BINARY, "mock", "--spec", spec, "--port", "0"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* stream = fdopen(out[0], "r");
+    char line[1024] = {};
+    if (fgets(line, sizeof line, stream) == nullptr) throw std::runtime_error("mock did not start");
+    banner_ = line;
+    fclose(stream);
+    port_ = std::stoi(banner_.substr(banner_.rfind(':') + 1));
+  }
+  ~MockProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  // SIGTERM, and the exit code.
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  int port() const { return port_; }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(10, 0);
+    c.set_write_timeout(10, 0);
+    c.set_connection_timeout(5, 0);
+    return c;
+  }
+  const std::string& banner() const { return banner_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string banner_;
+};
+
+}  // namespace conform::test
