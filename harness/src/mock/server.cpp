@@ -132,6 +132,8 @@ std::string lower(std::string text) {
 
 }  // namespace
 
+constexpr std::size_t kWorkerThreads = 128;
+
 struct MockServer::Impl {
   const spec::Spec& spec;
   MockOptions options;
@@ -394,9 +396,17 @@ struct MockServer::Impl {
 
 MockServer::MockServer(const spec::Spec& spec, MockOptions options)
     : impl_(std::make_unique<Impl>(spec, std::move(options))) {
-  impl_->server.set_payload_max_length(impl_->options.max_body_bytes);
-  impl_->server.set_read_timeout(5, 0);
-  impl_->server.set_write_timeout(5, 0);
+  auto& server = impl_->server;
+  server.set_payload_max_length(impl_->options.max_body_bytes);
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  // Headers and body go out in separate writes: without TCP_NODELAY each answer waits for the
+  // client's delayed ACK (40 ms).
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(100000);
+  // cpp-httplib gives each open connection a thread while it is kept alive, so the pool bounds
+  // how many clients are served at once; idle or stalled ones are dropped after the timeouts.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   // One handler for every path and method (the router decides); registered per method because
   // httplib reads request bodies only for handlers, not before routing.
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
@@ -413,15 +423,15 @@ MockServer::MockServer(const spec::Spec& spec, MockOptions options)
     impl_->log(request, response.status, who, started);
   };
   const std::string everything = ".*";
-  impl_->server.Get(everything, handler);
-  impl_->server.Post(everything, handler);
-  impl_->server.Put(everything, handler);
-  impl_->server.Patch(everything, handler);
-  impl_->server.Delete(everything, handler);
-  impl_->server.Options(everything, handler);
+  server.Get(everything, handler);
+  server.Post(everything, handler);
+  server.Put(everything, handler);
+  server.Patch(everything, handler);
+  server.Delete(everything, handler);
+  server.Options(everything, handler);
   // Requests the HTTP layer refuses before routing (malformed, too large) still get a body of the
   // Vast.ai shape.
-  impl_->server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+  server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
     if (!response.body.empty()) return;
     if (response.status == 413) {
       send_json(response, 413, vast_error("payload_too_large", "the request body is too large"));
