@@ -5,6 +5,7 @@ find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+find_package(CURL REQUIRED)
 
 # valijson is header-only and ships no CMake package.
 find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
@@ -16,9 +17,8 @@ target_compile_definitions(valijson INTERFACE VALIJSON_USE_EXCEPTIONS=1)
 # Property-based generation and shrinking: the gen module is built on it.
 find_package(rapidcheck REQUIRED)
 
-if(CONFORM_BUILD_TESTS)
-  find_package(GTest REQUIRED)
-endif()
+# GoogleTest is also the runner of `conform run`, not only of the project's tests.
+find_package(GTest REQUIRED)
 if(CONFORM_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()

@@ -5,6 +5,7 @@
 #include "conform/core/error.hpp"
 #include "lint_command.hpp"
 #include "mock_command.hpp"
+#include "run_command.hpp"
 
 #ifndef CONFORM_VERSION
 #define CONFORM_VERSION "0.0.0"
@@ -29,8 +30,19 @@ int main(int argc, char** argv) {
       app.add_subcommand("mock", "Serve a mock of the API an OpenAPI document describes");
   conform::apps::add_mock_options(*mock, mock_options);
 
+  conform::apps::RunCommandOptions run_options;
+  CLI::App* run = app.add_subcommand(
+      "run", "Send valid and invalid requests to a server and check every answer");
+  conform::apps::add_run_options(*run, run_options);
+
   try {
     app.parse(argc, argv);
+    for (const auto& extra : run->remaining()) {
+      if (extra.rfind("--gtest_", 0) != 0) {
+        throw CLI::ExtrasError({extra});
+      }
+      run_options.gtest_arguments.push_back(extra);
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -45,6 +57,9 @@ int main(int argc, char** argv) {
   try {
     if (lint->parsed()) return static_cast<int>(conform::apps::run_lint(lint_options, std::cout));
     if (mock->parsed()) return static_cast<int>(conform::apps::run_mock(mock_options));
+    if (run->parsed()) {
+      return static_cast<int>(conform::apps::run_conformance(run_options, argc, argv));
+    }
   } catch (const conform::core::Error& e) {
     std::cerr << "conform: " << conform::core::format(e.diagnostic()) << "\n";
     return static_cast<int>(e.exit_code());

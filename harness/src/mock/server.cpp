@@ -436,7 +436,10 @@ MockServer::MockServer(const spec::Spec& spec, MockOptions options)
     if (response.status == 413) {
       send_json(response, 413, vast_error("payload_too_large", "the request body is too large"));
     } else if (response.status == 400) {
-      send_json(response, 400, vast_error("bad_request", "the request is not well-formed HTTP"));
+      send_json(response, 400,
+                vast_error("invalid_args",
+                           "the request is not well-formed HTTP/1.1 (a body needs Content-Length "
+                           "or chunked encoding)"));
     }
   });
 }

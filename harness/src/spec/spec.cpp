@@ -285,6 +285,9 @@ class Spec::Builder {
     response.description = string_or(node, "description");
     response.content = content_of(node, *where);
     if (auto links = node.find("links"); links != node.end()) response.links = *links;
+    for (auto e = node.begin(); e != node.end(); ++e) {
+      if (e.key().rfind("x-", 0) == 0) response.extensions[e.key()] = e.value();
+    }
     auto headers = node.find("headers");
     if (headers != node.end() && headers->is_object()) {
       for (auto it = headers->begin(); it != headers->end(); ++it) {

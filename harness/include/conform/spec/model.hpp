@@ -51,6 +51,7 @@ struct Response {
   std::vector<MediaType> content;
   std::vector<Header> headers;
   nlohmann::json links = nlohmann::json::object();
+  nlohmann::json extensions = nlohmann::json::object();  // every x-* key of the response
   Location location;
 };
 

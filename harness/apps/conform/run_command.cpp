@@ -1,0 +1,442 @@
+#include "run_command.hpp"
+
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "conform/checks/checks.hpp"
+#include "conform/engine/engine.hpp"
+#include "conform/report/console.hpp"
+#include "conform/report/junit.hpp"
+#include "conform/schema/spec_schemas.hpp"
+#include "conform/spec/spec.hpp"
+
+extern char** environ;
+
+namespace conform::apps {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void on_interrupt(int) { g_interrupted.store(true); }
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::set<std::string> chosen_checks(const RunCommandOptions& options) {
+  std::set<std::string> chosen;
+  if (options.checks.empty()) {
+    for (const auto& c : checks::catalogue()) {
+      if (c.phase == "permissions") continue;  // the permission suite decides for itself
+      if (c.name == "max_response_time" && options.max_response_time <= 0) continue;
+      chosen.emplace(c.name);
+    }
+    return chosen;
+  }
+  for (const auto& name : split_list(options.checks)) {
+    if (!checks::is_check_name(name)) {
+      core::fail_input("run.unknown_check", "", "",
+                       "--checks: '" + name + "' is not a check (see docs/checks.md)");
+    }
+    chosen.insert(name);
+  }
+  return chosen;
+}
+
+std::set<std::string> chosen_phases(const RunCommandOptions& options) {
+  const auto& all = engine::phase_names();
+  if (options.phases.empty()) return {all.begin(), all.end()};
+  std::set<std::string> chosen;
+  for (const auto& name : split_list(options.phases)) {
+    if (std::find(all.begin(), all.end(), name) == all.end()) {
+      core::fail_input("run.unknown_phase", "", "",
+                       "--phases: '" + name +
+                           "' is not a phase (examples, coverage, fuzzing, "
+                           "auth, stateful)");
+    }
+    chosen.insert(name);
+  }
+  return chosen;
+}
+
+// GoogleTest names: the operationId with anything but letters, digits and '_' as '_'.
+std::string test_name(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+// What the GoogleTest tests of this process did, in the order they ran.
+struct Collector {
+  std::vector<report::TestRecord> records;
+  std::mutex mutex;
+};
+
+class PhaseTest : public ::testing::Test {
+ public:
+  PhaseTest(engine::Engine& engine, Collector& collector, const spec::Operation& operation,
+            std::string phase)
+      : engine_(engine), collector_(collector), operation_(operation), phase_(std::move(phase)) {}
+
+  void TestBody() override {
+    engine::PhaseResult result = engine_.run(operation_, phase_);
+    for (const auto& f : result.failures) {
+      ADD_FAILURE() << f.check << ": " << f.message << "\n  " << f.curl;
+    }
+    for (const auto& e : result.errors) ADD_FAILURE() << "transport: " << e.message;
+    bool skip = result.failures.empty() && result.errors.empty() && !result.not_tested.empty();
+    std::string reason = result.not_tested;
+    {
+      std::lock_guard lock(collector_.mutex);
+      collector_.records.push_back({operation_.operation_id, phase_, std::move(result)});
+    }
+    if (skip) GTEST_SKIP() << reason;
+  }
+
+ private:
+  engine::Engine& engine_;
+  Collector& collector_;
+  const spec::Operation& operation_;
+  std::string phase_;
+};
+
+// Prints a line per test as it ends; on a terminal, a progress line while it runs.
+class ConsolePrinter : public ::testing::EmptyTestEventListener {
+ public:
+  ConsolePrinter(Collector& collector, int total, bool quiet)
+      : collector_(collector), total_(total), quiet_(quiet), terminal_(isatty(STDOUT_FILENO)) {}
+
+  void OnTestStart(const ::testing::TestInfo& info) override {
+    ++started_;
+    if (terminal_ && !quiet_) {
+      std::cout << "\r\033[K[" << started_ << "/" << total_ << "] " << info.test_suite_name() << "."
+                << info.name() << " ..." << std::flush;
+    }
+  }
+  void OnTestEnd(const ::testing::TestInfo&) override {
+    if (quiet_) return;
+    std::lock_guard lock(collector_.mutex);
+    if (collector_.records.empty()) return;
+    if (terminal_) std::cout << "\r\033[K";
+    std::cout << report::test_line(collector_.records.back()) << std::endl;
+  }
+
+ private:
+  Collector& collector_;
+  int total_;
+  int started_ = 0;
+  bool quiet_;
+  bool terminal_;
+};
+
+void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
+                engine::Engine& engine, const std::string& target) {
+  std::cout << "Plan for " << spec.file() << " against " << target << " (nothing is sent):\n\n";
+  const auto& phases = engine::phase_names();
+  std::cout << "operation                       method  ";
+  for (const auto& p : phases) std::cout << p << "  ";
+  std::cout << "\n";
+  long total = 0;
+  for (const auto* op : operations) {
+    std::string name = op->operation_id;
+    name.resize(std::max<std::size_t>(name.size(), 30), ' ');
+    std::string method = op->method;
+    for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    method.resize(6, ' ');
+    std::cout << name << "  " << method << "  ";
+    for (const auto& p : phases) {
+      int n = engine.planned(*op, p);
+      total += n;
+      std::string cell = std::to_string(n);
+      cell.resize(p.size(), ' ');
+      std::cout << cell << "  ";
+    }
+    std::cout << op->path << "\n";
+  }
+  std::cout << "\n"
+            << operations.size() << " operations, about " << total
+            << " requests before shrinking\n";
+}
+
+// The target answers HTTP at all (any status will do).
+void require_reachable(transport::Transport& transport) {
+  transport::Outgoing probe;
+  probe.request.method = "GET";
+  probe.request.path = "/";
+  auto exchange = transport.send(probe);
+  if (exchange.response) return;
+  switch (exchange.problem) {
+    case transport::Problem::refused:
+    case transport::Problem::timeout:
+    case transport::Problem::tls:
+      throw core::Error(core::ExitCode::unreachable,
+                        {core::Severity::error, "run.unreachable", "", "",
+                         "the target " + transport.options().base_url +
+                             " cannot be reached: " + exchange.detail});
+    default:
+      return;  // it answered something; the checks will say what
+  }
+}
+
+// --jobs: the same command in N processes, one GoogleTest shard each; their results merged.
+report::RunResults run_shards(const RunCommandOptions& options, int argc, char** argv,
+                              std::uint64_t seed) {
+  std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / ("conform-shards-" + std::to_string(getpid()));
+  std::filesystem::create_directories(directory);
+  std::vector<pid_t> children;
+  std::vector<std::filesystem::path> files;
+  for (int shard = 0; shard < options.jobs; ++shard) {
+    std::vector<std::string> args = {"/proc/self/exe"};
+    for (int i = 1; i < argc; ++i) {
+      std::string arg = argv[i];
+      if (arg == "--jobs" || arg == "--junit" || arg == "--seed") {
+        ++i;
+        continue;
+      }
+      if (arg.rfind("--jobs=", 0) == 0 || arg.rfind("--junit=", 0) == 0 ||
+          arg.rfind("--seed=", 0) == 0) {
+        continue;
+      }
+      args.push_back(arg);
+    }
+    files.push_back(directory / ("shard-" + std::to_string(shard) + ".json"));
+    args.insert(args.end(),
+                {"--seed", std::to_string(seed), "--results-file", files.back().string()});
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      std::string entry = *e;
+      if (entry.rfind("GTEST_TOTAL_SHARDS=", 0) == 0 || entry.rfind("GTEST_SHARD_INDEX=", 0) == 0) {
+        continue;
+      }
+      env.push_back(entry);
+    }
+    env.push_back("GTEST_TOTAL_SHARDS=" + std::to_string(options.jobs));
+    env.push_back("GTEST_SHARD_INDEX=" + std::to_string(shard));
+    std::vector<char*> argv_c, env_c;
+    for (auto& a : args) argv_c.push_back(a.data());
+    argv_c.push_back(nullptr);
+    for (auto& e : env) env_c.push_back(e.data());
+    env_c.push_back(nullptr);
+    pid_t pid = 0;
+    if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv_c.data(), env_c.data()) != 0) {
+      core::fail_input("run.jobs", "", "", "cannot start a shard process");
+    }
+    children.push_back(pid);
+  }
+  report::RunResults merged;
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    int status = 0;
+    waitpid(children[i], &status, 0);
+    std::ifstream in(files[i]);
+    auto json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_discarded()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(directory, ignored);
+      int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+      if (code == static_cast<int>(core::ExitCode::unreachable) ||
+          code == static_cast<int>(core::ExitCode::bad_input)) {
+        throw core::Error(static_cast<core::ExitCode>(code),
+                          {core::Severity::error, "run.jobs", "", "",
+                           "shard " + std::to_string(i) + " stopped (see its message above)"});
+      }
+      core::fail_input("run.jobs", "", "", "shard " + std::to_string(i) + " left no results");
+    }
+    auto shard = report::results_from_json(json);
+    merged.interrupted = merged.interrupted || shard.interrupted;
+    merged.seconds = std::max(merged.seconds, shard.seconds);
+    for (auto& t : shard.tests) merged.tests.push_back(std::move(t));
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(directory, ignored);
+  return merged;
+}
+
+}  // namespace
+
+void add_run_options(CLI::App& command, RunCommandOptions& o) {
+  command.add_option("--spec", o.spec, "OpenAPI document (JSON or YAML)")->required();
+  command.add_option("--target", o.target, "Base URL of the server under test")->required();
+  command.add_option("--junit", o.junit, "Write a JUnit XML report here");
+  command.add_option("--token-env", o.token_env, "Environment variable holding the API token")
+      ->capture_default_str();
+  command.add_option("--seed", o.seed, "Seed of generated cases (default: random, printed)");
+  command.add_option("--max-examples", o.max_examples, "Generated cases per operation")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  command.add_option("--operation", o.selection.operations, "Only this operationId (repeatable)");
+  command.add_option("--exclude-operation", o.selection.exclude_operations,
+                     "Not this operationId (repeatable)");
+  command.add_option("--tag", o.selection.tags, "Only operations with this tag (repeatable)");
+  command.add_option("--exclude-tag", o.selection.exclude_tags, "Not operations with this tag");
+  command.add_option("--method", o.selection.methods, "Only this HTTP method (repeatable)");
+  command.add_option("--path", o.selection.path_regex, "Only paths matching this regex");
+  command.add_option("--checks", o.checks,
+                     "Comma-separated checks (default: all but "
+                     "max_response_time, see docs/checks.md)");
+  command.add_option("--phases", o.phases,
+                     "Comma-separated phases: examples,coverage,fuzzing,auth,stateful");
+  command.add_option("--jobs", o.jobs, "Parallel shard processes")->check(CLI::Range(1, 256));
+  command.add_option("--rate", o.rate, "Requests per second over the whole run (0: no limit)");
+  command
+      .add_option("--pace", o.pace,
+                  "Per-operation intervals from x-rate-limit: adaptive (after a 429), declared "
+                  "(from the start) or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"adaptive", "declared", "off"}));
+  command.add_option("--timeout", o.timeout, "Seconds before a request is abandoned")
+      ->capture_default_str();
+  command.add_option("--max-response-time", o.max_response_time,
+                     "Seconds a response may take (turns on max_response_time)");
+  command.add_flag("--insecure", o.insecure, "Do not verify TLS certificates");
+  command.add_option("--cacert", o.cacert, "CA bundle to verify TLS certificates with");
+  command
+      .add_option("--max-response-bytes", o.max_response_bytes, "Largest response body accepted")
+      ->capture_default_str();
+  command.add_flag("--dry-run", o.dry_run, "Print what would be sent, send nothing");
+  command.add_option("--results-file", o.results_file)->group("");  // for --jobs shards
+  command.allow_extras();  // --gtest_* flags go to GoogleTest
+}
+
+core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv) {
+  spec::Spec spec = spec::Spec::load(options.spec);
+  if (spec.has_errors()) {
+    for (const auto& d : spec.diagnostics().items()) {
+      if (d.severity == core::Severity::error) std::cerr << "conform: " << format(d) << "\n";
+    }
+    std::cerr << "conform: the description has errors (see `conform lint`); not running\n";
+    return core::ExitCode::bad_input;
+  }
+  auto operations = engine::select(spec, options.selection);
+  engine::RunOptions run_options;
+  run_options.max_examples = options.max_examples;
+  run_options.seed = options.seed ? *options.seed : std::random_device{}();
+  run_options.checks = chosen_checks(options);
+  run_options.phases = chosen_phases(options);
+  run_options.check_options.max_response_time_seconds = options.max_response_time;
+  run_options.interrupted = &g_interrupted;
+  if (const char* token = std::getenv(options.token_env.c_str()); token && *token) {
+    run_options.token = token;
+  } else if (!options.dry_run) {
+    std::cerr << "conform: $" << options.token_env
+              << " is empty: requests go without credentials\n";
+  }
+
+  transport::TransportOptions transport_options;
+  transport_options.base_url = options.target;
+  transport_options.timeout_seconds = options.timeout;
+  transport_options.connect_timeout_seconds = std::min(options.timeout, 10.0);
+  transport_options.insecure = options.insecure;
+  transport_options.cacert = options.cacert;
+  transport_options.max_response_bytes = options.max_response_bytes;
+  transport_options.rate = options.rate;
+  transport_options.pacing =
+      options.pace == "declared" ? transport::TransportOptions::Pacing::declared
+      : options.pace == "off"    ? transport::TransportOptions::Pacing::off
+                                 : transport::TransportOptions::Pacing::adaptive;
+  transport::Transport transport(transport_options);
+  schema::SpecSchemas schemas(spec);
+  engine::Engine engine(spec, schemas, transport, run_options);
+
+  if (options.dry_run) {
+    print_plan(spec, operations, engine, options.target);
+    return core::ExitCode::ok;
+  }
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+
+  report::RunResults results;
+  results.spec_file = spec.file();
+  results.target = transport.options().base_url;
+  results.seed = run_options.seed;
+  auto started = std::chrono::steady_clock::now();
+  const bool shard_child = !options.results_file.empty();
+
+  if (options.jobs > 1) {
+    std::cout << "conform run: " << operations.size() << " operations of " << spec.file()
+              << " against " << results.target << " in " << options.jobs << " shards, seed "
+              << run_options.seed << std::endl;
+    require_reachable(transport);
+    auto merged = run_shards(options, argc, argv, run_options.seed);
+    // The order of the document, whatever shard ran what.
+    std::map<std::string, std::size_t> rank;
+    for (std::size_t i = 0; i < operations.size(); ++i) rank[operations[i]->operation_id] = i;
+    const auto& phases = engine::phase_names();
+    auto key = [&](const report::TestRecord& t) {
+      auto p = std::find(phases.begin(), phases.end(), t.name) - phases.begin();
+      return std::pair(rank[t.suite], p);
+    };
+    std::stable_sort(merged.tests.begin(), merged.tests.end(),
+                     [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    results.tests = std::move(merged.tests);
+    results.interrupted = merged.interrupted;
+  } else {
+    if (!shard_child) {
+      std::cout << "conform run: " << operations.size() << " operations of " << spec.file()
+                << " against " << results.target << ", seed " << run_options.seed << std::endl;
+    }
+    require_reachable(transport);
+    Collector collector;
+    int total = 0;
+    for (const auto* op : operations) {
+      for (const auto& phase : engine::phase_names()) {
+        if (engine.planned(*op, phase) == 0) continue;
+        ++total;
+        ::testing::RegisterTest(test_name(op->operation_id).c_str(), phase.c_str(), nullptr,
+                                nullptr, __FILE__, __LINE__,
+                                [&engine, &collector, op, phase]() -> ::testing::Test* {
+                                  return new PhaseTest(engine, collector, *op, phase);
+                                });
+      }
+    }
+    std::vector<std::string> gtest_args = {argv[0]};
+    for (const auto& a : options.gtest_arguments) gtest_args.push_back(a);
+    std::vector<char*> gtest_argv;
+    for (auto& a : gtest_args) gtest_argv.push_back(a.data());
+    int gtest_argc = static_cast<int>(gtest_argv.size());
+    ::testing::InitGoogleTest(&gtest_argc, gtest_argv.data());
+    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    delete listeners.Release(listeners.default_result_printer());
+    listeners.Append(new ConsolePrinter(collector, total, false));
+    // The verdict comes from the collected results, which also cover skipped phases.
+    [[maybe_unused]] int gtest_status = RUN_ALL_TESTS();
+    results.tests = std::move(collector.records);
+    results.interrupted = g_interrupted.load();
+  }
+  results.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  if (shard_child) {
+    report::write_atomically(options.results_file, report::to_json(results).dump());
+  } else {
+    if (!options.junit.empty()) {
+      report::write_atomically(options.junit, report::junit_xml(results));
+    }
+    report::print_summary(results, std::cout);
+    if (!options.junit.empty()) std::cout << "JUnit report: " << options.junit << "\n";
+  }
+  if (results.interrupted || results.failures() > 0 || results.errors() > 0) {
+    return core::ExitCode::failures;
+  }
+  return core::ExitCode::ok;
+}
+
+}  // namespace conform::apps

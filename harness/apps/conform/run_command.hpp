@@ -1,0 +1,40 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conform/core/error.hpp"
+#include "conform/engine/selection.hpp"
+
+namespace conform::apps {
+
+struct RunCommandOptions {
+  std::string spec;
+  std::string target;
+  std::string junit;
+  std::string token_env = "CONFORM_TOKEN";
+  std::optional<std::uint64_t> seed;
+  int max_examples = 100;
+  engine::Selection selection;
+  std::string checks;  // comma-separated; empty: the defaults
+  std::string phases;  // comma-separated; empty: all
+  int jobs = 1;
+  double rate = 0;
+  std::string pace = "adaptive";
+  double timeout = 30;
+  double max_response_time = 0;
+  bool insecure = false;
+  std::string cacert;
+  std::size_t max_response_bytes = 10 * 1024 * 1024;
+  bool dry_run = false;
+  std::string results_file;  // a shard's results, for the parent of --jobs
+  std::vector<std::string> gtest_arguments;
+};
+
+void add_run_options(CLI::App& command, RunCommandOptions& options);
+core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv);
+
+}  // namespace conform::apps

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conform/gen/operation_cases.hpp"
+#include "conform/schema/spec_schemas.hpp"
+#include "conform/transport/transport.hpp"
+
+namespace conform::checks {
+
+// One way a response breaks the contract.
+struct Failure {
+  std::string check;    // the named check
+  std::string message;  // what was expected and what came back
+  std::string pointer;  // into the response body, where a schema says where
+};
+
+struct CheckOptions {
+  double max_response_time_seconds = 0;  // 0: max_response_time is off
+};
+
+// What a per-response check looks at: the operation, the case that was sent, the answer.
+struct CheckInput {
+  const spec::Spec& spec;
+  const schema::SpecSchemas& schemas;
+  const spec::Operation& operation;
+  const gen::RequestCase& sent;
+  const transport::Response& response;
+  const CheckOptions& options;
+};
+
+// The checks that look at one response (docs/checks.md says what each expects).
+std::vector<Failure> not_a_server_error(const CheckInput& in);
+std::vector<Failure> status_code_conformance(const CheckInput& in);
+std::vector<Failure> content_type_conformance(const CheckInput& in);
+std::vector<Failure> response_schema_conformance(const CheckInput& in);
+std::vector<Failure> response_headers_conformance(const CheckInput& in);
+std::vector<Failure> negative_data_rejection(const CheckInput& in);
+std::vector<Failure> positive_data_acceptance(const CheckInput& in);
+std::vector<Failure> max_response_time(const CheckInput& in);
+
+// The checks that look at a response in a sequence: what it should be, given what came before.
+// ignored_auth: a request without (or with a wrong) credential must be refused with 401 or 403.
+std::optional<Failure> ignored_auth(const transport::Response& response, std::string_view how);
+// use_after_delete: a deleted resource must be gone (404 or 410).
+std::optional<Failure> use_after_delete(const transport::Response& response, std::string_view what);
+// resource_availability: a created resource must be found (not 404/410) and listed.
+std::optional<Failure> resource_availability(const transport::Response& response,
+                                             std::string_view what);
+
+using ResponseCheck = std::vector<Failure> (*)(const CheckInput&);
+struct NamedCheck {
+  std::string_view name;
+  ResponseCheck check;     // null for the sequence checks
+  std::string_view phase;  // where it runs: "responses", "auth", "stateful", "permissions"
+};
+
+// Every named check, in DESIGN.md's order.
+const std::vector<NamedCheck>& catalogue();
+bool is_check_name(std::string_view name);
+
+}  // namespace conform::checks

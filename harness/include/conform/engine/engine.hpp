@@ -1,0 +1,75 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conform/checks/checks.hpp"
+#include "conform/schema/spec_schemas.hpp"
+#include "conform/transport/transport.hpp"
+
+namespace conform::engine {
+
+// The phases of a run, in the order they run for an operation.
+const std::vector<std::string>& phase_names();
+
+struct RunOptions {
+  int max_examples = 100;        // fuzzing cases per operation
+  std::uint64_t seed = 0;        // the run's seed; each case's seed follows from it
+  std::set<std::string> checks;  // the checks to apply (names from checks::catalogue())
+  std::set<std::string> phases;  // the phases to run (phase_names())
+  checks::CheckOptions check_options;
+  std::string token;                               // sent as each operation's security scheme asks
+  int max_shrink_sends = 48;                       // requests spent shrinking one failure
+  const std::atomic<bool>* interrupted = nullptr;  // set on Ctrl-C: stop sending
+};
+
+// One failure, with everything needed to reproduce it.
+struct FailureRecord {
+  std::string check;
+  std::string message;
+  std::string pointer;
+  int status = 0;            // the response's, 0 when none came
+  std::string curl;          // the (shrunk) request, the credential as ${CONFORM_TOKEN}
+  std::string case_summary;  // "negative: wrong_type at body /name", "positive"
+  std::uint64_t seed = 0;    // the case's seed (fuzzing), 0 for fixed cases
+  bool shrunk = false;
+};
+
+// What one operation's phase did.
+struct PhaseResult {
+  std::string operation_id;
+  std::string phase;
+  int sent = 0;                         // requests that got an answer
+  std::vector<FailureRecord> failures;  // contract failures
+  std::vector<FailureRecord> errors;    // transport failures (no usable answer)
+  std::string not_tested;               // why nothing could be checked, if so
+  double seconds = 0;
+};
+
+// Runs phases of operations against a target: builds the cases, sends them, applies the checks,
+// shrinks what fails.
+class Engine {
+ public:
+  Engine(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+         transport::Transport& transport, RunOptions options);
+  ~Engine();
+
+  // How many requests the phase plans to send (before shrinking); 0: the phase does not apply.
+  int planned(const spec::Operation& operation, const std::string& phase) const;
+  PhaseResult run(const spec::Operation& operation, const std::string& phase);
+
+  const RunOptions& options() const { return options_; }
+
+ private:
+  struct Impl;
+  const spec::Spec& spec_;
+  const schema::SpecSchemas& schemas_;
+  transport::Transport& transport_;
+  RunOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace conform::engine

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "conform/engine/engine.hpp"
+
+namespace conform::report {
+
+// One test of the run (an operation's phase, or a scenario), as the reports show it.
+struct TestRecord {
+  std::string suite;  // the operationId, or the scenario suite
+  std::string name;   // the phase, or the scenario step
+  engine::PhaseResult result;
+};
+
+struct RunResults {
+  std::string spec_file;
+  std::string target;
+  std::uint64_t seed = 0;
+  double seconds = 0;
+  bool interrupted = false;
+  std::vector<TestRecord> tests;
+
+  int failures() const;
+  int errors() const;
+  int skipped() const;
+  int requests() const;
+};
+
+// The results as JSON, and back: how --jobs shards hand their results to the parent.
+nlohmann::json to_json(const RunResults& results);
+RunResults results_from_json(const nlohmann::json& json);
+
+// Writes next to the target and renames over it, so that a reader never sees half a file.
+void write_atomically(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace conform::report

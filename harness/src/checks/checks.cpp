@@ -1,0 +1,209 @@
+#include "conform/checks/checks.hpp"
+
+#include <cstdio>
+
+#include "conform/gen/values.hpp"
+#include "conform/spec/media_type.hpp"
+
+namespace conform::checks {
+namespace {
+
+constexpr std::size_t kMaxViolations = 5;
+
+std::string declared_statuses(const spec::Operation& op) {
+  std::string out;
+  for (const auto& r : op.responses) out += (out.empty() ? "" : ", ") + r.status;
+  return out.empty() ? "none" : out;
+}
+
+std::string status_text(int status) { return std::to_string(status); }
+
+// The declared media type that the response's Content-Type matches, if any.
+const spec::MediaType* matched_media(const CheckInput& in) {
+  const spec::Response* declared = in.operation.find_response(in.response.status);
+  if (declared == nullptr || declared->content.empty()) return nullptr;
+  auto content_type = in.response.header("content-type");
+  if (!content_type) return nullptr;
+  return spec::match_media_type(declared->content, *content_type);
+}
+
+std::string what_was_sent(const gen::RequestCase& sent) {
+  std::string text = sent.mutation.empty() ? "a valid request" : sent.mutation;
+  if (!sent.where.empty()) text += " at " + sent.where;
+  if (!sent.detail.empty()) text += " (" + sent.detail + ")";
+  return text;
+}
+
+}  // namespace
+
+std::vector<Failure> not_a_server_error(const CheckInput& in) {
+  if (in.response.status < 500) return {};
+  return {{"not_a_server_error", "the server answered " + status_text(in.response.status), ""}};
+}
+
+std::vector<Failure> status_code_conformance(const CheckInput& in) {
+  if (in.operation.find_response(in.response.status) != nullptr) return {};
+  return {{"status_code_conformance",
+           "status " + status_text(in.response.status) +
+               " is not declared (declared: " + declared_statuses(in.operation) + ")",
+           ""}};
+}
+
+std::vector<Failure> content_type_conformance(const CheckInput& in) {
+  const spec::Response* declared = in.operation.find_response(in.response.status);
+  if (declared == nullptr || declared->content.empty()) return {};
+  std::string accepted;
+  for (const auto& m : declared->content) accepted += (accepted.empty() ? "" : ", ") + m.name;
+  auto content_type = in.response.header("content-type");
+  if (!content_type) {
+    if (in.response.body.empty()) return {};
+    return {{"content_type_conformance",
+             "a " + status_text(in.response.status) +
+                 " body came without Content-Type (declared: " + accepted + ")",
+             ""}};
+  }
+  if (matched_media(in) != nullptr) return {};
+  return {{"content_type_conformance",
+           "Content-Type '" + *content_type + "' is not declared for " +
+               status_text(in.response.status) + " (declared: " + accepted + ")",
+           ""}};
+}
+
+std::vector<Failure> response_schema_conformance(const CheckInput& in) {
+  const spec::MediaType* media = matched_media(in);
+  if (media == nullptr || !media->schema || !spec::is_json_media_type(media->name)) return {};
+  if (in.operation.method == "head") return {};
+  auto body = nlohmann::json::parse(in.response.body, nullptr, false);
+  if (body.is_discarded()) {
+    return {{"response_schema_conformance",
+             "the " + status_text(in.response.status) + " body is not well-formed JSON", ""}};
+  }
+  std::vector<Failure> failures;
+  for (const auto& v : in.schemas.validate(*media->schema, spec::Direction::response, body)) {
+    if (failures.size() == kMaxViolations) break;
+    failures.push_back({"response_schema_conformance",
+                        "body " + (v.instance_pointer.empty() ? "/" : v.instance_pointer) + ": " +
+                            v.message + " (schema " + v.schema_location + ")",
+                        v.instance_pointer});
+  }
+  return failures;
+}
+
+std::vector<Failure> response_headers_conformance(const CheckInput& in) {
+  const spec::Response* declared = in.operation.find_response(in.response.status);
+  if (declared == nullptr) return {};
+  std::vector<Failure> failures;
+  for (const auto& header : declared->headers) {
+    std::string name = header.name;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "content-type") continue;
+    auto value = in.response.header(name);
+    if (!value) {
+      if (header.required) {
+        failures.push_back({"response_headers_conformance",
+                            "required header '" + header.name + "' is missing from the " +
+                                status_text(in.response.status),
+                            ""});
+      }
+      continue;
+    }
+    if (!header.schema) continue;
+    const auto& document = in.schemas.standalone(*header.schema, spec::Direction::response);
+    gen::detail::Flattener flatten(document);
+    const nlohmann::json* flat = flatten.try_flatten(document);
+    nlohmann::json typed =
+        gen::read_parameter_text(*value, flat ? *flat : nlohmann::json::object());
+    for (const auto& v : in.schemas.validate(*header.schema, spec::Direction::response, typed)) {
+      failures.push_back({"response_headers_conformance",
+                          "header '" + header.name + "' = '" + *value + "': " + v.message, ""});
+      break;
+    }
+  }
+  return failures;
+}
+
+std::vector<Failure> negative_data_rejection(const CheckInput& in) {
+  if (!in.sent.negative || in.response.status < 200 || in.response.status >= 300) return {};
+  return {{"negative_data_rejection",
+           "invalid input was accepted with " + status_text(in.response.status) + ": " +
+               what_was_sent(in.sent),
+           ""}};
+}
+
+std::vector<Failure> positive_data_acceptance(const CheckInput& in) {
+  if (in.sent.negative) return {};
+  int s = in.response.status;
+  if (s != 400 && s != 413 && s != 415 && s != 422) return {};
+  // A response the description marks as depending on the server's state (a name in use, an
+  // unknown name) is one valid input may get.
+  const spec::Response* declared = in.operation.find_response(s);
+  if (declared != nullptr && declared->extensions.value("x-conform-state-dependent", false)) {
+    return {};
+  }
+  std::string excerpt = in.response.body.substr(0, 200);
+  return {{"positive_data_acceptance",
+           "a valid request was refused with " + status_text(s) + ": " + excerpt, ""}};
+}
+
+std::vector<Failure> max_response_time(const CheckInput& in) {
+  double limit = in.options.max_response_time_seconds;
+  if (limit <= 0 || in.response.seconds <= limit) return {};
+  char text[96];
+  std::snprintf(text, sizeof text, "the answer took %.0f ms (limit %.0f ms)",
+                in.response.seconds * 1000, limit * 1000);
+  return {{"max_response_time", text, ""}};
+}
+
+std::optional<Failure> ignored_auth(const transport::Response& response, std::string_view how) {
+  if (response.status == 401 || response.status == 403) return std::nullopt;
+  return Failure{"ignored_auth",
+                 "a request " + std::string(how) + " was answered " + status_text(response.status) +
+                     " (expected 401 or 403)",
+                 ""};
+}
+
+std::optional<Failure> use_after_delete(const transport::Response& response,
+                                        std::string_view what) {
+  if (response.status == 404 || response.status == 410) return std::nullopt;
+  return Failure{"use_after_delete",
+                 std::string(what) + " was answered " + status_text(response.status) +
+                     " after the resource was deleted (expected 404 or 410)",
+                 ""};
+}
+
+std::optional<Failure> resource_availability(const transport::Response& response,
+                                             std::string_view what) {
+  if (response.status != 404 && response.status != 410) return std::nullopt;
+  return Failure{"resource_availability",
+                 std::string(what) + " was answered " + status_text(response.status) +
+                     " right after the resource was created",
+                 ""};
+}
+
+const std::vector<NamedCheck>& catalogue() {
+  static const std::vector<NamedCheck> all = {
+      {"not_a_server_error", not_a_server_error, "responses"},
+      {"status_code_conformance", status_code_conformance, "responses"},
+      {"content_type_conformance", content_type_conformance, "responses"},
+      {"response_schema_conformance", response_schema_conformance, "responses"},
+      {"response_headers_conformance", response_headers_conformance, "responses"},
+      {"negative_data_rejection", negative_data_rejection, "responses"},
+      {"positive_data_acceptance", positive_data_acceptance, "responses"},
+      {"ignored_auth", nullptr, "auth"},
+      {"use_after_delete", nullptr, "stateful"},
+      {"resource_availability", nullptr, "stateful"},
+      {"permission_enforcement", nullptr, "permissions"},
+      {"permission_round_trip", nullptr, "permissions"},
+      {"max_response_time", max_response_time, "responses"},
+  };
+  return all;
+}
+
+bool is_check_name(std::string_view name) {
+  for (const auto& c : catalogue()) {
+    if (c.name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace conform::checks

@@ -1,0 +1,370 @@
+#include "conform/engine/engine.hpp"
+
+#include <chrono>
+#include <map>
+
+#include "conform/engine/stateful.hpp"
+#include "conform/gen/values.hpp"
+#include "conform/spec/extensions.hpp"
+#include "conform/transport/auth.hpp"
+
+namespace conform::engine {
+namespace {
+
+constexpr std::size_t kMaxFailuresPerPhase = 20;
+constexpr const char* kWrongCredential = "conform-invalid-credential";
+
+std::uint64_t splitmix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::string summary_of(const gen::RequestCase& c) {
+  if (!c.negative) return c.phase + ", valid";
+  std::string text = c.phase + ", invalid: " + c.mutation;
+  if (!c.where.empty()) text += " at " + c.where;
+  return text;
+}
+
+}  // namespace
+
+const std::vector<std::string>& phase_names() {
+  static const std::vector<std::string> names = {"examples", "coverage", "fuzzing", "auth",
+                                                 "stateful"};
+  return names;
+}
+
+struct Engine::Impl {
+  Engine& engine;
+  std::map<std::string, std::unique_ptr<gen::OperationCases>> cases;
+
+  explicit Impl(Engine& e) : engine(e) {}
+
+  gen::OperationCases& cases_for(const spec::Operation& op) {
+    auto& slot = cases[op.operation_id];
+    if (!slot) slot = std::make_unique<gen::OperationCases>(engine.spec_, engine.schemas_, op);
+    return *slot;
+  }
+
+  transport::Auth auth(const spec::Operation& op) const {
+    return transport::auth_for(engine.spec_, op, engine.options_.token);
+  }
+
+  transport::Outgoing outgoing(const spec::Operation& op, const gen::Request& request,
+                               const transport::Auth& credential) const {
+    return {request, credential, op.operation_id, spec::min_interval_of(op).value_or(0)};
+  }
+
+  std::string curl(const gen::Request& request, const transport::Auth& credential) const {
+    return transport::curl_line(engine.transport_.options().base_url, request, credential);
+  }
+
+  bool interrupted() const {
+    return engine.options_.interrupted != nullptr && engine.options_.interrupted->load();
+  }
+
+  // The enabled per-response checks over one answer.
+  std::vector<checks::Failure> check(const spec::Operation& op, const gen::RequestCase& sent,
+                                     const transport::Response& response) const {
+    checks::CheckInput input{engine.spec_, engine.schemas_, op,
+                             sent,         response,        engine.options_.check_options};
+    std::vector<checks::Failure> found;
+    for (const auto& named : checks::catalogue()) {
+      if (named.check == nullptr || !engine.options_.checks.contains(std::string(named.name))) {
+        continue;
+      }
+      for (auto& f : named.check(input)) found.push_back(std::move(f));
+    }
+    return found;
+  }
+
+  FailureRecord record(const checks::Failure& f, const gen::RequestCase& sent, int status,
+                       const transport::Auth& credential, std::uint64_t seed) const {
+    return {f.check,          f.message, f.pointer, status, curl(sent.request, credential),
+            summary_of(sent), seed,      false};
+  }
+
+  void add_failure(PhaseResult& result, FailureRecord failure) const {
+    for (const auto& existing : result.failures) {
+      if (existing.check == failure.check && existing.message == failure.message) return;
+    }
+    if (result.failures.size() < kMaxFailuresPerPhase)
+      result.failures.push_back(std::move(failure));
+  }
+
+  // Sends fixed cases and checks every answer.
+  void run_fixed(const spec::Operation& op, const std::vector<gen::RequestCase>& fixed,
+                 PhaseResult& result) {
+    if (fixed.empty()) {
+      result.not_tested = "no cases";
+      return;
+    }
+    transport::Auth credential = auth(op);
+    std::vector<transport::Outgoing> batch;
+    for (const auto& c : fixed) batch.push_back(outgoing(op, c.request, credential));
+    auto exchanges = engine.transport_.send(batch);
+    int limited = 0;
+    for (std::size_t i = 0; i < fixed.size(); ++i) {
+      if (!absorb(op, fixed[i], exchanges[i], credential, 0, result)) ++limited;
+    }
+    if (limited == static_cast<int>(fixed.size())) result.not_tested = "rate-limited throughout";
+  }
+
+  // Records an exchange; false when it was rate-limited (neither a pass nor a failure).
+  bool absorb(const spec::Operation& op, const gen::RequestCase& sent,
+              const transport::Exchange& exchange, const transport::Auth& credential,
+              std::uint64_t seed, PhaseResult& result) const {
+    if (exchange.problem == transport::Problem::rate_limited) return false;
+    if (!exchange.response) {
+      FailureRecord error{
+          "transport",
+          std::string(transport::problem_name(exchange.problem)) + ": " + exchange.detail,
+          "",
+          0,
+          curl(sent.request, credential),
+          summary_of(sent),
+          seed,
+          false};
+      if (result.errors.size() < kMaxFailuresPerPhase) result.errors.push_back(std::move(error));
+      return true;
+    }
+    ++result.sent;
+    for (const auto& f : check(op, sent, *exchange.response)) {
+      add_failure(result, record(f, sent, exchange.response->status, credential, seed));
+    }
+    return true;
+  }
+
+  void run_fuzzing(const spec::Operation& op, PhaseResult& result) {
+    auto& operation_cases = cases_for(op);
+    auto positive = operation_cases.positive();
+    auto negative = operation_cases.negative();
+    bool negatives = true;
+    const int count = engine.options_.max_examples;
+    std::uint64_t op_seed =
+        splitmix(engine.options_.seed ^ std::hash<std::string>{}(op.operation_id));
+
+    struct Drawn {
+      rc::Shrinkable<gen::RequestCase> shrinkable;
+      gen::RequestCase value;
+      std::uint64_t seed;
+      bool negative;
+    };
+    std::vector<Drawn> drawn;
+    for (int i = 0; i < count; ++i) {
+      std::uint64_t seed = splitmix(op_seed + static_cast<std::uint64_t>(i));
+      int size = count > 1 ? i * rc::kNominalSize / (count - 1) : rc::kNominalSize;
+      bool want_negative = negatives && i % 2 == 1;
+      for (bool neg : {want_negative, false}) {
+        if (neg && !negatives) continue;
+        try {
+          auto shrinkable = (neg ? negative : positive)(rc::Random(seed), size);
+          gen::RequestCase value = shrinkable.value();
+          drawn.push_back({std::move(shrinkable), std::move(value), seed, neg});
+          break;
+        } catch (const std::exception&) {
+          if (neg) negatives = false;  // nothing to break: positives only
+        }
+      }
+    }
+    if (drawn.empty()) {
+      result.not_tested = "no request can be generated for this operation";
+      return;
+    }
+    transport::Auth credential = auth(op);
+    std::vector<transport::Outgoing> batch;
+    for (const auto& d : drawn) batch.push_back(outgoing(op, d.value.request, credential));
+    auto exchanges = engine.transport_.send(batch);
+
+    // The first failing case of each check, to shrink.
+    std::map<std::string, std::size_t> first_failure;
+    int limited = 0;
+    for (std::size_t i = 0; i < drawn.size(); ++i) {
+      const auto& exchange = exchanges[i];
+      if (exchange.problem == transport::Problem::rate_limited) {
+        ++limited;
+        continue;
+      }
+      if (!exchange.response) {
+        absorb(op, drawn[i].value, exchange, credential, drawn[i].seed, result);
+        continue;
+      }
+      ++result.sent;
+      for (const auto& f : check(op, drawn[i].value, *exchange.response)) {
+        first_failure.try_emplace(f.check, i);
+      }
+    }
+    if (limited == static_cast<int>(drawn.size())) result.not_tested = "rate-limited throughout";
+    for (const auto& [name, index] : first_failure) {
+      if (interrupted()) break;
+      add_failure(result, shrink(op, name, drawn[index].shrinkable, drawn[index].seed, credential));
+    }
+  }
+
+  // Walks RapidCheck's shrink tree while the same check keeps failing.
+  FailureRecord shrink(const spec::Operation& op, const std::string& check_name,
+                       rc::Shrinkable<gen::RequestCase> current, std::uint64_t seed,
+                       const transport::Auth& credential) {
+    auto failing = [&](const gen::RequestCase& c,
+                       const transport::Exchange& exchange) -> std::optional<checks::Failure> {
+      if (!exchange.response) return std::nullopt;
+      for (auto& f : check(op, c, *exchange.response)) {
+        if (f.check == check_name) return f;
+      }
+      return std::nullopt;
+    };
+    gen::RequestCase value = current.value();
+    auto exchange = engine.transport_.send(outgoing(op, value.request, credential));
+    auto failure = failing(value, exchange);
+    int status = exchange.response ? exchange.response->status : 0;
+    if (!failure) {  // flaky: report what the first send saw
+      return {check_name,
+              "failed once, then passed when sent again (the server is not deterministic)",
+              "",
+              status,
+              curl(value.request, credential),
+              summary_of(value),
+              seed,
+              false};
+    }
+    int budget = engine.options_.max_shrink_sends;
+    bool shrunk = false;
+    for (bool progressed = true; progressed && budget > 0 && !interrupted();) {
+      progressed = false;
+      auto candidates = current.shrinks();
+      while (auto next = candidates.next()) {
+        if (budget-- <= 0 || interrupted()) break;
+        gen::RequestCase candidate;
+        try {
+          candidate = next->value();
+        } catch (const std::exception&) {
+          continue;
+        }
+        auto answer = engine.transport_.send(outgoing(op, candidate.request, credential));
+        if (auto f = failing(candidate, answer)) {
+          current = std::move(*next);
+          value = std::move(candidate);
+          failure = std::move(f);
+          status = answer.response->status;
+          progressed = shrunk = true;
+          break;
+        }
+      }
+    }
+    FailureRecord out = record(*failure, value, status, credential, seed);
+    out.shrunk = shrunk;
+    return out;
+  }
+
+  void run_auth(const spec::Operation& op, PhaseResult& result) {
+    auto examples = cases_for(op).examples();
+    gen::RequestCase base;
+    if (!examples.empty()) {
+      base = examples.front();
+    } else {
+      try {
+        base = gen::sample(cases_for(op).positive(), engine.options_.seed, 1).front();
+      } catch (const std::exception& e) {
+        result.not_tested = std::string("no valid request to send: ") + e.what();
+        return;
+      }
+    }
+    base.phase = "auth";
+    transport::Auth wrong = auth(op);
+    wrong.secret = kWrongCredential;
+    std::vector<std::pair<std::string, transport::Auth>> attempts = {
+        {"without credentials", transport::Auth{}}, {"with an unknown credential", wrong}};
+    std::vector<transport::Outgoing> batch;
+    for (const auto& [how, credential] : attempts)
+      batch.push_back(outgoing(op, base.request, credential));
+    auto exchanges = engine.transport_.send(batch);
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+      const auto& exchange = exchanges[i];
+      if (exchange.problem == transport::Problem::rate_limited) continue;
+      if (!exchange.response) {
+        absorb(op, base, exchange, attempts[i].second, 0, result);
+        continue;
+      }
+      ++result.sent;
+      if (auto f = checks::ignored_auth(*exchange.response, attempts[i].first)) {
+        // The unknown credential is not a secret: it is shown as sent.
+        add_failure(result,
+                    {f->check, f->message, "", exchange.response->status,
+                     transport::curl_line(engine.transport_.options().base_url,
+                                          transport::with_auth(base.request, attempts[i].second),
+                                          transport::Auth{}),
+                     "auth", 0, false});
+      }
+    }
+  }
+};
+
+Engine::Engine(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+               transport::Transport& transport, RunOptions options)
+    : spec_(spec),
+      schemas_(schemas),
+      transport_(transport),
+      options_(std::move(options)),
+      impl_(std::make_unique<Impl>(*this)) {}
+
+Engine::~Engine() = default;
+
+int Engine::planned(const spec::Operation& op, const std::string& phase) const {
+  if (!options_.phases.contains(phase)) return 0;
+  if (phase == "examples") return static_cast<int>(impl_->cases_for(op).examples().size());
+  if (phase == "coverage") return static_cast<int>(impl_->cases_for(op).coverage().size());
+  if (phase == "fuzzing") return options_.max_examples;
+  if (phase == "auth") {
+    return options_.checks.contains("ignored_auth") &&
+                   impl_->auth(op).kind != transport::Auth::Kind::none
+               ? 2
+               : 0;
+  }
+  if (phase == "stateful") {
+    if (!options_.checks.contains("use_after_delete") &&
+        !options_.checks.contains("resource_availability")) {
+      return 0;
+    }
+    auto resource = find_resource(spec_, op);
+    return resource ? resource->planned_requests() : 0;
+  }
+  return 0;
+}
+
+PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
+  auto started = std::chrono::steady_clock::now();
+  PhaseResult result{op.operation_id, phase, 0, {}, {}, "", 0};
+  if (impl_->interrupted()) {
+    result.not_tested = "interrupted";
+    return result;
+  }
+  try {
+    if (phase == "examples") {
+      impl_->run_fixed(op, impl_->cases_for(op).examples(), result);
+    } else if (phase == "coverage") {
+      impl_->run_fixed(op, impl_->cases_for(op).coverage(), result);
+    } else if (phase == "fuzzing") {
+      impl_->run_fuzzing(op, result);
+    } else if (phase == "auth") {
+      impl_->run_auth(op, result);
+    } else if (phase == "stateful") {
+      auto resource = find_resource(spec_, op);
+      if (resource) {
+        StatefulContext context{spec_, schemas_, transport_, options_,
+                                [this](const spec::Operation& o) -> gen::OperationCases& {
+                                  return impl_->cases_for(o);
+                                }};
+        run_lifecycle(context, *resource, result);
+      }
+    }
+  } catch (const std::exception& e) {
+    result.not_tested = std::string("could not build requests: ") + e.what();
+  }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace conform::engine

@@ -1,0 +1,210 @@
+#include "conform/engine/stateful.hpp"
+
+#include "conform/gen/values.hpp"
+#include "conform/spec/extensions.hpp"
+#include "conform/transport/auth.hpp"
+
+namespace conform::engine {
+namespace {
+
+std::string without_trailing_slash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+// "/things/{id}" below "/things": the parameter name; nullopt otherwise.
+std::optional<std::string> item_parameter_below(const std::string& collection,
+                                                const std::string& path) {
+  std::string base = without_trailing_slash(collection) + "/";
+  std::string item = without_trailing_slash(path);
+  if (item.rfind(base, 0) != 0) return std::nullopt;
+  std::string rest = item.substr(base.size());
+  if (rest.size() < 3 || rest.front() != '{' || rest.back() != '}') return std::nullopt;
+  if (rest.find_first_of("{}/", 1) != rest.size() - 1) return std::nullopt;
+  return rest.substr(1, rest.size() - 2);
+}
+
+std::optional<std::string> identifier_text(const nlohmann::json& value) {
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_string() && !value.get_ref<const std::string&>().empty()) {
+    return value.get<std::string>();
+  }
+  return std::nullopt;
+}
+
+bool mentions(const nlohmann::json& body, const std::string& name, const std::string& id) {
+  if (body.is_object()) {
+    for (const auto& key : {name, std::string("id")}) {
+      auto it = body.find(key);
+      if (it != body.end() && identifier_text(*it) == id) return true;
+    }
+  }
+  if (body.is_structured()) {
+    for (const auto& item : body) {
+      if (mentions(item, name, id)) return true;
+    }
+  }
+  return false;
+}
+
+bool success(const transport::Exchange& exchange) {
+  return exchange.response && exchange.response->status >= 200 && exchange.response->status < 300;
+}
+
+std::string status_of(const transport::Exchange& exchange) {
+  return exchange.response ? std::to_string(exchange.response->status)
+                           : std::string(transport::problem_name(exchange.problem));
+}
+
+}  // namespace
+
+int Resource::planned_requests() const {
+  return 1 + (list ? 1 : 0) + 2 * static_cast<int>(uses.size()) + 2;
+}
+
+std::optional<Resource> find_resource(const spec::Spec& spec, const spec::Operation& create) {
+  if (create.method != "post") return std::nullopt;
+  Resource resource;
+  resource.create = &create;
+  std::string collection = without_trailing_slash(create.path);
+  for (const auto& op : spec.operations()) {
+    if (without_trailing_slash(op.path) == collection && op.method == "get") resource.list = &op;
+    auto parameter = item_parameter_below(create.path, op.path);
+    if (!parameter) continue;
+    if (!resource.item_parameter.empty() && resource.item_parameter != *parameter) continue;
+    resource.item_parameter = *parameter;
+    if (op.method == "delete") {
+      resource.remove = &op;
+    } else if (op.method == "get" || op.method == "put" || op.method == "patch") {
+      resource.uses.push_back(&op);
+    }
+  }
+  if (resource.remove == nullptr) return std::nullopt;
+  return resource;
+}
+
+std::optional<std::string> created_identifier(const nlohmann::json& body, const std::string& name) {
+  if (!body.is_object()) return std::nullopt;
+  for (const auto& key : {name, std::string("id")}) {
+    if (auto it = body.find(key); it != body.end()) {
+      if (auto text = identifier_text(*it)) return text;
+    }
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (!value.is_object()) continue;
+    for (const auto& inner : {name, std::string("id")}) {
+      if (auto it = value.find(inner); it != value.end()) {
+        if (auto text = identifier_text(*it)) return text;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result) {
+  const auto& options = context.options;
+  auto credential = [&](const spec::Operation& op) {
+    return transport::auth_for(context.spec, op, options.token);
+  };
+  auto send = [&](const spec::Operation& op, const gen::Request& request) {
+    transport::Outgoing out{request, credential(op), op.operation_id,
+                            spec::min_interval_of(op).value_or(0)};
+    auto exchange = context.transport.send(out);
+    if (exchange.response) ++result.sent;
+    return exchange;
+  };
+  auto curl = [&](const spec::Operation& op, const gen::Request& request) {
+    return transport::curl_line(context.transport.options().base_url, request, credential(op));
+  };
+  auto fail = [&](const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
+                  const transport::Exchange& exchange) {
+    result.failures.push_back({f.check, f.message + " (" + op.operation_id + ")", "",
+                               exchange.response ? exchange.response->status : 0, curl(op, request),
+                               "stateful", 0, false});
+  };
+  auto valid_request = [&](const spec::Operation& op) {
+    auto examples = context.cases(op).examples();
+    if (!examples.empty()) return examples.front().request;
+    return gen::sample(context.cases(op).positive(), options.seed, 1).front().request;
+  };
+  auto item_request = [&](const spec::Operation& op, const std::string& id) {
+    gen::Request request = valid_request(op);
+    std::string path = op.path;
+    std::string placeholder = "{" + resource.item_parameter + "}";
+    path.replace(path.find(placeholder), placeholder.size(), gen::percent_encode(id));
+    request.path = path;
+    return request;
+  };
+  auto enabled = [&](const char* check) { return options.checks.contains(check); };
+
+  gen::Request create_request = valid_request(*resource.create);
+  auto created = send(*resource.create, create_request);
+  if (!success(created)) {
+    result.not_tested = resource.create->operation_id + " answered " + status_of(created) +
+                        " to a valid request; nothing to follow";
+    return;
+  }
+  auto body = nlohmann::json::parse(created.response->body, nullptr, false);
+  auto id = created_identifier(body, resource.item_parameter);
+  if (!id) {
+    result.not_tested = "the answer of " + resource.create->operation_id +
+                        " carries no identifier ('" + resource.item_parameter + "' or 'id')";
+    return;
+  }
+
+  if (resource.list != nullptr && enabled("resource_availability")) {
+    gen::Request request = valid_request(*resource.list);
+    auto listed = send(*resource.list, request);
+    if (success(listed)) {
+      auto list_body = nlohmann::json::parse(listed.response->body, nullptr, false);
+      if (!mentions(list_body, resource.item_parameter, *id)) {
+        fail({"resource_availability",
+              "the resource just created (" + resource.item_parameter + " " + *id +
+                  ") is not in the list",
+              ""},
+             *resource.list, request, listed);
+      }
+    }
+  }
+  for (const auto* use : resource.uses) {
+    gen::Request request = item_request(*use, *id);
+    auto answer = send(*use, request);
+    if (!answer.response || !enabled("resource_availability")) continue;
+    if (auto f = checks::resource_availability(*answer.response, use->operation_id)) {
+      fail(*f, *use, request, answer);
+    }
+  }
+
+  gen::Request delete_request = item_request(*resource.remove, *id);
+  auto deleted = send(*resource.remove, delete_request);
+  if (!success(deleted)) {
+    if (deleted.response && enabled("resource_availability")) {
+      if (auto f =
+              checks::resource_availability(*deleted.response, resource.remove->operation_id)) {
+        fail(*f, *resource.remove, delete_request, deleted);
+        return;
+      }
+    }
+    result.not_tested = resource.remove->operation_id + " answered " + status_of(deleted) +
+                        "; the resource may remain (" + resource.item_parameter + " " + *id + ")";
+    return;
+  }
+  if (!enabled("use_after_delete")) return;
+  for (const auto* use : resource.uses) {
+    gen::Request request = item_request(*use, *id);
+    auto answer = send(*use, request);
+    if (!answer.response) continue;
+    if (auto f = checks::use_after_delete(*answer.response, use->operation_id)) {
+      fail(*f, *use, request, answer);
+    }
+  }
+  auto again = send(*resource.remove, delete_request);
+  if (again.response) {
+    if (auto f = checks::use_after_delete(
+            *again.response, "deleting again (" + resource.remove->operation_id + ")")) {
+      fail(*f, *resource.remove, delete_request, again);
+    }
+  }
+}
+
+}  // namespace conform::engine

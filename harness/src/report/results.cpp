@@ -1,0 +1,121 @@
+#include "conform/report/results.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <system_error>
+
+#include "conform/core/error.hpp"
+
+namespace conform::report {
+
+int RunResults::failures() const {
+  int n = 0;
+  for (const auto& t : tests) n += static_cast<int>(t.result.failures.size());
+  return n;
+}
+
+int RunResults::errors() const {
+  int n = 0;
+  for (const auto& t : tests) n += static_cast<int>(t.result.errors.size());
+  return n;
+}
+
+int RunResults::skipped() const {
+  int n = 0;
+  for (const auto& t : tests) {
+    n += !t.result.not_tested.empty() && t.result.failures.empty() && t.result.errors.empty();
+  }
+  return n;
+}
+
+int RunResults::requests() const {
+  int n = 0;
+  for (const auto& t : tests) n += t.result.sent;
+  return n;
+}
+
+namespace {
+
+nlohmann::json failure_json(const engine::FailureRecord& f) {
+  return {{"check", f.check},   {"message", f.message}, {"pointer", f.pointer},
+          {"status", f.status}, {"curl", f.curl},       {"case", f.case_summary},
+          {"seed", f.seed},     {"shrunk", f.shrunk}};
+}
+
+engine::FailureRecord failure_from(const nlohmann::json& j) {
+  return {j.at("check"), j.at("message"), j.at("pointer"), j.at("status"),
+          j.at("curl"),  j.at("case"),    j.at("seed"),    j.at("shrunk")};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunResults& results) {
+  nlohmann::json tests = nlohmann::json::array();
+  for (const auto& t : results.tests) {
+    nlohmann::json failures = nlohmann::json::array();
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& f : t.result.failures) failures.push_back(failure_json(f));
+    for (const auto& f : t.result.errors) errors.push_back(failure_json(f));
+    tests.push_back({{"suite", t.suite},
+                     {"name", t.name},
+                     {"operation", t.result.operation_id},
+                     {"phase", t.result.phase},
+                     {"sent", t.result.sent},
+                     {"not_tested", t.result.not_tested},
+                     {"seconds", t.result.seconds},
+                     {"failures", failures},
+                     {"errors", errors}});
+  }
+  return {
+      {"spec", results.spec_file},  {"target", results.target},           {"seed", results.seed},
+      {"seconds", results.seconds}, {"interrupted", results.interrupted}, {"tests", tests}};
+}
+
+RunResults results_from_json(const nlohmann::json& json) {
+  RunResults results;
+  results.spec_file = json.at("spec");
+  results.target = json.at("target");
+  results.seed = json.at("seed");
+  results.seconds = json.at("seconds");
+  results.interrupted = json.at("interrupted");
+  for (const auto& t : json.at("tests")) {
+    TestRecord record;
+    record.suite = t.at("suite");
+    record.name = t.at("name");
+    record.result.operation_id = t.at("operation");
+    record.result.phase = t.at("phase");
+    record.result.sent = t.at("sent");
+    record.result.not_tested = t.at("not_tested");
+    record.result.seconds = t.at("seconds");
+    for (const auto& f : t.at("failures")) record.result.failures.push_back(failure_from(f));
+    for (const auto& f : t.at("errors")) record.result.errors.push_back(failure_from(f));
+    results.tests.push_back(std::move(record));
+  }
+  return results;
+}
+
+void write_atomically(const std::filesystem::path& path, const std::string& content) {
+  if (path.has_parent_path()) {
+    std::error_code ignored;
+    std::filesystem::create_directories(path.parent_path(), ignored);
+  }
+  std::filesystem::path temporary = path;
+  temporary += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) {
+      core::fail_input("report.write", path.string(), "", "cannot write the report");
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    core::fail_input("report.write", path.string(), "", "cannot write the report");
+  }
+}
+
+}  // namespace conform::report

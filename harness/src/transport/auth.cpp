@@ -1,0 +1,94 @@
+#include "conform/transport/auth.hpp"
+
+namespace conform::transport {
+namespace {
+
+std::optional<Auth> auth_for_scheme(const spec::SecurityScheme& scheme, const std::string& token) {
+  if (scheme.type == "http" && scheme.scheme == "bearer") {
+    return Auth{Auth::Kind::bearer, "Authorization", token};
+  }
+  if (scheme.type == "apiKey") {
+    if (scheme.in == "header") return Auth{Auth::Kind::header, scheme.parameter, token};
+    if (scheme.in == "query") return Auth{Auth::Kind::query, scheme.parameter, token};
+    if (scheme.in == "cookie") return Auth{Auth::Kind::cookie, scheme.parameter, token};
+  }
+  return std::nullopt;
+}
+
+// Single quotes for a POSIX shell.
+std::string quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+Auth auth_for(const spec::Spec& spec, const spec::Operation& operation, const std::string& token) {
+  for (const auto& alternative : operation.security) {
+    if (alternative.schemes.size() != 1) continue;
+    auto scheme = spec.security_schemes().find(alternative.schemes.front().first);
+    if (scheme == spec.security_schemes().end()) continue;
+    if (auto auth = auth_for_scheme(scheme->second, token)) return *auth;
+  }
+  return {};
+}
+
+gen::Request with_auth(gen::Request request, const Auth& auth) {
+  switch (auth.kind) {
+    case Auth::Kind::none:
+      break;
+    case Auth::Kind::bearer:
+      request.headers.emplace_back("Authorization", "Bearer " + auth.secret);
+      break;
+    case Auth::Kind::header:
+      request.headers.emplace_back(auth.name, auth.secret);
+      break;
+    case Auth::Kind::query:
+      request.query.emplace_back(gen::percent_encode(auth.name), gen::percent_encode(auth.secret));
+      break;
+    case Auth::Kind::cookie:
+      request.cookies.emplace_back(auth.name, auth.secret);
+      break;
+  }
+  return request;
+}
+
+std::string redact(std::string text, const std::string& secret, const std::string& placeholder) {
+  if (secret.empty()) return text;
+  for (const std::string& form : {secret, gen::percent_encode(secret)}) {
+    for (std::size_t at = text.find(form); at != std::string::npos;
+         at = text.find(form, at + placeholder.size())) {
+      text.replace(at, form.size(), placeholder);
+    }
+  }
+  return text;
+}
+
+std::string curl_line(const std::string& base_url, const gen::Request& request, const Auth& auth) {
+  gen::Request sent = with_auth(request, auth);
+  std::string line = "curl -X " + sent.method;
+  for (const auto& [name, value] : sent.headers) line += " -H " + quote(name + ": " + value);
+  if (!sent.cookies.empty()) {
+    std::string cookies;
+    for (const auto& [name, value] : sent.cookies) {
+      cookies += (cookies.empty() ? "" : "; ") + name + "=" + value;
+    }
+    line += " -H " + quote("Cookie: " + cookies);
+  }
+  if (sent.content_type) line += " -H " + quote("Content-Type: " + *sent.content_type);
+  if (sent.body) line += " --data-binary " + quote(*sent.body);
+  line += " " + quote(base_url + sent.target());
+  // The placeholder is left unquoted by the shell only if it is outside single quotes: say so by
+  // using double quotes around the lines that carry it.
+  std::string redacted = redact(line, auth.secret, "'\"${CONFORM_TOKEN}\"'");
+  return redacted;
+}
+
+}  // namespace conform::transport

@@ -1,0 +1,353 @@
+#include "conform/transport/transport.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "conform/transport/pacer.hpp"
+
+namespace conform::transport {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string trim(std::string text) {
+  text.erase(0, text.find_first_not_of(" \t\r\n"));
+  text.erase(text.find_last_not_of(" \t\r\n") + 1);
+  return text;
+}
+
+// One request in flight: its easy handle and what comes back.
+struct Transfer {
+  std::size_t index = 0;
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  std::string body_to_send;
+  Response response;
+  bool too_large = false;
+  std::size_t max_bytes = 0;
+  Clock::time_point started;
+
+  ~Transfer() {
+    if (headers) curl_slist_free_all(headers);
+    if (easy) curl_easy_cleanup(easy);
+  }
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::size_t bytes = size * count;
+  if (transfer->response.body.size() + bytes > transfer->max_bytes) {
+    transfer->too_large = true;
+    return 0;  // aborts the transfer
+  }
+  transfer->response.body.append(data, bytes);
+  return bytes;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::string line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    transfer->response.headers.clear();  // a new response (after 100 Continue)
+  } else if (auto colon = line.find(':'); colon != std::string::npos) {
+    transfer->response.headers.emplace_back(lower(trim(line.substr(0, colon))),
+                                            trim(line.substr(colon + 1)));
+  }
+  return size * count;
+}
+
+Problem classify(CURLcode code, bool too_large) {
+  if (too_large || code == CURLE_FILESIZE_EXCEEDED) return Problem::too_large;
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Problem::refused;
+    case CURLE_OPERATION_TIMEDOUT:
+      return Problem::timeout;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      return Problem::tls;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_BAD_CONTENT_ENCODING:
+      return Problem::not_http;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+      return Problem::reset;
+    default:
+      return Problem::other;
+  }
+}
+
+// Seconds from a Retry-After header: delta-seconds only (an HTTP date counts as absent).
+std::optional<double> retry_after(const Response& response) {
+  auto value = response.header("retry-after");
+  if (!value) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    double seconds = std::stod(*value, &used);
+    if (used == value->size() && seconds >= 0) return seconds;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Response::header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string_view problem_name(Problem problem) {
+  switch (problem) {
+    case Problem::none:
+      return "none";
+    case Problem::refused:
+      return "connection refused";
+    case Problem::timeout:
+      return "timed out";
+    case Problem::tls:
+      return "TLS failure";
+    case Problem::too_large:
+      return "response too large";
+    case Problem::not_http:
+      return "not an HTTP response";
+    case Problem::reset:
+      return "connection reset";
+    case Problem::rate_limited:
+      return "still rate-limited after retries";
+    case Problem::other:
+      return "transport failure";
+  }
+  return "transport failure";
+}
+
+struct Transport::Impl {
+  TransportOptions options;
+  CURLM* multi = nullptr;
+  Pacer pacer;
+  std::set<std::string> limited_keys;  // keys that have seen a 429 (adaptive pacing)
+  std::mt19937_64 jitter{std::random_device{}()};
+
+  explicit Impl(TransportOptions o) : options(std::move(o)), pacer(options.rate) {
+    global_init();
+    multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(options.max_in_flight));
+  }
+  ~Impl() { curl_multi_cleanup(multi); }
+
+  std::unique_ptr<Transfer> start(const Outgoing& outgoing, std::size_t index) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->index = index;
+    transfer->max_bytes = options.max_response_bytes;
+    gen::Request request = with_auth(outgoing.request, outgoing.auth);
+    CURL* easy = curl_easy_init();
+    transfer->easy = easy;
+    std::string url = options.base_url + request.target();
+    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "HEAD") curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    for (const auto& [name, value] : request.headers) {
+      transfer->headers = curl_slist_append(transfer->headers, (name + ": " + value).c_str());
+    }
+    if (!request.cookies.empty()) {
+      std::string cookies;
+      for (const auto& [name, value] : request.cookies) {
+        cookies += (cookies.empty() ? "" : "; ") + name + "=" + value;
+      }
+      transfer->headers = curl_slist_append(transfer->headers, ("Cookie: " + cookies).c_str());
+    }
+    if (request.content_type) {
+      transfer->headers =
+          curl_slist_append(transfer->headers, ("Content-Type: " + *request.content_type).c_str());
+    }
+    // No "Expect: 100-continue" round trip for large bodies.
+    transfer->headers = curl_slist_append(transfer->headers, "Expect:");
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+    bool sends_body = request.body.has_value() || request.method == "POST" ||
+                      request.method == "PUT" || request.method == "PATCH";
+    if (sends_body) {
+      // Content-Length: 0 when there is no body: servers refuse (411) a POST without it.
+      transfer->body_to_send = request.body.value_or("");
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body_to_send.data());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(transfer->body_to_send.size()));
+    }
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_seconds * 1000));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options.connect_timeout_seconds * 1000));
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_response_bytes));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    // No Accept-Encoding: responses are checked as the server sends them, and a mock that
+    // compresses (brotli) spends more time on that than on answering.
+    if (options.insecure) {
+      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (!options.cacert.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.cacert.c_str());
+    transfer->started = Clock::now();
+    curl_multi_add_handle(multi, easy);
+    return transfer;
+  }
+
+  double interval(const Outgoing& outgoing) const {
+    switch (options.pacing) {
+      case TransportOptions::Pacing::off:
+        return 0;
+      case TransportOptions::Pacing::declared:
+        return outgoing.min_interval_seconds;
+      case TransportOptions::Pacing::adaptive:
+        return limited_keys.contains(outgoing.pace_key) ? outgoing.min_interval_seconds : 0;
+    }
+    return 0;
+  }
+
+  double backoff(int attempt, const Response& response) {
+    if (auto seconds = retry_after(response))
+      return std::min(*seconds, options.max_backoff_seconds);
+    double base = std::min(options.max_backoff_seconds, 0.5 * std::pow(2.0, attempt - 1));
+    std::uniform_real_distribution<double> spread(0.5, 1.0);
+    return base * spread(jitter);
+  }
+
+  std::vector<Exchange> send(const std::vector<Outgoing>& batch) {
+    std::vector<Exchange> results(batch.size());
+    struct Waiting {
+      std::size_t index;
+      Clock::time_point not_before;
+    };
+    std::deque<Waiting> waiting;
+    for (std::size_t i = 0; i < batch.size(); ++i) waiting.push_back({i, Clock::now()});
+    std::map<CURL*, std::unique_ptr<Transfer>> in_flight;
+
+    while (!waiting.empty() || !in_flight.empty()) {
+      // Start what pacing allows, in order, up to the limit.
+      auto now = Clock::now();
+      auto next_wake = now + std::chrono::milliseconds(100);
+      for (auto it = waiting.begin();
+           it != waiting.end() &&
+           in_flight.size() < static_cast<std::size_t>(options.max_in_flight);) {
+        const Outgoing& outgoing = batch[it->index];
+        if (it->not_before > now) {
+          next_wake = std::min(next_wake, it->not_before);
+          ++it;
+          continue;
+        }
+        auto ready = pacer.acquire(outgoing.pace_key, interval(outgoing), now);
+        if (ready > now) {
+          next_wake = std::min(next_wake, ready);
+          ++it;
+          continue;
+        }
+        auto transfer = start(outgoing, it->index);
+        CURL* easy = transfer->easy;
+        in_flight.emplace(easy, std::move(transfer));
+        it = waiting.erase(it);
+      }
+
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      int queued = 0;
+      bool completed = false;
+      while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+        completed = true;
+        if (message->msg != CURLMSG_DONE) continue;
+        CURL* easy = message->easy_handle;
+        CURLcode code = message->data.result;
+        curl_multi_remove_handle(multi, easy);
+        auto node = in_flight.extract(easy);
+        Transfer& transfer = *node.mapped();
+        Exchange& exchange = results[transfer.index];
+        ++exchange.attempts;
+        transfer.response.seconds =
+            std::chrono::duration<double>(Clock::now() - transfer.started).count();
+        if (code != CURLE_OK) {
+          exchange.problem = classify(code, transfer.too_large);
+          exchange.detail = exchange.problem == Problem::too_large
+                                ? "the response is larger than " +
+                                      std::to_string(options.max_response_bytes) + " bytes"
+                                : curl_easy_strerror(code);
+          continue;
+        }
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        transfer.response.status = static_cast<int>(status);
+        if (status == 429) limited_keys.insert(batch[transfer.index].pace_key);
+        if (status == 429 && exchange.attempts < options.max_attempts) {
+          double delay = backoff(exchange.attempts, transfer.response);
+          waiting.push_back(
+              {transfer.index, Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                  std::chrono::duration<double>(delay))});
+          continue;
+        }
+        if (status == 429) {
+          exchange.problem = Problem::rate_limited;
+          exchange.detail = "429 after " + std::to_string(exchange.attempts) + " attempts";
+        }
+        exchange.response = std::move(transfer.response);
+      }
+      if (waiting.empty() && in_flight.empty()) break;
+      if (completed) continue;  // slots are free: start what waits before sleeping
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Clock::now());
+      int timeout_ms = static_cast<int>(std::clamp<long long>(wait.count(), 0, 100));
+      if (in_flight.empty()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+      } else {
+        curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+      }
+    }
+    return results;
+  }
+};
+
+Transport::Transport(TransportOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  while (!impl_->options.base_url.empty() && impl_->options.base_url.back() == '/') {
+    impl_->options.base_url.pop_back();
+  }
+}
+
+Transport::~Transport() = default;
+
+std::vector<Exchange> Transport::send(const std::vector<Outgoing>& batch) {
+  return impl_->send(batch);
+}
+
+Exchange Transport::send(const Outgoing& one) { return impl_->send({one}).front(); }
+
+const TransportOptions& Transport::options() const { return impl_->options; }
+
+}  // namespace conform::transport
