@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "conform/schema/spec_schemas.hpp"
@@ -214,6 +216,34 @@ TEST(ConformMockRobustness, ConcurrentClientsShareOneAccount) {
   EXPECT_EQ(created.load(), 200);
   auto listed = nlohmann::json::parse(mock.client().Get("/api/v0/secrets/", kAuth)->body);
   EXPECT_EQ(listed["secrets"].size(), 200u);
+}
+
+}  // namespace robustness
+
+namespace robustness {
+
+TEST(ConformMockRobustness, ConcurrentGeneratedAnswersAreTheSame) {
+  MockProcess mock(conform::test::data("mock-headers.yaml").string());
+  std::vector<std::thread> clients;
+  std::mutex mutex;
+  std::set<std::string> bodies;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&] {
+      auto client = mock.client();
+      for (int i = 0; i < 20; ++i) {
+        auto r = client.Get("/things");
+        if (!r || r->status != 200) continue;
+        ++ok;
+        std::lock_guard lock(mutex);
+        bodies.insert(r->body + r->get_header_value("X-Request-Id"));
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(ok.load(), 160);
+  EXPECT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(mock.stop(), 0);
 }
 
 }  // namespace robustness

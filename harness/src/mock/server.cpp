@@ -144,6 +144,8 @@ struct MockServer::Impl {
   RateLimiter rate_limiter;
   httplib::Server server;
   std::mutex log_mutex;
+  mutable std::mutex generate_mutex;
+  mutable std::map<std::string, nlohmann::json> generated;  // by salt
 
   Impl(const spec::Spec& s, MockOptions o)
       : spec(s),
@@ -339,10 +341,17 @@ struct MockServer::Impl {
     return {status, std::move(body), content_type};
   }
 
+  // Generated values depend only on the seed and the salt, so each is made once. RapidCheck keeps
+  // its generation context in globals: generating on several server threads at once corrupts it.
   nlohmann::json generate(spec::SchemaId schema, const std::string& salt) const {
+    std::lock_guard lock(generate_mutex);
+    auto cached = generated.find(salt);
+    if (cached != generated.end()) return cached->second;
     auto source = gen::source_for(spec, schemas, schema, spec::Direction::response);
     std::uint64_t seed = options.state_seed ^ std::hash<std::string>{}(salt);
-    return gen::sample(gen::positive_values(source), seed, 1).front();
+    nlohmann::json value = gen::sample(gen::positive_values(source), seed, 1).front();
+    generated.emplace(salt, value);
+    return value;
   }
 
   // The headers the description declares for the response being sent.

@@ -1,0 +1,230 @@
+// End to end: the real `conform run` against the real `conform mock` (clean and with each fault),
+// against servers that misbehave, and against nothing at all.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "conform/mock/faults.hpp"
+#include "support/local_servers.hpp"
+#include "support/mock_process.hpp"
+
+namespace conform::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;
+  std::string junit;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs `conform run` with the root token of the mock in $CONFORM_TOKEN.
+Outcome run(const std::string& spec, const std::string& target, const std::string& extra = "") {
+  static int counter = 0;
+  auto junit = std::filesystem::temp_directory_path() / ("conform-run-" + std::to_string(getpid()) +
+                                                         "-" + std::to_string(++counter) + ".xml");
+  std::string command = "CONFORM_TOKEN=" + kRootToken + " " + CONFORM_BINARY + " run --spec " +
+                        spec + " --target " + target + " --seed 7 --junit " + junit.string() + " " +
+                        extra + " 2>&1";
+  Outcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) outcome.output += buffer.data();
+  int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (std::filesystem::exists(junit)) {
+    outcome.junit = read_file(junit);
+    std::filesystem::remove(junit);
+  }
+  return outcome;
+}
+
+std::string url(const MockProcess& mock) {
+  return "http://127.0.0.1:" + std::to_string(mock.port());
+}
+
+bool validates(const std::string& junit) {
+  auto xsd = shared("corpus/junit/junit-10.xsd");
+  if (!std::filesystem::exists(xsd) || std::system("command -v xmllint >/dev/null") != 0) {
+    return true;  // nothing to validate with here; the report tests say so
+  }
+  auto file = std::filesystem::temp_directory_path() /
+              ("conform-validate-" + std::to_string(getpid()) + ".xml");
+  std::ofstream(file) << junit;
+  std::string command =
+      "xmllint --noout --schema " + xsd.string() + " " + file.string() + " 2>/dev/null";
+  bool ok = std::system(command.c_str()) == 0;
+  std::filesystem::remove(file);
+  return ok;
+}
+
+TEST(ConformRun, ACleanMockPasses) {
+  MockProcess mock(project_spec());
+  Outcome outcome = run(project_spec(), url(mock), "--max-examples 30");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_THAT(outcome.output, HasSubstr("0 failures, 0 transport errors"));
+  EXPECT_THAT(outcome.junit, HasSubstr(R"(failures="0")"));
+  EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="stateful" classname="createSshKey")"));
+  EXPECT_TRUE(validates(outcome.junit));
+  EXPECT_THAT(outcome.output + outcome.junit, Not(HasSubstr(kRootToken)));
+}
+
+// Each fault of the mock's catalogue that a conformance run can see is caught by its check
+// (the permission faults are the permission suite's).
+class ConformRunFault : public ::testing::TestWithParam<mock::FaultInfo> {};
+
+TEST_P(ConformRunFault, IsCaughtByItsCheck) {
+  const mock::FaultInfo& fault = GetParam();
+  std::string spec = fault.fault == mock::Fault::missing_response_header
+                         ? data("mock-headers.yaml").string()
+                         : project_spec();
+  MockProcess mock(spec, {"--fault", std::string(fault.name)});
+  std::string extra = "--max-examples 20";
+  if (fault.fault == mock::Fault::slow_responses) {
+    extra = "--max-examples 2 --phases examples --max-response-time 0.1";
+  }
+  Outcome outcome = run(spec, url(mock), extra);
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  EXPECT_THAT(outcome.junit, HasSubstr("<failure type=\"" + std::string(fault.check) + "\""))
+      << outcome.output;
+  EXPECT_TRUE(validates(outcome.junit));
+  EXPECT_THAT(outcome.junit, Not(HasSubstr(kRootToken)));
+}
+
+std::vector<mock::FaultInfo> run_faults() {
+  std::vector<mock::FaultInfo> out;
+  for (const auto& f : mock::fault_catalogue()) {
+    if (f.check.rfind("permission_", 0) == 0 ||
+        f.fault == mock::Fault::accepts_invalid_permissions) {
+      continue;
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, ConformRunFault, ::testing::ValuesIn(run_faults()),
+                         [](const auto& fault_info) { return std::string(fault_info.param.name); });
+
+TEST(ConformRun, NothingListeningIsExitThree) {
+  int port = 0;
+  {
+    LocalServer closed([](httplib::Server&) {});
+    port = std::stoi(closed.url().substr(closed.url().rfind(':') + 1));
+  }
+  Outcome outcome = run(project_spec(), "http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(outcome.exit_code, 3) << outcome.output;
+  EXPECT_THAT(outcome.output, HasSubstr("cannot be reached"));
+}
+
+TEST(ConformRun, BadUsageIsExitTwo) {
+  MockProcess mock(project_spec());
+  EXPECT_EQ(run(project_spec(), url(mock), "--checks no_such_check").exit_code, 2);
+  EXPECT_EQ(run(project_spec(), url(mock), "--operation noSuchOperation").exit_code, 2);
+  EXPECT_EQ(run(data("broken/does-not-exist.yaml").string(), url(mock)).exit_code, 2);
+}
+
+TEST(ConformRun, ServersThatMisbehaveAreNamedAndTheRunGoesOn) {
+  std::string spec = data("hostile.yaml").string();
+  RawServer reset("");
+  Outcome a = run(spec, reset.url(), "--max-examples 3");
+  EXPECT_EQ(a.exit_code, 1) << a.output;
+  EXPECT_THAT(a.junit, HasSubstr("connection reset"));
+  EXPECT_TRUE(validates(a.junit));
+
+  RawServer garbage("SSH-2.0-OpenSSH_9.2\r\n");
+  Outcome b = run(spec, garbage.url(), "--max-examples 3");
+  EXPECT_EQ(b.exit_code, 1) << b.output;
+  EXPECT_THAT(b.junit, HasSubstr("not an HTTP response"));
+
+  std::atomic<int> calls{0};
+  LocalServer odd([&](httplib::Server& s) {
+    s.Get("/thing", [&](const httplib::Request&, httplib::Response& r) {
+      // The first answer is far too large, the others are not JSON.
+      r.set_content(++calls == 1 ? std::string(3 * 1024 * 1024, '[') : "{", "application/json");
+    });
+    s.Get("/", [](const httplib::Request&, httplib::Response& r) { r.status = 404; });
+  });
+  Outcome c = run(spec, odd.url(), "--max-examples 3 --max-response-bytes 1000000");
+  EXPECT_EQ(c.exit_code, 1) << c.output;
+  EXPECT_THAT(c.junit, HasSubstr("response too large"));
+  EXPECT_THAT(c.junit, HasSubstr("not well-formed JSON"));
+  EXPECT_TRUE(validates(c.junit));
+
+  LocalServer stalls([](httplib::Server& s) {
+    s.Get("/thing", [](const httplib::Request&, httplib::Response& r) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      r.set_content(R"({"id": 1})", "application/json");
+    });
+    s.Get("/", [](const httplib::Request&, httplib::Response& r) { r.status = 404; });
+  });
+  Outcome d = run(spec, stalls.url(), "--max-examples 1 --phases examples,fuzzing --timeout 0.3");
+  EXPECT_EQ(d.exit_code, 1) << d.output;
+  EXPECT_THAT(d.junit, HasSubstr("timed out"));
+}
+
+TEST(ConformRun, DryRunSendsNothing) {
+  std::atomic<int> requests{0};
+  LocalServer counting([&](httplib::Server& s) {
+    s.Get(".*", [&](const httplib::Request&, httplib::Response&) { ++requests; });
+  });
+  Outcome outcome = run(project_spec(), counting.url(), "--dry-run");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_THAT(outcome.output, HasSubstr("createSshKey"));
+  EXPECT_THAT(outcome.output, HasSubstr("15 operations"));
+  EXPECT_EQ(requests.load(), 0);
+  EXPECT_EQ(outcome.junit, "");
+}
+
+TEST(ConformRun, FiltersAndGoogleTestFlags) {
+  MockProcess mock(project_spec());
+  Outcome one =
+      run(project_spec(), url(mock), "--operation listApiKeys --phases fuzzing --max-examples 5");
+  EXPECT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_THAT(one.junit, HasSubstr(R"(<testsuites name="conform" tests="1")"));
+  Outcome filtered =
+      run(project_spec(), url(mock), "--max-examples 5 --gtest_filter=createSshKey.*");
+  EXPECT_EQ(filtered.exit_code, 0) << filtered.output;
+  EXPECT_THAT(filtered.junit, HasSubstr(R"(<testsuites name="conform" tests="5")"));
+  EXPECT_EQ(run(project_spec(), url(mock), "--not-a-flag").exit_code, 2);
+}
+
+TEST(ConformRun, ShardsMergeIntoOneReport) {
+  MockProcess mock(project_spec());
+  Outcome single = run(project_spec(), url(mock), "--max-examples 5");
+  Outcome sharded = run(project_spec(), url(mock), "--max-examples 5 --jobs 3");
+  EXPECT_EQ(sharded.exit_code, 0) << sharded.output;
+  auto tests_attribute = [](const std::string& junit) {
+    auto at = junit.find("tests=\"");
+    return junit.substr(at, junit.find('"', at + 7) - at);
+  };
+  EXPECT_EQ(tests_attribute(sharded.junit), tests_attribute(single.junit));
+  EXPECT_TRUE(validates(sharded.junit));
+}
+
+TEST(ConformRun, TheVastDescriptionServedByTheMock) {
+  auto path = shared("reference/vast/openapi.yaml");
+  CONFORM_REQUIRE_SHARED(path);
+  MockProcess mock(path.string());
+  Outcome outcome = run(path.string(), url(mock), "--max-examples 5 --phases examples,fuzzing");
+  EXPECT_TRUE(outcome.exit_code == 0 || outcome.exit_code == 1) << outcome.output;
+  EXPECT_THAT(outcome.output, HasSubstr("tests,"));
+  EXPECT_THAT(outcome.junit, HasSubstr("</testsuites>"));
+  EXPECT_TRUE(validates(outcome.junit));
+}
+
+}  // namespace
+}  // namespace conform::test

@@ -1,0 +1,172 @@
+#include "conform/checks/checks.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/paths.hpp"
+
+namespace conform::checks {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+struct Fixture {
+  spec::Spec spec = spec::Spec::load(test::source("spec/openapi.json"));
+  schema::SpecSchemas schemas{spec};
+  CheckOptions options;
+  gen::RequestCase valid;
+  gen::RequestCase invalid;
+
+  Fixture() {
+    invalid.negative = true;
+    invalid.mutation = "wrong_type";
+    invalid.where = "body /name";
+  }
+
+  std::vector<Failure> run(ResponseCheck check, const char* operation, int status, std::string body,
+                           const char* content_type = "application/json", bool negative = false,
+                           double seconds = 0.01) {
+    transport::Response response;
+    response.status = status;
+    response.body = std::move(body);
+    response.seconds = seconds;
+    if (content_type != nullptr) response.headers.emplace_back("content-type", content_type);
+    const spec::Operation& op = *spec.find_operation(operation);
+    return check({spec, schemas, op, negative ? invalid : valid, response, options});
+  }
+};
+
+TEST(Checks, NotAServerError) {
+  Fixture f;
+  EXPECT_THAT(f.run(not_a_server_error, "listApiKeys", 200, "{}"), IsEmpty());
+  EXPECT_THAT(f.run(not_a_server_error, "listApiKeys", 404, "{}"), IsEmpty());
+  auto failures = f.run(not_a_server_error, "listApiKeys", 502, "");
+  ASSERT_THAT(failures, SizeIs(1));
+  EXPECT_EQ(failures[0].check, "not_a_server_error");
+}
+
+TEST(Checks, StatusCodeConformance) {
+  Fixture f;
+  EXPECT_THAT(f.run(status_code_conformance, "deleteApiKey", 404, "{}"), IsEmpty());
+  auto failures = f.run(status_code_conformance, "listApiKeys", 201, "{}");
+  ASSERT_THAT(failures, SizeIs(1));
+  EXPECT_THAT(failures[0].message, HasSubstr("201 is not declared (declared: 200, 401, 403, 429)"));
+}
+
+TEST(Checks, ContentTypeConformance) {
+  Fixture f;
+  EXPECT_THAT(
+      f.run(content_type_conformance, "listApiKeys", 200, "{}", "application/json; charset=utf-8"),
+      IsEmpty());
+  EXPECT_THAT(f.run(content_type_conformance, "listApiKeys", 200, "{}", "text/html"), SizeIs(1));
+  EXPECT_THAT(f.run(content_type_conformance, "listApiKeys", 200, "{}", nullptr), SizeIs(1));
+  EXPECT_THAT(f.run(content_type_conformance, "listApiKeys", 200, "", nullptr), IsEmpty());
+  // Undeclared statuses are status_code_conformance's business.
+  EXPECT_THAT(f.run(content_type_conformance, "listApiKeys", 299, "{}", "text/html"), IsEmpty());
+}
+
+TEST(Checks, ResponseSchemaConformance) {
+  Fixture f;
+  EXPECT_THAT(f.run(response_schema_conformance, "listApiKeys", 200, R"({"apikeys": []})"),
+              IsEmpty());
+  auto wrong =
+      f.run(response_schema_conformance, "listApiKeys", 200, R"({"apikeys": [{"id": "seven"}]})");
+  ASSERT_THAT(wrong, SizeIs(1));
+  EXPECT_EQ(wrong[0].pointer, "/apikeys/0/id");
+  EXPECT_THAT(wrong[0].message, HasSubstr("body /apikeys/0/id"));
+  auto broken = f.run(response_schema_conformance, "listApiKeys", 200, "{not json");
+  ASSERT_THAT(broken, SizeIs(1));
+  EXPECT_THAT(broken[0].message, HasSubstr("not well-formed JSON"));
+  // The 429 body has its own schema.
+  EXPECT_THAT(f.run(response_schema_conformance, "listApiKeys", 429, R"({"msg": "slow down"})"),
+              SizeIs(1));
+}
+
+TEST(Checks, ResponseHeadersConformance) {
+  auto fixture = test::data("mock-headers.yaml");
+  spec::Spec spec = spec::Spec::load(fixture);
+  schema::SpecSchemas schemas(spec);
+  CheckOptions options;
+  gen::RequestCase sent;
+  const spec::Operation& op = spec.operations().front();
+  auto run = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    transport::Response response;
+    response.status = 200;
+    response.headers = std::move(headers);
+    return response_headers_conformance({spec, schemas, op, sent, response, options});
+  };
+  EXPECT_THAT(run({{"x-request-id", "6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"}}), IsEmpty());
+  EXPECT_THAT(run({}), SizeIs(1));  // required and missing
+  EXPECT_THAT(
+      run({{"x-request-id", "6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"}, {"x-page-count", "0"}}),
+      SizeIs(1));  // present and below its minimum
+}
+
+TEST(Checks, NegativeDataRejection) {
+  Fixture f;
+  EXPECT_THAT(f.run(negative_data_rejection, "createApiKey", 400, "{}", "application/json", true),
+              IsEmpty());
+  auto accepted =
+      f.run(negative_data_rejection, "createApiKey", 200, "{}", "application/json", true);
+  ASSERT_THAT(accepted, SizeIs(1));
+  EXPECT_THAT(accepted[0].message, HasSubstr("wrong_type at body /name"));
+  EXPECT_THAT(f.run(negative_data_rejection, "createApiKey", 200, "{}"), IsEmpty());
+}
+
+TEST(Checks, PositiveDataAcceptance) {
+  Fixture f;
+  EXPECT_THAT(f.run(positive_data_acceptance, "createApiKey", 200, "{}"), IsEmpty());
+  EXPECT_THAT(f.run(positive_data_acceptance, "showInstance", 404, "{}"), IsEmpty());
+  EXPECT_THAT(f.run(positive_data_acceptance, "createApiKey", 400, R"({"msg": "no"})"), SizeIs(1));
+  EXPECT_THAT(f.run(positive_data_acceptance, "createApiKey", 422, "{}"), SizeIs(1));
+  // Marked x-conform-state-dependent: a name in use is no sign of a wrong validator.
+  EXPECT_THAT(f.run(positive_data_acceptance, "createEnvVar", 400, R"({"msg": "exists"})"),
+              IsEmpty());
+  EXPECT_THAT(f.run(positive_data_acceptance, "createApiKey", 400, "{}", "application/json", true),
+              IsEmpty());
+}
+
+TEST(Checks, MaxResponseTimeIsOffUntilALimitIsSet) {
+  Fixture f;
+  EXPECT_THAT(f.run(max_response_time, "listApiKeys", 200, "{}", "application/json", false, 9.0),
+              IsEmpty());
+  f.options.max_response_time_seconds = 0.5;
+  EXPECT_THAT(f.run(max_response_time, "listApiKeys", 200, "{}", "application/json", false, 0.4),
+              IsEmpty());
+  auto slow = f.run(max_response_time, "listApiKeys", 200, "{}", "application/json", false, 0.75);
+  ASSERT_THAT(slow, SizeIs(1));
+  EXPECT_THAT(slow[0].message, HasSubstr("750 ms (limit 500 ms)"));
+}
+
+TEST(Checks, SequenceChecks) {
+  transport::Response response;
+  response.status = 401;
+  EXPECT_FALSE(ignored_auth(response, "without credentials"));
+  response.status = 200;
+  EXPECT_TRUE(ignored_auth(response, "without credentials"));
+  response.status = 404;
+  EXPECT_FALSE(use_after_delete(response, "x"));
+  EXPECT_TRUE(resource_availability(response, "x"));
+  response.status = 200;
+  EXPECT_TRUE(use_after_delete(response, "x"));
+  EXPECT_FALSE(resource_availability(response, "x"));
+}
+
+TEST(Checks, TheCatalogueHasDesignsNames) {
+  std::vector<std::string> names;
+  for (const auto& c : catalogue()) names.emplace_back(c.name);
+  EXPECT_THAT(names,
+              ::testing::ElementsAre("not_a_server_error", "status_code_conformance",
+                                     "content_type_conformance", "response_schema_conformance",
+                                     "response_headers_conformance", "negative_data_rejection",
+                                     "positive_data_acceptance", "ignored_auth", "use_after_delete",
+                                     "resource_availability", "permission_enforcement",
+                                     "permission_round_trip", "max_response_time"));
+  EXPECT_TRUE(is_check_name("ignored_auth"));
+  EXPECT_FALSE(is_check_name("ignored_auths"));
+}
+
+}  // namespace
+}  // namespace conform::checks

@@ -1,0 +1,127 @@
+#include "conform/report/junit.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "conform/report/console.hpp"
+#include "support/paths.hpp"
+
+namespace conform::report {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+RunResults sample_results() {
+  RunResults results;
+  results.spec_file = "spec/openapi.json";
+  results.target = "http://127.0.0.1:9";
+  results.seed = 42;
+  results.seconds = 1234.5;
+  engine::PhaseResult failing{"createApiKey", "fuzzing", 100, {}, {}, "", 0.25};
+  failing.failures.push_back({"response_schema_conformance",
+                              "body /id: wrong <type> & \"quotes\" \x01 \xff", "/id", 200,
+                              "curl -X POST 'http://127.0.0.1:9/x'", "fuzzing, valid", 77, true});
+  failing.failures.push_back({"not_a_server_error", "the server answered 500", "", 500,
+                              "curl -X POST 'http://127.0.0.1:9/x'", "fuzzing, valid", 78, false});
+  engine::PhaseResult erroring{"createApiKey", "auth", 0, {}, {}, "", 0.01};
+  erroring.errors.push_back(
+      {"transport", "connection reset: Recv failure", "", 0, "curl x", "auth", 0, false});
+  engine::PhaseResult skipped{"listApiKeys", "examples", 0, {}, {}, "rate-limited throughout", 0};
+  engine::PhaseResult passing{"listApiKeys", "fuzzing", 100, {}, {}, "", 0.5};
+  results.tests = {{"createApiKey", "fuzzing", failing},
+                   {"createApiKey", "auth", erroring},
+                   {"listApiKeys", "examples", skipped},
+                   {"listApiKeys", "fuzzing", passing}};
+  return results;
+}
+
+TEST(XmlText, EscapesAndReplacesWhatXmlCannotCarry) {
+  EXPECT_EQ(xml_text("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
+  EXPECT_EQ(xml_text("tab\there\nnew"), "tab\there\nnew");
+  EXPECT_EQ(xml_text("\x01"), "\xEF\xBF\xBD");
+  EXPECT_EQ(xml_text("\xff\xfe"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(xml_text("caf\xC3\xA9"), "caf\xC3\xA9");
+  EXPECT_EQ(xml_text("\xC3"), "\xEF\xBF\xBD");  // truncated sequence
+}
+
+TEST(JUnit, CarriesEverythingAFailureNeeds) {
+  std::string xml = junit_xml(sample_results());
+  EXPECT_THAT(xml,
+              HasSubstr(R"(<testsuite name="createApiKey" tests="2" failures="1" errors="1")"));
+  EXPECT_THAT(xml, HasSubstr(R"(<failure type="response_schema_conformance")"));
+  EXPECT_THAT(xml, HasSubstr("operation: createApiKey"));
+  EXPECT_THAT(xml, HasSubstr("pointer: /id"));
+  EXPECT_THAT(xml, HasSubstr("status: 200"));
+  EXPECT_THAT(xml, HasSubstr("seed: 77 (shrunk)"));
+  EXPECT_THAT(xml, HasSubstr("request: curl -X POST"));
+  EXPECT_THAT(xml, HasSubstr(R"(<error type="transport")"));
+  EXPECT_THAT(xml, HasSubstr(R"(<skipped message="rate-limited throughout"/>)"));
+  EXPECT_THAT(xml, Not(HasSubstr("\x01")));
+}
+
+// The strict schema Jenkins' xUnit plugin uses, and a lenient reader, both accept the report.
+TEST(JUnit, ValidatesAgainstTheStrictSchemaAndReadsBack) {
+  auto xsd = test::shared("corpus/junit/junit-10.xsd");
+  CONFORM_REQUIRE_SHARED(xsd);
+  auto file = std::filesystem::temp_directory_path() / "conform-junit-test.xml";
+  write_atomically(file, junit_xml(sample_results()));
+  if (std::system("command -v xmllint >/dev/null") != 0) GTEST_SKIP() << "xmllint is missing";
+  std::string validate = "xmllint --noout --schema " + xsd.string() + " " + file.string() + " 2>&1";
+  EXPECT_EQ(std::system(validate.c_str()), 0) << validate;
+  std::string read_back =
+      "/usr/bin/python3 -c \"import sys, junitparser; x = "
+      "junitparser.JUnitXml.fromfile(sys.argv[1]); "
+      "cases = [c for s in x for c in s]; "
+      "assert len(cases) == 4, len(cases); "
+      "r = [type(r).__name__ for c in cases for r in c.result]; "
+      "assert r.count('Failure') == 2 and r.count('Error') == 1 and r.count('Skipped') == 1, r\" " +
+      file.string();
+  if (std::system("/usr/bin/python3 -c 'import junitparser' 2>/dev/null") != 0) {
+    GTEST_SKIP() << "python3-junitparser is missing";
+  }
+  EXPECT_EQ(std::system(read_back.c_str()), 0);
+}
+
+TEST(Results, SurviveTheTripThroughJson) {
+  RunResults original = sample_results();
+  RunResults back = results_from_json(to_json(original));
+  EXPECT_EQ(junit_xml(back), junit_xml(original));
+  EXPECT_EQ(back.failures(), 2);
+  EXPECT_EQ(back.errors(), 1);
+  EXPECT_EQ(back.skipped(), 1);
+  EXPECT_EQ(back.requests(), 200);
+}
+
+TEST(Console, LinesAndSummary) {
+  RunResults results = sample_results();
+  EXPECT_THAT(test_line(results.tests[0]), ::testing::StartsWith("FAIL  createApiKey.fuzzing"));
+  EXPECT_THAT(test_line(results.tests[1]), ::testing::StartsWith("ERROR"));
+  EXPECT_THAT(test_line(results.tests[2]), HasSubstr("rate-limited throughout"));
+  EXPECT_THAT(test_line(results.tests[3]), ::testing::StartsWith("PASS"));
+  std::ostringstream out;
+  print_summary(results, out);
+  EXPECT_THAT(out.str(), HasSubstr("2 failures, 1 transport errors, 1 skipped"));
+  EXPECT_THAT(out.str(), HasSubstr("seed 42"));
+}
+
+TEST(WriteAtomically, LeavesNoTemporaryBehind) {
+  auto directory = std::filesystem::temp_directory_path() / "conform-atomic-test";
+  std::filesystem::remove_all(directory);
+  write_atomically(directory / "deep" / "r.xml", "one");
+  write_atomically(directory / "deep" / "r.xml", "two");
+  std::ifstream in(directory / "deep" / "r.xml");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "two");
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(directory / "deep")) {
+    ++files;
+  }
+  EXPECT_EQ(files, 1);
+}
+
+}  // namespace
+}  // namespace conform::report
