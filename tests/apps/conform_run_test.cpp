@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "conform/mock/faults.hpp"
@@ -78,12 +79,15 @@ TEST(ConformRun, ACleanMockPasses) {
   EXPECT_THAT(outcome.output, HasSubstr("0 failures, 0 transport errors"));
   EXPECT_THAT(outcome.junit, HasSubstr(R"(failures="0")"));
   EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="stateful" classname="createSshKey")"));
+  EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="scenario" classname="ApiKeyLifecycle")"));
+  EXPECT_THAT(outcome.junit,
+              HasSubstr(R"(<testcase name="valid_documents" classname="Permissions")"));
+  EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="cleanup" classname="Permissions")"));
   EXPECT_TRUE(validates(outcome.junit));
   EXPECT_THAT(outcome.output + outcome.junit, Not(HasSubstr(kRootToken)));
 }
 
-// Each fault of the mock's catalogue that a conformance run can see is caught by its check
-// (the permission faults are the permission suite's).
+// Each fault of the mock's catalogue is caught by its check.
 class ConformRunFault : public ::testing::TestWithParam<mock::FaultInfo> {};
 
 TEST_P(ConformRunFault, IsCaughtByItsCheck) {
@@ -96,6 +100,10 @@ TEST_P(ConformRunFault, IsCaughtByItsCheck) {
   if (fault.fault == mock::Fault::slow_responses) {
     extra = "--max-examples 2 --phases examples --max-response-time 0.1";
   }
+  if (fault.check.rfind("permission_", 0) == 0 ||
+      fault.fault == mock::Fault::accepts_invalid_permissions) {
+    extra = "--phases permissions";
+  }
   Outcome outcome = run(spec, url(mock), extra);
   EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
   EXPECT_THAT(outcome.junit, HasSubstr("<failure type=\"" + std::string(fault.check) + "\""))
@@ -104,20 +112,36 @@ TEST_P(ConformRunFault, IsCaughtByItsCheck) {
   EXPECT_THAT(outcome.junit, Not(HasSubstr(kRootToken)));
 }
 
-std::vector<mock::FaultInfo> run_faults() {
-  std::vector<mock::FaultInfo> out;
-  for (const auto& f : mock::fault_catalogue()) {
-    if (f.check.rfind("permission_", 0) == 0 ||
-        f.fault == mock::Fault::accepts_invalid_permissions) {
-      continue;
-    }
-    out.push_back(f);
-  }
-  return out;
-}
-
-INSTANTIATE_TEST_SUITE_P(Catalogue, ConformRunFault, ::testing::ValuesIn(run_faults()),
+INSTANTIATE_TEST_SUITE_P(Catalogue, ConformRunFault, ::testing::ValuesIn(mock::fault_catalogue()),
                          [](const auto& fault_info) { return std::string(fault_info.param.name); });
+
+// The permission suite reports a shrunk counterexample: a small document.
+TEST(ConformRun, PermissionFailuresShrinkToASmallDocument) {
+  for (const char* fault : {"permission_not_round_tripped", "permission_not_enforced"}) {
+    MockProcess mock(project_spec(), {"--fault", fault});
+    Outcome outcome = run(project_spec(), url(mock), "--phases permissions --permission-cases 30");
+    EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+    const std::string marker = "case: permission document ";
+    auto at = outcome.junit.find(marker);
+    ASSERT_NE(at, std::string::npos) << outcome.junit;
+    auto end = outcome.junit.find('\n', at);
+    std::string text = outcome.junit.substr(at + marker.size(), end - at - marker.size());
+    for (auto [entity, plain] : {std::pair{"&quot;", "\""}, std::pair{"&amp;", "&"}}) {
+      for (auto p = text.find(entity); p != std::string::npos; p = text.find(entity)) {
+        text.replace(p, std::string(entity).size(), plain);
+      }
+    }
+    auto document = nlohmann::json::parse(text, nullptr, false);
+    ASSERT_FALSE(document.is_discarded()) << text;
+    int endpoints = 0;
+    for (const auto& [category, grant] : document["api"].items()) {
+      endpoints += static_cast<int>(grant.size());
+    }
+    EXPECT_LE(document["api"].size(), 2u) << fault << ": " << text;
+    EXPECT_LE(endpoints, 1) << fault << ": " << text;
+    EXPECT_THAT(outcome.junit, HasSubstr("(shrunk)")) << fault;
+  }
+}
 
 TEST(ConformRun, NothingListeningIsExitThree) {
   int port = 0;

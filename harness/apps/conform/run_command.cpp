@@ -18,6 +18,8 @@
 #include "conform/report/junit.hpp"
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/spec/spec.hpp"
+#include "conform/suites/api_key_lifecycle.hpp"
+#include "conform/suites/permission_suite.hpp"
 
 extern char** environ;
 
@@ -59,16 +61,23 @@ std::set<std::string> chosen_checks(const RunCommandOptions& options) {
   return chosen;
 }
 
+// The operation phases, then the scenario suites.
+std::vector<std::string> all_phases() {
+  std::vector<std::string> all = engine::phase_names();
+  all.insert(all.end(), {"scenarios", "permissions"});
+  return all;
+}
+
 std::set<std::string> chosen_phases(const RunCommandOptions& options) {
-  const auto& all = engine::phase_names();
+  const auto all = all_phases();
   if (options.phases.empty()) return {all.begin(), all.end()};
   std::set<std::string> chosen;
   for (const auto& name : split_list(options.phases)) {
     if (std::find(all.begin(), all.end(), name) == all.end()) {
       core::fail_input("run.unknown_phase", "", "",
                        "--phases: '" + name +
-                           "' is not a phase (examples, coverage, fuzzing, "
-                           "auth, stateful)");
+                           "' is not a phase (examples, coverage, fuzzing, auth, stateful, "
+                           "scenarios, permissions)");
     }
     chosen.insert(name);
   }
@@ -118,6 +127,38 @@ class PhaseTest : public ::testing::Test {
   std::string phase_;
 };
 
+// A scenario suite's test: the suite decides what to send.
+class SuiteTest : public ::testing::Test {
+ public:
+  SuiteTest(Collector& collector, std::string suite, std::string name,
+            std::function<engine::PhaseResult()> body)
+      : collector_(collector),
+        suite_(std::move(suite)),
+        name_(std::move(name)),
+        body_(std::move(body)) {}
+
+  void TestBody() override {
+    engine::PhaseResult result = body_();
+    for (const auto& f : result.failures) {
+      ADD_FAILURE() << f.check << ": " << f.message << "\n  " << f.case_summary << "\n  " << f.curl;
+    }
+    for (const auto& e : result.errors) ADD_FAILURE() << "transport: " << e.message;
+    bool skip = result.failures.empty() && result.errors.empty() && !result.not_tested.empty();
+    std::string reason = result.not_tested;
+    {
+      std::lock_guard lock(collector_.mutex);
+      collector_.records.push_back({suite_, name_, std::move(result)});
+    }
+    if (skip) GTEST_SKIP() << reason;
+  }
+
+ private:
+  Collector& collector_;
+  std::string suite_;
+  std::string name_;
+  std::function<engine::PhaseResult()> body_;
+};
+
 // Prints a line per test as it ends; on a terminal, a progress line while it runs.
 class ConsolePrinter : public ::testing::EmptyTestEventListener {
  public:
@@ -148,7 +189,7 @@ class ConsolePrinter : public ::testing::EmptyTestEventListener {
 };
 
 void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
-                engine::Engine& engine, const std::string& target) {
+                engine::Engine& engine, const std::string& target, int permission_cases) {
   std::cout << "Plan for " << spec.file() << " against " << target << " (nothing is sent):\n\n";
   const auto& phases = engine::phase_names();
   std::cout << "operation                       method  ";
@@ -174,6 +215,16 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
   std::cout << "\n"
             << operations.size() << " operations, about " << total
             << " requests before shrinking\n";
+  auto key_ops = suites::key_operations(spec);
+  const auto& phases_chosen = engine.options().phases;
+  if (key_ops && phases_chosen.contains("scenarios")) {
+    std::cout << "Scenario: ApiKeyLifecycle.scenario (creates one key and deletes it)\n";
+  }
+  if (key_ops && phases_chosen.contains("permissions") && suites::PermissionSuite::applies(spec)) {
+    std::cout << "Permission suite: Permissions.valid_documents, .invalid_documents ("
+              << permission_cases << " documents each; every key it creates is deleted), "
+              << ".cleanup\n";
+  }
 }
 
 // The target answers HTTP at all (any status will do).
@@ -312,6 +363,13 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
       .add_option("--max-response-bytes", o.max_response_bytes, "Largest response body accepted")
       ->capture_default_str();
   command.add_flag("--dry-run", o.dry_run, "Print what would be sent, send nothing");
+  command
+      .add_option("--permission-cases", o.permission_cases,
+                  "Permission documents per property of the permission suite")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  command.add_flag("--allow-destructive", o.allow_destructive,
+                   "Let the permission suite call write-scoped operations with its keys");
   command.add_option("--results-file", o.results_file)->group("");  // for --jobs shards
   command.allow_extras();  // --gtest_* flags go to GoogleTest
 }
@@ -357,7 +415,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   engine::Engine engine(spec, schemas, transport, run_options);
 
   if (options.dry_run) {
-    print_plan(spec, operations, engine, options.target);
+    print_plan(spec, operations, engine, options.target, options.permission_cases);
     return core::ExitCode::ok;
   }
   std::signal(SIGINT, on_interrupt);
@@ -379,8 +437,15 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     // The order of the document, whatever shard ran what.
     std::map<std::string, std::size_t> rank;
     for (std::size_t i = 0; i < operations.size(); ++i) rank[operations[i]->operation_id] = i;
-    const auto& phases = engine::phase_names();
+    const auto phases = engine::phase_names();
+    const std::vector<std::string> suite_order = {
+        "ApiKeyLifecycle.scenario", "Permissions.valid_documents", "Permissions.invalid_documents",
+        "Permissions.cleanup"};
     auto key = [&](const report::TestRecord& t) {
+      auto s = std::find(suite_order.begin(), suite_order.end(), t.suite + "." + t.name);
+      if (s != suite_order.end()) {
+        return std::pair(operations.size() + (s - suite_order.begin()), std::ptrdiff_t{0});
+      }
       auto p = std::find(phases.begin(), phases.end(), t.name) - phases.begin();
       return std::pair(rank[t.suite], p);
     };
@@ -406,6 +471,33 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
                                   return new PhaseTest(engine, collector, *op, phase);
                                 });
       }
+    }
+    // The scenario suites come after the operations; the permission suite's cleanup last.
+    suites::SuiteContext suite_context(spec, schemas, transport, run_options);
+    auto key_ops = suites::key_operations(spec);
+    std::unique_ptr<suites::PermissionSuite> permission_suite;
+    auto add_suite_test = [&](const char* suite, const char* name,
+                              std::function<engine::PhaseResult()> body) {
+      ++total;
+      ::testing::RegisterTest(suite, name, nullptr, nullptr, __FILE__, __LINE__,
+                              [&collector, suite, name, body]() -> ::testing::Test* {
+                                return new SuiteTest(collector, suite, name, body);
+                              });
+    };
+    if (key_ops && run_options.phases.contains("scenarios")) {
+      add_suite_test("ApiKeyLifecycle", "scenario",
+                     [&] { return suites::api_key_lifecycle(suite_context, *key_ops); });
+    }
+    if (key_ops && run_options.phases.contains("permissions") &&
+        suites::PermissionSuite::applies(spec)) {
+      permission_suite = std::make_unique<suites::PermissionSuite>(
+          suite_context, *key_ops,
+          suites::PermissionSuiteOptions{options.permission_cases, options.allow_destructive, 24});
+      add_suite_test("Permissions", "valid_documents",
+                     [&] { return permission_suite->valid_documents(); });
+      add_suite_test("Permissions", "invalid_documents",
+                     [&] { return permission_suite->invalid_documents(); });
+      add_suite_test("Permissions", "cleanup", [&] { return permission_suite->cleanup(); });
     }
     std::vector<std::string> gtest_args = {argv[0]};
     for (const auto& a : options.gtest_arguments) gtest_args.push_back(a);

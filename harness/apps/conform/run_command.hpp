@@ -30,6 +30,8 @@ struct RunCommandOptions {
   std::string cacert;
   std::size_t max_response_bytes = 10 * 1024 * 1024;
   bool dry_run = false;
+  int permission_cases = 20;
+  bool allow_destructive = false;
   std::string results_file;  // a shard's results, for the parent of --jobs
   std::vector<std::string> gtest_arguments;
 };

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "conform/engine/engine.hpp"
+#include "conform/gen/operation_cases.hpp"
+#include "conform/transport/auth.hpp"
+
+namespace conform::suites {
+
+// What a scenario suite works with, and the small requests it makes.
+class SuiteContext {
+ public:
+  SuiteContext(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+               transport::Transport& transport, const engine::RunOptions& options);
+
+  const spec::Spec& spec() const { return spec_; }
+  const schema::SpecSchemas& schemas() const { return schemas_; }
+  const engine::RunOptions& options() const { return options_; }
+
+  // A valid request for the operation: its first example, else a generated one.
+  gen::Request valid_request(const spec::Operation& operation);
+  // Sends with `token` as the operation's security scheme asks (the run's token when empty).
+  transport::Exchange send(const spec::Operation& operation, const gen::Request& request,
+                           const std::string& token = {});
+  std::string curl(const spec::Operation& operation, const gen::Request& request,
+                   const std::string& token = {}) const;
+
+  // The parameter values a server reads from the request (path, query, top-level JSON body
+  // fields), typed by their schemas: what permission constraints bound.
+  std::map<std::string, nlohmann::json> values_of(const spec::Operation& operation,
+                                                  const gen::Request& request) const;
+  // The request with one path or query parameter, or top-level body field, set to `value`.
+  gen::Request with_value(const spec::Operation& operation, gen::Request request,
+                          const std::string& name, const nlohmann::json& value) const;
+
+  // Schema problems of a response, as response_schema_conformance words them; empty when fine.
+  std::string schema_problems(const spec::Operation& operation,
+                              const transport::Response& response) const;
+
+ private:
+  transport::Auth auth(const spec::Operation& operation, const std::string& token) const;
+
+  const spec::Spec& spec_;
+  const schema::SpecSchemas& schemas_;
+  transport::Transport& transport_;
+  const engine::RunOptions& options_;
+  std::map<std::string, std::unique_ptr<gen::OperationCases>> cases_;
+};
+
+// The operations that create, list and delete API keys: by `x-permission`
+// (api.apikey.create/list/delete), else by path (`.../apikeys/`, `.../apikeys/{id}/`).
+struct KeyOperations {
+  const spec::Operation* create = nullptr;
+  const spec::Operation* list = nullptr;
+  const spec::Operation* remove = nullptr;
+};
+std::optional<KeyOperations> key_operations(const spec::Spec& spec);
+
+}  // namespace conform::suites

@@ -1,0 +1,94 @@
+#include "conform/suites/api_keys.hpp"
+
+#include "conform/engine/stateful.hpp"
+
+namespace conform::suites {
+namespace {
+
+std::optional<std::string> text_of(const nlohmann::json& value) {
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_string()) return value.get<std::string>();
+  return std::nullopt;
+}
+
+// The list of keys in a list answer: the first array of objects with an "id", at the top or one
+// level down (`{"apikeys": [...]}`).
+const nlohmann::json* key_array(const nlohmann::json& body) {
+  auto is_keys = [](const nlohmann::json& v) {
+    return v.is_array() && (v.empty() || (v.front().is_object() && v.front().contains("id")));
+  };
+  if (is_keys(body)) return &body;
+  if (body.is_object()) {
+    for (const auto& [name, value] : body.items()) {
+      if (is_keys(value)) return &value;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+ApiKeys::ApiKeys(SuiteContext& context, KeyOperations operations)
+    : context_(context), operations_(operations) {}
+
+ApiKeys::Created ApiKeys::create(const nlohmann::json& permissions, const std::string& name) {
+  gen::Request request = context_.valid_request(*operations_.create);
+  nlohmann::json body = nlohmann::json::object();
+  if (request.body) {
+    auto parsed = nlohmann::json::parse(*request.body, nullptr, false);
+    if (parsed.is_object()) body = parsed;
+  }
+  body["name"] = name;
+  body.erase("permissions");
+  if (!permissions.is_null()) body["permissions"] = permissions;
+  request.body = body.dump();
+  request.content_type = "application/json";
+  Created created{context_.send(*operations_.create, request), request, std::nullopt, std::nullopt};
+  if (created.exchange.response && created.exchange.response->status / 100 == 2) {
+    auto answer = nlohmann::json::parse(created.exchange.response->body, nullptr, false);
+    created.id = engine::created_identifier(answer, "id");
+    if (answer.is_object()) {
+      for (const char* field : {"key", "api_key", "token", "secret"}) {
+        if (auto it = answer.find(field); it != answer.end() && it->is_string()) {
+          created.token = it->get<std::string>();
+          break;
+        }
+      }
+    }
+  }
+  return created;
+}
+
+std::optional<std::map<std::string, nlohmann::json>> ApiKeys::list() {
+  auto exchange = context_.send(*operations_.list, context_.valid_request(*operations_.list));
+  if (!exchange.response || exchange.response->status / 100 != 2) return std::nullopt;
+  auto body = nlohmann::json::parse(exchange.response->body, nullptr, false);
+  const nlohmann::json* keys = key_array(body);
+  if (keys == nullptr) return std::nullopt;
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& key : *keys) {
+    if (!key.is_object()) continue;
+    auto id = text_of(key.value("id", nlohmann::json()));
+    if (!id) continue;
+    nlohmann::json rights = key.contains("rights")        ? key["rights"]
+                            : key.contains("permissions") ? key["permissions"]
+                                                          : nlohmann::json();
+    out[*id] = rights;
+  }
+  return out;
+}
+
+gen::Request ApiKeys::remove_request(const std::string& id) {
+  gen::Request request = context_.valid_request(*operations_.remove);
+  std::string parameter = "id";
+  for (const auto& p : operations_.remove->parameters) {
+    if (p.in == "path") parameter = p.name;
+  }
+  return context_.with_value(*operations_.remove, request, parameter, nlohmann::json(id));
+}
+
+transport::Exchange ApiKeys::remove(const std::string& id) {
+  return context_.send(*operations_.remove, remove_request(id));
+}
+
+}  // namespace conform::suites

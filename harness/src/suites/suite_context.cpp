@@ -1,0 +1,175 @@
+#include "conform/suites/suite_context.hpp"
+
+#include "conform/checks/checks.hpp"
+#include "conform/core/json_pointer.hpp"
+#include "conform/gen/values.hpp"
+#include "conform/spec/extensions.hpp"
+
+namespace conform::suites {
+namespace {
+
+std::vector<std::string> segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The flattened schema of a parameter, for reading its text as its type.
+nlohmann::json flat_schema(const schema::SpecSchemas& schemas, const spec::Parameter& p) {
+  if (!p.schema) return nlohmann::json::object();
+  const auto& document = schemas.standalone(*p.schema, spec::Direction::request);
+  gen::detail::Flattener flatten(document);
+  const nlohmann::json* flat = flatten.try_flatten(document);
+  return flat ? *flat : nlohmann::json::object();
+}
+
+const spec::Operation* by_permission(const spec::Spec& spec, const char* name) {
+  for (const auto& op : spec.operations()) {
+    if (spec::permission_name_of(op) == name) return &op;
+  }
+  return nullptr;
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+SuiteContext::SuiteContext(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                           transport::Transport& transport, const engine::RunOptions& options)
+    : spec_(spec), schemas_(schemas), transport_(transport), options_(options) {}
+
+gen::Request SuiteContext::valid_request(const spec::Operation& operation) {
+  auto& slot = cases_[operation.operation_id];
+  if (!slot) slot = std::make_unique<gen::OperationCases>(spec_, schemas_, operation);
+  auto examples = slot->examples();
+  for (const auto& e : examples) {
+    if (!e.negative) return e.request;
+  }
+  return gen::sample(slot->positive(), options_.seed, 1).front().request;
+}
+
+transport::Auth SuiteContext::auth(const spec::Operation& operation,
+                                   const std::string& token) const {
+  return transport::auth_for(spec_, operation, token.empty() ? options_.token : token);
+}
+
+transport::Exchange SuiteContext::send(const spec::Operation& operation,
+                                       const gen::Request& request, const std::string& token) {
+  transport::Outgoing out{request, auth(operation, token), operation.operation_id,
+                          spec::min_interval_of(operation).value_or(0)};
+  return transport_.send(out);
+}
+
+std::string SuiteContext::curl(const spec::Operation& operation, const gen::Request& request,
+                               const std::string& token) const {
+  // A key the suite made is as secret as the run's own token.
+  std::string line =
+      transport::curl_line(transport_.options().base_url, request, auth(operation, token));
+  return transport::redact(line, token, "${CONFORM_NEW_KEY}");
+}
+
+std::map<std::string, nlohmann::json> SuiteContext::values_of(const spec::Operation& operation,
+                                                              const gen::Request& request) const {
+  std::map<std::string, nlohmann::json> values;
+  auto templ = segments(operation.path);
+  auto sent = segments(request.path);
+  for (const auto& p : operation.parameters) {
+    if (p.in == "path" && templ.size() == sent.size()) {
+      for (std::size_t i = 0; i < templ.size(); ++i) {
+        if (templ[i] != "{" + p.name + "}") continue;
+        auto text = core::percent_decode(sent[i]);
+        if (text) values[p.name] = gen::read_parameter_text(*text, flat_schema(schemas_, p));
+      }
+    } else if (p.in == "query") {
+      for (const auto& [name, value] : request.query) {
+        if (core::percent_decode(name) != p.name) continue;
+        auto text = core::percent_decode(value);
+        if (text) values[p.name] = gen::read_parameter_text(*text, flat_schema(schemas_, p));
+      }
+    }
+  }
+  if (request.body) {
+    auto body = nlohmann::json::parse(*request.body, nullptr, false);
+    if (body.is_object()) {
+      for (const auto& [name, value] : body.items()) values.emplace(name, value);
+    }
+  }
+  return values;
+}
+
+gen::Request SuiteContext::with_value(const spec::Operation& operation, gen::Request request,
+                                      const std::string& name, const nlohmann::json& value) const {
+  std::string text = gen::parameter_text(value);
+  for (const auto& p : operation.parameters) {
+    if (p.name != name) continue;
+    if (p.in == "path") {
+      auto templ = segments(operation.path);
+      auto sent = segments(request.path);
+      if (templ.size() != sent.size()) return request;
+      std::string path;
+      for (std::size_t i = 0; i < templ.size(); ++i) {
+        if (i > 0) path += "/";
+        path += templ[i] == "{" + name + "}" ? gen::percent_encode(text) : sent[i];
+      }
+      request.path = path;
+      return request;
+    }
+    if (p.in == "query") {
+      std::erase_if(request.query,
+                    [&](const auto& pair) { return core::percent_decode(pair.first) == name; });
+      request.query.emplace_back(gen::percent_encode(name), gen::percent_encode(text));
+      return request;
+    }
+  }
+  if (request.body) {
+    auto body = nlohmann::json::parse(*request.body, nullptr, false);
+    if (body.is_object()) {
+      body[name] = value;
+      request.body = body.dump();
+    }
+  }
+  return request;
+}
+
+std::string SuiteContext::schema_problems(const spec::Operation& operation,
+                                          const transport::Response& response) const {
+  gen::RequestCase sent;
+  checks::CheckInput input{spec_, schemas_, operation, sent, response, options_.check_options};
+  std::string problems;
+  for (auto check : {checks::status_code_conformance, checks::content_type_conformance,
+                     checks::response_schema_conformance}) {
+    for (const auto& f : check(input)) problems += (problems.empty() ? "" : "; ") + f.message;
+  }
+  return problems;
+}
+
+std::optional<KeyOperations> key_operations(const spec::Spec& spec) {
+  KeyOperations keys{by_permission(spec, "api.apikey.create"),
+                     by_permission(spec, "api.apikey.list"),
+                     by_permission(spec, "api.apikey.delete")};
+  for (const auto& op : spec.operations()) {
+    std::string path = op.path;
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    if (ends_with(path, "/apikeys")) {
+      if (op.method == "post" && keys.create == nullptr) keys.create = &op;
+      if (op.method == "get" && keys.list == nullptr) keys.list = &op;
+    }
+    if (op.method == "delete" && keys.remove == nullptr &&
+        path.find("/apikeys/{") != std::string::npos) {
+      keys.remove = &op;
+    }
+  }
+  if (keys.create == nullptr || keys.list == nullptr || keys.remove == nullptr) return std::nullopt;
+  return keys;
+}
+
+}  // namespace conform::suites
