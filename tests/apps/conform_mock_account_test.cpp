@@ -8,6 +8,7 @@
 
 #include "support/conformance.hpp"
 #include "support/mock_process.hpp"
+#include "support/project_fixture.hpp"
 
 namespace conform::test {
 namespace {
@@ -15,17 +16,8 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-class AccountArea : public ::testing::Test {
+class AccountArea : public ProjectSpecSuite {
  protected:
-  static void SetUpTestSuite() {
-    spec_ = std::make_unique<spec::Spec>(spec::Spec::load(project_spec()));
-    schemas_ = std::make_unique<schema::SpecSchemas>(*spec_);
-  }
-  static void TearDownTestSuite() {
-    schemas_.reset();
-    spec_.reset();
-  }
-
   // Sends and checks that the answer is declared, conforms, and has the expected status.
   httplib::Result call(const std::string& operation_id, const std::string& method,
                        const std::string& path, const httplib::Headers& headers, int expected,
@@ -55,13 +47,8 @@ class AccountArea : public ::testing::Test {
     return json::parse(created->body);
   }
 
-  static std::unique_ptr<spec::Spec> spec_;
-  static std::unique_ptr<schema::SpecSchemas> schemas_;
   MockProcess mock_{project_spec()};
 };
-
-std::unique_ptr<spec::Spec> AccountArea::spec_;
-std::unique_ptr<schema::SpecSchemas> AccountArea::schemas_;
 
 TEST_F(AccountArea, ApiKeyLifecycle) {
   auto before = json::parse(call("listApiKeys", "GET", "/api/v0/auth/apikeys/", kAuth, 200)->body);

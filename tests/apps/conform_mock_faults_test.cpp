@@ -9,22 +9,15 @@
 #include "conform/mock/faults.hpp"
 #include "support/conformance.hpp"
 #include "support/mock_process.hpp"
+#include "support/project_fixture.hpp"
 
 namespace conform::test {
 namespace {
 
 using nlohmann::json;
 
-class MockFaults : public ::testing::Test {
+class MockFaults : public ProjectSpecSuite {
  protected:
-  static void SetUpTestSuite() {
-    spec_ = std::make_unique<spec::Spec>(spec::Spec::load(project_spec()));
-    schemas_ = std::make_unique<schema::SpecSchemas>(*spec_);
-  }
-  static void TearDownTestSuite() {
-    schemas_.reset();
-    spec_.reset();
-  }
   static std::string conformance(const std::string& id, const httplib::Result& r) {
     return nonconformance(*spec_, *schemas_, id, r);
   }
@@ -32,13 +25,7 @@ class MockFaults : public ::testing::Test {
     return MockProcess(project_spec(), {"--fault", fault});
   }
   static MockProcess clean() { return MockProcess(project_spec()); }
-
-  static std::unique_ptr<spec::Spec> spec_;
-  static std::unique_ptr<schema::SpecSchemas> schemas_;
 };
-
-std::unique_ptr<spec::Spec> MockFaults::spec_;
-std::unique_ptr<schema::SpecSchemas> MockFaults::schemas_;
 
 const char* kKeys = "/api/v0/auth/apikeys/";
 

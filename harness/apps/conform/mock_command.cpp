@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "conform/spec/spec.hpp"
+#include "load_spec.hpp"
 
 namespace conform::apps {
 
@@ -45,14 +46,9 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
   }
   for (const auto& name : options.fault_names)
     options.server.faults.insert(*mock::fault_named(name));
-  spec::Spec spec = spec::Spec::load(options.spec);
-  if (spec.has_errors()) {
-    for (const auto& d : spec.diagnostics().items()) {
-      if (d.severity == core::Severity::error) std::cerr << "conform: " << format(d) << "\n";
-    }
-    std::cerr << "conform: the description has errors (see `conform lint`); not serving it\n";
-    return core::ExitCode::bad_input;
-  }
+  auto loaded = load_usable_spec(options.spec, "serving it");
+  if (!loaded) return core::ExitCode::bad_input;
+  const spec::Spec& spec = *loaded;
   // Signals are taken by one thread with sigwait, which may then stop the server safely.
   sigset_t signals;
   sigemptyset(&signals);

@@ -20,6 +20,7 @@
 #include "conform/spec/spec.hpp"
 #include "conform/suites/api_key_lifecycle.hpp"
 #include "conform/suites/permission_suite.hpp"
+#include "load_spec.hpp"
 
 extern char** environ;
 
@@ -270,8 +271,8 @@ report::RunResults run_shards(const RunCommandOptions& options, int argc, char**
       args.push_back(arg);
     }
     files.push_back(directory / ("shard-" + std::to_string(shard) + ".json"));
-    args.insert(args.end(),
-                {"--seed", std::to_string(seed), "--results-file", files.back().string()});
+    args.insert(args.end(), {"--seed", std::to_string(seed), "--results-file",
+                             files.back().string(), "--no-suites"});
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
       std::string entry = *e;
@@ -371,18 +372,14 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_flag("--allow-destructive", o.allow_destructive,
                    "Let the permission suite call write-scoped operations with its keys");
   command.add_option("--results-file", o.results_file)->group("");  // for --jobs shards
+  command.add_flag("--no-suites", o.no_suites)->group("");          // for --jobs shards
   command.allow_extras();  // --gtest_* flags go to GoogleTest
 }
 
 core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv) {
-  spec::Spec spec = spec::Spec::load(options.spec);
-  if (spec.has_errors()) {
-    for (const auto& d : spec.diagnostics().items()) {
-      if (d.severity == core::Severity::error) std::cerr << "conform: " << format(d) << "\n";
-    }
-    std::cerr << "conform: the description has errors (see `conform lint`); not running\n";
-    return core::ExitCode::bad_input;
-  }
+  auto loaded = load_usable_spec(options.spec, "running");
+  if (!loaded) return core::ExitCode::bad_input;
+  const spec::Spec& spec = *loaded;
   auto operations = engine::select(spec, options.selection);
   engine::RunOptions run_options;
   run_options.max_examples = options.max_examples;
@@ -428,24 +425,24 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   auto started = std::chrono::steady_clock::now();
   const bool shard_child = !options.results_file.empty();
 
-  if (options.jobs > 1) {
+  // With --jobs the operations run in shard processes; the scenario suites, which work on the
+  // account as a whole, run afterwards in this process, alone.
+  const bool sharded = options.jobs > 1;
+  std::cout << std::flush;
+  if (!shard_child) {
     std::cout << "conform run: " << operations.size() << " operations of " << spec.file()
-              << " against " << results.target << " in " << options.jobs << " shards, seed "
-              << run_options.seed << std::endl;
-    require_reachable(transport);
+              << " against " << results.target
+              << (sharded ? " in " + std::to_string(options.jobs) + " shards" : std::string())
+              << ", seed " << run_options.seed << std::endl;
+  }
+  require_reachable(transport);
+  if (sharded) {
     auto merged = run_shards(options, argc, argv, run_options.seed);
     // The order of the document, whatever shard ran what.
     std::map<std::string, std::size_t> rank;
     for (std::size_t i = 0; i < operations.size(); ++i) rank[operations[i]->operation_id] = i;
     const auto phases = engine::phase_names();
-    const std::vector<std::string> suite_order = {
-        "ApiKeyLifecycle.scenario", "Permissions.valid_documents", "Permissions.invalid_documents",
-        "Permissions.cleanup"};
     auto key = [&](const report::TestRecord& t) {
-      auto s = std::find(suite_order.begin(), suite_order.end(), t.suite + "." + t.name);
-      if (s != suite_order.end()) {
-        return std::pair(operations.size() + (s - suite_order.begin()), std::ptrdiff_t{0});
-      }
       auto p = std::find(phases.begin(), phases.end(), t.name) - phases.begin();
       return std::pair(rank[t.suite], p);
     };
@@ -453,14 +450,11 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
                      [&](const auto& a, const auto& b) { return key(a) < key(b); });
     results.tests = std::move(merged.tests);
     results.interrupted = merged.interrupted;
-  } else {
-    if (!shard_child) {
-      std::cout << "conform run: " << operations.size() << " operations of " << spec.file()
-                << " against " << results.target << ", seed " << run_options.seed << std::endl;
-    }
-    require_reachable(transport);
-    Collector collector;
-    int total = 0;
+  }
+
+  Collector collector;
+  int total = 0;
+  if (!sharded) {
     for (const auto* op : operations) {
       for (const auto& phase : engine::phase_names()) {
         if (engine.planned(*op, phase) == 0) continue;
@@ -472,46 +466,53 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
                                 });
       }
     }
-    // The scenario suites come after the operations; the permission suite's cleanup last.
-    suites::SuiteContext suite_context(spec, schemas, transport, run_options);
-    auto key_ops = suites::key_operations(spec);
-    std::unique_ptr<suites::PermissionSuite> permission_suite;
-    auto add_suite_test = [&](const char* suite, const char* name,
-                              std::function<engine::PhaseResult()> body) {
-      ++total;
-      ::testing::RegisterTest(suite, name, nullptr, nullptr, __FILE__, __LINE__,
-                              [&collector, suite, name, body]() -> ::testing::Test* {
-                                return new SuiteTest(collector, suite, name, body);
-                              });
-    };
-    if (key_ops && run_options.phases.contains("scenarios")) {
-      add_suite_test("ApiKeyLifecycle", "scenario",
-                     [&] { return suites::api_key_lifecycle(suite_context, *key_ops); });
-    }
-    if (key_ops && run_options.phases.contains("permissions") &&
-        suites::PermissionSuite::applies(spec)) {
-      permission_suite = std::make_unique<suites::PermissionSuite>(
-          suite_context, *key_ops,
-          suites::PermissionSuiteOptions{options.permission_cases, options.allow_destructive, 24});
-      add_suite_test("Permissions", "valid_documents",
-                     [&] { return permission_suite->valid_documents(); });
-      add_suite_test("Permissions", "invalid_documents",
-                     [&] { return permission_suite->invalid_documents(); });
-      add_suite_test("Permissions", "cleanup", [&] { return permission_suite->cleanup(); });
-    }
+  }
+  // The scenario suites come after the operations; the permission suite's cleanup last.
+  suites::SuiteContext suite_context(spec, schemas, transport, run_options);
+  auto key_ops = options.no_suites ? std::nullopt : suites::key_operations(spec);
+  std::unique_ptr<suites::PermissionSuite> permission_suite;
+  auto add_suite_test = [&](const char* suite, const char* name,
+                            std::function<engine::PhaseResult()> body) {
+    ++total;
+    ::testing::RegisterTest(suite, name, nullptr, nullptr, __FILE__, __LINE__,
+                            [&collector, suite, name, body]() -> ::testing::Test* {
+                              return new SuiteTest(collector, suite, name, body);
+                            });
+  };
+  if (key_ops && run_options.phases.contains("scenarios")) {
+    add_suite_test("ApiKeyLifecycle", "scenario",
+                   [&] { return suites::api_key_lifecycle(suite_context, *key_ops); });
+  }
+  if (key_ops && run_options.phases.contains("permissions") &&
+      suites::PermissionSuite::applies(spec)) {
+    permission_suite = std::make_unique<suites::PermissionSuite>(
+        suite_context, *key_ops,
+        suites::PermissionSuiteOptions{options.permission_cases, options.allow_destructive, 24});
+    add_suite_test("Permissions", "valid_documents",
+                   [&] { return permission_suite->valid_documents(); });
+    add_suite_test("Permissions", "invalid_documents",
+                   [&] { return permission_suite->invalid_documents(); });
+    add_suite_test("Permissions", "cleanup", [&] { return permission_suite->cleanup(); });
+  }
+  if (total > 0) {
     std::vector<std::string> gtest_args = {argv[0]};
     for (const auto& a : options.gtest_arguments) gtest_args.push_back(a);
     std::vector<char*> gtest_argv;
     for (auto& a : gtest_args) gtest_argv.push_back(a.data());
     int gtest_argc = static_cast<int>(gtest_argv.size());
+    if (sharded) {
+      // This process runs the suites whole: the shard variables were for the children.
+      unsetenv("GTEST_TOTAL_SHARDS");
+      unsetenv("GTEST_SHARD_INDEX");
+    }
     ::testing::InitGoogleTest(&gtest_argc, gtest_argv.data());
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
     listeners.Append(new ConsolePrinter(collector, total, false));
     // The verdict comes from the collected results, which also cover skipped phases.
     [[maybe_unused]] int gtest_status = RUN_ALL_TESTS();
-    results.tests = std::move(collector.records);
-    results.interrupted = g_interrupted.load();
+    for (auto& record : collector.records) results.tests.push_back(std::move(record));
+    results.interrupted = results.interrupted || g_interrupted.load();
   }
   results.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

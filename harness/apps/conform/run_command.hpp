@@ -32,7 +32,9 @@ struct RunCommandOptions {
   bool dry_run = false;
   int permission_cases = 20;
   bool allow_destructive = false;
-  std::string results_file;  // a shard's results, for the parent of --jobs
+  std::string results_file;
+  bool no_suites = false;  // a --jobs shard: the parent runs the suites  // a shard's results, for
+                           // the parent of --jobs
   std::vector<std::string> gtest_arguments;
 };
 

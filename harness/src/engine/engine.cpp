@@ -14,13 +14,6 @@ namespace {
 constexpr std::size_t kMaxFailuresPerPhase = 20;
 constexpr const char* kWrongCredential = "conform-invalid-credential";
 
-std::uint64_t splitmix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 std::string summary_of(const gen::RequestCase& c) {
   if (!c.negative) return c.phase + ", valid";
   std::string text = c.phase + ", invalid: " + c.mutation;
@@ -144,7 +137,7 @@ struct Engine::Impl {
     bool negatives = true;
     const int count = engine.options_.max_examples;
     std::uint64_t op_seed =
-        splitmix(engine.options_.seed ^ std::hash<std::string>{}(op.operation_id));
+        gen::mix_seed(engine.options_.seed ^ std::hash<std::string>{}(op.operation_id));
 
     struct Drawn {
       rc::Shrinkable<gen::RequestCase> shrinkable;
@@ -154,7 +147,7 @@ struct Engine::Impl {
     };
     std::vector<Drawn> drawn;
     for (int i = 0; i < count; ++i) {
-      std::uint64_t seed = splitmix(op_seed + static_cast<std::uint64_t>(i));
+      std::uint64_t seed = gen::mix_seed(op_seed + static_cast<std::uint64_t>(i));
       int size = count > 1 ? i * rc::kNominalSize / (count - 1) : rc::kNominalSize;
       bool want_negative = negatives && i % 2 == 1;
       for (bool neg : {want_negative, false}) {

@@ -59,13 +59,13 @@ ApiKeys::Created ApiKeys::create(const nlohmann::json& permissions, const std::s
   return created;
 }
 
-std::optional<std::map<std::string, nlohmann::json>> ApiKeys::list() {
+std::optional<std::map<std::string, ApiKeys::Listed>> ApiKeys::list() {
   auto exchange = context_.send(*operations_.list, context_.valid_request(*operations_.list));
   if (!exchange.response || exchange.response->status / 100 != 2) return std::nullopt;
   auto body = nlohmann::json::parse(exchange.response->body, nullptr, false);
   const nlohmann::json* keys = key_array(body);
   if (keys == nullptr) return std::nullopt;
-  std::map<std::string, nlohmann::json> out;
+  std::map<std::string, Listed> out;
   for (const auto& key : *keys) {
     if (!key.is_object()) continue;
     auto id = text_of(key.value("id", nlohmann::json()));
@@ -73,7 +73,8 @@ std::optional<std::map<std::string, nlohmann::json>> ApiKeys::list() {
     nlohmann::json rights = key.contains("rights")        ? key["rights"]
                             : key.contains("permissions") ? key["permissions"]
                                                           : nlohmann::json();
-    out[*id] = rights;
+    auto name = key.find("name");
+    out[*id] = {rights, name != key.end() && name->is_string() ? name->get<std::string>() : ""};
   }
   return out;
 }

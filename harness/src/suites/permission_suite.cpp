@@ -1,18 +1,13 @@
 #include "conform/suites/permission_suite.hpp"
 
+#include <unistd.h>
+
 #include "conform/gen/values.hpp"
 #include "conform/permission/permission.hpp"
 #include "conform/spec/extensions.hpp"
 
 namespace conform::suites {
 namespace {
-
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 std::string status_text(const transport::Exchange& exchange) {
   return exchange.response ? std::to_string(exchange.response->status)
@@ -72,6 +67,12 @@ std::vector<const spec::Operation*> PermissionSuite::enforced_operations() const
   return out;
 }
 
+std::string PermissionSuite::key_name(const char* purpose) {
+  // Unique across processes, so that shards and parallel runs can tell their keys apart.
+  return "conform-" + std::string(purpose) + "-" + std::to_string(::getpid()) + "-" +
+         std::to_string(++counter_);
+}
+
 PermissionSuite::Outcome PermissionSuite::check_valid(const nlohmann::json& document) {
   Outcome outcome;
   const auto& ops = keys_.operations();
@@ -87,7 +88,7 @@ PermissionSuite::Outcome PermissionSuite::check_valid(const nlohmann::json& docu
                                             0,
                                             false};
   };
-  auto created = keys_.create(document, "conform-permission-" + std::to_string(++counter_));
+  auto created = keys_.create(document, key_name("permission"));
   ++outcome.sent;
   if (created.id) created_.insert(*created.id);
   if (!created.exchange.response || created.exchange.response->status / 100 != 2) {
@@ -117,10 +118,10 @@ PermissionSuite::Outcome PermissionSuite::check_valid(const nlohmann::json& docu
   if (listed) {
     auto it = listed->find(id);
     bool same = false;
-    std::string shown = it == listed->end() ? "not listed" : it->second.dump();
+    std::string shown = it == listed->end() ? "not listed" : it->second.rights.dump();
     if (it != listed->end()) {
       try {
-        same = permission::Document::from_json(it->second) == asked;
+        same = permission::Document::from_json(it->second.rights) == asked;
       } catch (const std::invalid_argument&) {
         same = false;
       }
@@ -187,7 +188,8 @@ PermissionSuite::Outcome PermissionSuite::check_invalid(
   const auto& ops = keys_.operations();
   auto before = keys_.list();
   ++outcome.sent;
-  auto created = keys_.create(invalid.document, "conform-invalid-" + std::to_string(++counter_));
+  const std::string name = key_name("invalid");
+  auto created = keys_.create(invalid.document, name);
   ++outcome.sent;
   std::string what = "an invalid permission document (" + invalid.breaks +
                      (invalid.pointer.empty() ? "" : " at " + invalid.pointer) + ")";
@@ -224,8 +226,9 @@ PermissionSuite::Outcome PermissionSuite::check_invalid(
   auto after = keys_.list();
   ++outcome.sent;
   if (before && after) {
-    for (const auto& [id, rights] : *after) {
-      if (!before->contains(id)) {
+    for (const auto& [id, listed] : *after) {
+      // A key made meanwhile by someone else is not this one: compare names where shown.
+      if (!before->contains(id) && (listed.name.empty() || listed.name == name)) {
         keys_.remove(id);
         record(what + " was refused with " + std::to_string(status) + ", yet key " + id +
                " appeared in the list");
@@ -245,9 +248,9 @@ engine::PhaseResult PermissionSuite::run_property(const char* name, const rc::Ge
   auto interrupted = [&] {
     return context_.options().interrupted != nullptr && context_.options().interrupted->load();
   };
-  std::uint64_t base = mix(context_.options().seed ^ std::hash<std::string>{}(name));
+  std::uint64_t base = gen::mix_seed(context_.options().seed ^ std::hash<std::string>{}(name));
   for (int i = 0; i < options_.cases && !interrupted(); ++i) {
-    std::uint64_t seed = mix(base + static_cast<std::uint64_t>(i));
+    std::uint64_t seed = gen::mix_seed(base + static_cast<std::uint64_t>(i));
     int size = options_.cases > 1 ? i * rc::kNominalSize / (options_.cases - 1) : rc::kNominalSize;
     rc::Shrinkable<T> drawn = generator(rc::Random(seed), size);
     Outcome outcome = check(drawn.value());
@@ -309,7 +312,7 @@ engine::PhaseResult PermissionSuite::cleanup() {
            0, context_.curl(*ops.list, context_.valid_request(*ops.list)), "cleanup", 0, false});
     }
   }
-  for (const auto& [id, rights] : *keys_at_start_) {
+  for (const auto& [id, listed] : *keys_at_start_) {
     if (!now->contains(id)) {
       result.failures.push_back(
           {"resource_availability", "key " + id + ", there before the suite ran, is gone", "", 0,

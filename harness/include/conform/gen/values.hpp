@@ -28,6 +28,14 @@ rc::Gen<nlohmann::json> positive_values(SchemaSourcePtr source, ValueOptions opt
 // generator's subset), one sentence each: what a run reports about its inputs.
 std::vector<std::string> generation_notes(const SchemaSource& source);
 
+// A well-spread seed from another (splitmix64): the seeds of cases that follow from a run's seed.
+inline std::uint64_t mix_seed(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
 // Draws `count` values of a generator, reproducibly from `seed` (outside any property).
 template <typename T>
 std::vector<T> sample(const rc::Gen<T>& generator, std::uint64_t seed, int count,

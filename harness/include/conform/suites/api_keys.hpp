@@ -22,8 +22,12 @@ class ApiKeys {
   // `permissions` null: no permission document (an unrestricted key).
   Created create(const nlohmann::json& permissions, const std::string& name);
 
-  // The keys as listed: id → rights (null when unrestricted); nullopt when listing failed.
-  std::optional<std::map<std::string, nlohmann::json>> list();
+  struct Listed {
+    nlohmann::json rights;  // null when unrestricted or not shown
+    std::string name;       // empty when not shown
+  };
+  // The keys as listed, by id; nullopt when listing failed.
+  std::optional<std::map<std::string, Listed>> list();
 
   transport::Exchange remove(const std::string& id);
   gen::Request remove_request(const std::string& id);

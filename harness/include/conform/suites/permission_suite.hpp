@@ -37,6 +37,7 @@ class PermissionSuite {
 
  private:
   struct Outcome;
+  std::string key_name(const char* purpose);
   Outcome check_valid(const nlohmann::json& document);
   Outcome check_invalid(const gen::InvalidPermissionDocument& document);
   template <typename T, typename Check>
@@ -46,7 +47,7 @@ class PermissionSuite {
   ApiKeys keys_;
   PermissionSuiteOptions options_;
   gen::PermissionGrammar grammar_;
-  std::optional<std::map<std::string, nlohmann::json>> keys_at_start_;
+  std::optional<std::map<std::string, ApiKeys::Listed>> keys_at_start_;
   std::set<std::string> created_;
   int counter_ = 0;
 };
