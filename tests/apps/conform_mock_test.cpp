@@ -171,7 +171,7 @@ TEST(ConformMockRobustness, MalformedRequestsGetAnAnswerAndServingGoesOn) {
   MockProcess mock(project_spec());
   for (const std::string& garbage :
        {std::string("NOT HTTP AT ALL\r\n\r\n"), std::string("GET /x HTTP/9.9\r\n\r\n"),
-        std::string("\x00\xff\xfe garbage\r\n\r\n", 20)}) {
+        std::string("\x00\xff\xfe garbage\r\n\r\n", 15)}) {
     int fd = connect_raw(mock.port());
     ASSERT_GE(fd, 0);
     std::string answer = exchange(fd, garbage);

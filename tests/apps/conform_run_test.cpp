@@ -1,7 +1,9 @@
 // End to end: the real `conform run` against the real `conform mock` (clean and with each fault),
 // against servers that misbehave, and against nothing at all.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
@@ -141,6 +143,37 @@ TEST(ConformRun, PermissionFailuresShrinkToASmallDocument) {
     EXPECT_LE(endpoints, 1) << fault << ": " << text;
     EXPECT_THAT(outcome.junit, HasSubstr("(shrunk)")) << fault;
   }
+}
+
+// Ctrl-C stops the sending; the report of what ran is still written, and valid.
+TEST(ConformRun, AnInterruptedRunStillLeavesAValidReport) {
+  MockProcess mock(project_spec(), {"--fault", "slow_responses"});
+  auto junit = std::filesystem::temp_directory_path() /
+               ("conform-interrupted-" + std::to_string(getpid()) + ".xml");
+  std::filesystem::remove(junit);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("CONFORM_TOKEN", kRootToken.c_str(), 1);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    std::string target = url(mock);
+    std::string spec = project_spec();
+    std::string report = junit.string();
+    execl(CONFORM_BINARY, CONFORM_BINARY, "run", "--spec", spec.c_str(), "--target", target.c_str(),
+          "--junit", report.c_str(), "--max-examples", "50", nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  std::string report = read_file(junit);
+  std::filesystem::remove(junit);
+  EXPECT_THAT(report, HasSubstr("</testsuites>"));
+  EXPECT_THAT(report, HasSubstr("interrupted"));
+  EXPECT_TRUE(validates(report));
 }
 
 TEST(ConformRun, NothingListeningIsExitThree) {

@@ -123,5 +123,20 @@ TEST(Spec, DanglingReferenceBecomesADiagnosticWithItsPlace) {
   EXPECT_EQ(first.pointer, "/paths/~1a/get/responses/200");
 }
 
+TEST(Spec, HeaderParametersOpenApiIgnoresAreIgnored) {
+  Spec spec = Spec::load(test::data("ignored-header-parameters.yaml"));
+  const auto& op = spec.operations().front();
+  ASSERT_EQ(op.parameters.size(), 1u);
+  EXPECT_EQ(op.parameters[0].name, "X-Trace");
+  EXPECT_FALSE(spec.has_errors());
+  bool said = false;
+  for (const auto& d : spec.diagnostics().items()) {
+    said =
+        said || (d.code == "openapi.ignored-header-parameter" &&
+                 d.severity == core::Severity::info && d.pointer == "/paths/~1x/get/parameters/0");
+  }
+  EXPECT_TRUE(said);
+}
+
 }  // namespace
 }  // namespace conform::spec

@@ -2,6 +2,7 @@
 // Runs the real `conform mock` for end-to-end tests, on a free port, stopped with SIGTERM.
 #include <httplib.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ class MockProcess {
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = fork();
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // no mock outlives a test process that crashed
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       std::vector<std::string> args = {CONFORM_BINARY, "mock", "--spec", spec, "--port", "0"};

@@ -160,33 +160,44 @@ class SuiteTest : public ::testing::Test {
   std::function<engine::PhaseResult()> body_;
 };
 
-// Prints a line per test as it ends; on a terminal, a progress line while it runs.
+// Prints a line per test as it ends; on a terminal, a progress line that redraws in place:
+// tests done of all, requests per second, failures so far.
 class ConsolePrinter : public ::testing::EmptyTestEventListener {
  public:
-  ConsolePrinter(Collector& collector, int total, bool quiet)
-      : collector_(collector), total_(total), quiet_(quiet), terminal_(isatty(STDOUT_FILENO)) {}
+  ConsolePrinter(Collector& collector, int total)
+      : collector_(collector),
+        total_(total),
+        terminal_(isatty(STDOUT_FILENO) != 0),
+        started_at_(std::chrono::steady_clock::now()) {}
 
   void OnTestStart(const ::testing::TestInfo& info) override {
-    ++started_;
-    if (terminal_ && !quiet_) {
-      std::cout << "\r\033[K[" << started_ << "/" << total_ << "] " << info.test_suite_name() << "."
-                << info.name() << " ..." << std::flush;
-    }
+    if (!terminal_) return;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+    std::cout << "\r\033[K[" << done_ << "/" << total_ << "] "
+              << static_cast<long>(seconds > 0 ? static_cast<double>(requests_) / seconds : 0)
+              << " requests/s, " << failures_ << " failures; " << info.test_suite_name() << "."
+              << info.name() << " ..." << std::flush;
   }
   void OnTestEnd(const ::testing::TestInfo&) override {
-    if (quiet_) return;
     std::lock_guard lock(collector_.mutex);
+    ++done_;
     if (collector_.records.empty()) return;
+    const auto& last = collector_.records.back();
+    requests_ += last.result.sent;
+    failures_ += static_cast<int>(last.result.failures.size());
     if (terminal_) std::cout << "\r\033[K";
-    std::cout << report::test_line(collector_.records.back()) << std::endl;
+    std::cout << report::test_line(last) << std::endl;
   }
 
  private:
   Collector& collector_;
   int total_;
-  int started_ = 0;
-  bool quiet_;
+  int done_ = 0;
+  long requests_ = 0;
+  int failures_ = 0;
   bool terminal_;
+  std::chrono::steady_clock::time_point started_at_;
 };
 
 void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
@@ -508,7 +519,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     ::testing::InitGoogleTest(&gtest_argc, gtest_argv.data());
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
-    listeners.Append(new ConsolePrinter(collector, total, false));
+    listeners.Append(new ConsolePrinter(collector, total));
     // The verdict comes from the collected results, which also cover skipped phases.
     [[maybe_unused]] int gtest_status = RUN_ALL_TESTS();
     for (auto& record : collector.records) results.tests.push_back(std::move(record));

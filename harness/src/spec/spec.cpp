@@ -187,6 +187,17 @@ class Spec::Builder {
              "'in' must be path, query, header or cookie, not '" + parameter.in + "'");
       return std::nullopt;
     }
+    if (parameter.in == "header") {
+      std::string lower = parameter.name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "accept" || lower == "content-type" || lower == "authorization") {
+        // OpenAPI: such a parameter definition SHALL be ignored (content and security say it).
+        report(core::Severity::info, "openapi.ignored-header-parameter", *where,
+               "header parameter '" + parameter.name +
+                   "' is ignored, as OpenAPI requires (security schemes and media types say it)");
+        return std::nullopt;
+      }
+    }
     parameter.required = bool_or(node, "required", false);
     bool form_style = parameter.in == "query" || parameter.in == "cookie";
     parameter.style = string_or(node, "style", form_style ? "form" : "simple");
