@@ -23,6 +23,17 @@ std::string summary_of(const gen::RequestCase& c) {
 
 }  // namespace
 
+std::string response_excerpt(const transport::Response& response, const std::string& secret) {
+  constexpr std::size_t kBodyBytes = 1024;
+  std::string text = "HTTP " + std::to_string(response.status) + "\n";
+  for (const auto& [name, value] : response.headers) text += name + ": " + value + "\n";
+  text += "\n" + response.body.substr(0, kBodyBytes);
+  if (response.body.size() > kBodyBytes) {
+    text += "\n[... " + std::to_string(response.body.size() - kBodyBytes) + " more bytes]";
+  }
+  return transport::redact(text, secret);
+}
+
 const std::vector<std::string>& phase_names() {
   static const std::vector<std::string> names = {"examples", "coverage", "fuzzing", "auth",
                                                  "stateful"};
@@ -73,10 +84,18 @@ struct Engine::Impl {
     return found;
   }
 
-  FailureRecord record(const checks::Failure& f, const gen::RequestCase& sent, int status,
-                       const transport::Auth& credential, std::uint64_t seed) const {
-    return {f.check,          f.message, f.pointer, status, curl(sent.request, credential),
-            summary_of(sent), seed,      false};
+  FailureRecord record(const checks::Failure& f, const gen::RequestCase& sent,
+                       const transport::Response& response, const transport::Auth& credential,
+                       std::uint64_t seed) const {
+    return {f.check,
+            f.message,
+            f.pointer,
+            response.status,
+            curl(sent.request, credential),
+            summary_of(sent),
+            seed,
+            false,
+            response_excerpt(response, engine.options_.token)};
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {
@@ -125,7 +144,7 @@ struct Engine::Impl {
     }
     ++result.sent;
     for (const auto& f : check(op, sent, *exchange.response)) {
-      add_failure(result, record(f, sent, exchange.response->status, credential, seed));
+      add_failure(result, record(f, sent, *exchange.response, credential, seed));
     }
     return true;
   }
@@ -212,7 +231,7 @@ struct Engine::Impl {
     auto exchange = engine.transport_.send(outgoing(op, value.request, credential));
     auto failure = failing(value, exchange);
     int status = exchange.response ? exchange.response->status : 0;
-    if (!failure) {  // flaky: report what the first send saw
+    if (!failure || !exchange.response) {  // flaky: report what the first send saw
       return {check_name,
               "failed once, then passed when sent again (the server is not deterministic)",
               "",
@@ -222,6 +241,7 @@ struct Engine::Impl {
               seed,
               false};
     }
+    transport::Response last = *exchange.response;
     int budget = engine.options_.max_shrink_sends;
     bool shrunk = false;
     for (bool progressed = true; progressed && budget > 0 && !interrupted();) {
@@ -240,13 +260,13 @@ struct Engine::Impl {
           current = std::move(*next);
           value = std::move(candidate);
           failure = std::move(f);
-          status = answer.response->status;
+          last = *answer.response;
           progressed = shrunk = true;
           break;
         }
       }
     }
-    FailureRecord out = record(*failure, value, status, credential, seed);
+    FailureRecord out = record(*failure, value, last, credential, seed);
     out.shrunk = shrunk;
     return out;
   }

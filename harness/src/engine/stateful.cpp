@@ -118,9 +118,10 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
   };
   auto fail = [&](const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
                   const transport::Exchange& exchange) {
-    result.failures.push_back({f.check, f.message + " (" + op.operation_id + ")", "",
-                               exchange.response ? exchange.response->status : 0, curl(op, request),
-                               "stateful", 0, false});
+    result.failures.push_back(
+        {f.check, f.message + " (" + op.operation_id + ")", "",
+         exchange.response ? exchange.response->status : 0, curl(op, request), "stateful", 0, false,
+         exchange.response ? response_excerpt(*exchange.response, options.token) : ""});
   };
   auto valid_request = [&](const spec::Operation& op) {
     auto examples = context.cases(op).examples();

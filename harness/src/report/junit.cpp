@@ -40,6 +40,7 @@ std::string failure_text(const TestRecord& test, const engine::FailureRecord& f)
   if (!f.case_summary.empty()) text += "case: " + f.case_summary + "\n";
   if (f.seed != 0) text += "seed: " + std::to_string(f.seed) + (f.shrunk ? " (shrunk)" : "") + "\n";
   text += "request: " + f.curl + "\n";
+  if (!f.response.empty()) text += "response:\n" + f.response + "\n";
   return text;
 }
 

@@ -40,12 +40,12 @@ namespace {
 nlohmann::json failure_json(const engine::FailureRecord& f) {
   return {{"check", f.check},   {"message", f.message}, {"pointer", f.pointer},
           {"status", f.status}, {"curl", f.curl},       {"case", f.case_summary},
-          {"seed", f.seed},     {"shrunk", f.shrunk}};
+          {"seed", f.seed},     {"shrunk", f.shrunk},   {"response", f.response}};
 }
 
 engine::FailureRecord failure_from(const nlohmann::json& j) {
-  return {j.at("check"), j.at("message"), j.at("pointer"), j.at("status"),
-          j.at("curl"),  j.at("case"),    j.at("seed"),    j.at("shrunk")};
+  return {j.at("check"), j.at("message"), j.at("pointer"), j.at("status"),         j.at("curl"),
+          j.at("case"),  j.at("seed"),    j.at("shrunk"),  j.value("response", "")};
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ engine::PhaseResult api_key_lifecycle(SuiteContext& context, const KeyOperations
                   const std::string& token = {}) {
     result.failures.push_back({check, std::move(message), "",
                                exchange.response ? exchange.response->status : 0,
-                               context.curl(op, request, token), "API-key lifecycle", 0, false});
+                               context.curl(op, request, token), "API-key lifecycle", 0, false,
+                               context.excerpt(exchange, token)});
   };
   auto finish = [&] {
     result.seconds =

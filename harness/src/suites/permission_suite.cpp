@@ -86,7 +86,8 @@ PermissionSuite::Outcome PermissionSuite::check_valid(const nlohmann::json& docu
                                             context_.curl(op, request, token),
                                             "permission document " + document.dump(),
                                             0,
-                                            false};
+                                            false,
+                                            context_.excerpt(exchange, token)};
   };
   auto created = keys_.create(document, key_name("permission"));
   ++outcome.sent;
@@ -202,7 +203,8 @@ PermissionSuite::Outcome PermissionSuite::check_invalid(
                               context_.curl(*ops.create, created.request),
                               "permission document " + invalid.document.dump().substr(0, 2000),
                               0,
-                              false};
+                              false,
+                              context_.excerpt(created.exchange, created.token.value_or(""))};
   };
   if (!created.exchange.response) return outcome;
   int status = created.exchange.response->status;

@@ -140,6 +140,13 @@ gen::Request SuiteContext::with_value(const spec::Operation& operation, gen::Req
   return request;
 }
 
+std::string SuiteContext::excerpt(const transport::Exchange& exchange,
+                                  const std::string& token) const {
+  if (!exchange.response) return {};
+  return transport::redact(engine::response_excerpt(*exchange.response, options_.token), token,
+                           "${CONFORM_NEW_KEY}");
+}
+
 std::string SuiteContext::schema_problems(const spec::Operation& operation,
                                           const transport::Response& response) const {
   gen::RequestCase sent;

@@ -28,6 +28,20 @@ struct RunOptions {
 
 // One failure, with everything needed to reproduce it.
 struct FailureRecord {
+  FailureRecord() = default;
+  FailureRecord(std::string check_name, std::string text, std::string json_pointer,
+                int response_status, std::string curl_line, std::string summary,
+                std::uint64_t case_seed, bool was_shrunk, std::string response_excerpt = {})
+      : check(std::move(check_name)),
+        message(std::move(text)),
+        pointer(std::move(json_pointer)),
+        status(response_status),
+        curl(std::move(curl_line)),
+        case_summary(std::move(summary)),
+        seed(case_seed),
+        shrunk(was_shrunk),
+        response(std::move(response_excerpt)) {}
+
   std::string check;
   std::string message;
   std::string pointer;
@@ -36,7 +50,12 @@ struct FailureRecord {
   std::string case_summary;  // "negative: wrong_type at body /name", "positive"
   std::uint64_t seed = 0;    // the case's seed (fuzzing), 0 for fixed cases
   bool shrunk = false;
+  std::string response;  // status line, headers and the start of the body, redacted
 };
+
+// What a failure report shows of a response: its status, headers and the first kilobyte of its
+// body, with the run's secret (should a server echo it) redacted.
+std::string response_excerpt(const transport::Response& response, const std::string& secret);
 
 // What one operation's phase did.
 struct PhaseResult {

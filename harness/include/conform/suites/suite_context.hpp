@@ -37,6 +37,9 @@ class SuiteContext {
   gen::Request with_value(const spec::Operation& operation, gen::Request request,
                           const std::string& name, const nlohmann::json& value) const;
 
+  // The response as a failure shows it, the run's token and `token` redacted; empty if none.
+  std::string excerpt(const transport::Exchange& exchange, const std::string& token = {}) const;
+
   // Schema problems of a response, as response_schema_conformance words them; empty when fine.
   std::string schema_problems(const spec::Operation& operation,
                               const transport::Response& response) const;
