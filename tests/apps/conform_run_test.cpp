@@ -176,6 +176,43 @@ TEST(ConformRun, AnInterruptedRunStillLeavesAValidReport) {
   EXPECT_TRUE(validates(report));
 }
 
+// What a person sees: the HTML report of a run against a faulty mock, loaded by a real browser
+// (headless Chromium), lists the failure under its check, and its script has drawn the charts.
+TEST(ConformRun, TheHtmlReportInABrowser) {
+  std::string browser;
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    if (std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0) {
+      browser = name;
+      break;
+    }
+  }
+  if (browser.empty()) GTEST_SKIP() << "no Chromium here (scripts/setup installs it)";
+  MockProcess mock(project_spec(), {"--fault", "wrong_response_type"});
+  auto html = std::filesystem::temp_directory_path() /
+              ("conform-report-" + std::to_string(getpid()) + ".html");
+  Outcome outcome = run(project_spec(), url(mock), "--max-examples 10 --html " + html.string());
+  ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
+  std::string command = browser + " --headless --no-sandbox --disable-gpu --dump-dom file://" +
+                        html.string() + " 2>/dev/null";
+  std::string dom;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) dom += buffer.data();
+  pclose(pipe);
+  std::filesystem::remove(html);
+  EXPECT_THAT(dom, HasSubstr(R"(data-check="response_schema_conformance")"));
+  EXPECT_THAT(dom, HasSubstr(R"(<span class="check">response_schema_conformance</span>)"));
+  // The charts exist only once the page's script has run: bars are <rect>s inside the <svg>s.
+  auto chart = dom.find(R"(<svg id="by-check")");
+  ASSERT_NE(chart, std::string::npos);
+  auto chart_end = dom.find("</svg>", chart);
+  EXPECT_NE(dom.substr(chart, chart_end - chart).find("<rect"), std::string::npos)
+      << dom.substr(chart, 400);
+  auto operations = dom.find(R"(<svg id="by-operation")");
+  EXPECT_NE(dom.find("<rect", operations), std::string::npos);
+  EXPECT_THAT(dom, Not(HasSubstr(kRootToken)));
+}
+
 TEST(ConformRun, NothingListeningIsExitThree) {
   int port = 0;
   {

@@ -15,6 +15,7 @@
 #include "conform/checks/checks.hpp"
 #include "conform/engine/engine.hpp"
 #include "conform/report/console.hpp"
+#include "conform/report/html.hpp"
 #include "conform/report/junit.hpp"
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/spec/spec.hpp"
@@ -271,12 +272,12 @@ report::RunResults run_shards(const RunCommandOptions& options, int argc, char**
     std::vector<std::string> args = {"/proc/self/exe"};
     for (int i = 1; i < argc; ++i) {
       std::string arg = argv[i];
-      if (arg == "--jobs" || arg == "--junit" || arg == "--seed") {
+      if (arg == "--jobs" || arg == "--junit" || arg == "--html" || arg == "--seed") {
         ++i;
         continue;
       }
       if (arg.rfind("--jobs=", 0) == 0 || arg.rfind("--junit=", 0) == 0 ||
-          arg.rfind("--seed=", 0) == 0) {
+          arg.rfind("--html=", 0) == 0 || arg.rfind("--seed=", 0) == 0) {
         continue;
       }
       args.push_back(arg);
@@ -339,6 +340,7 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_option("--spec", o.spec, "OpenAPI document (JSON or YAML)")->required();
   command.add_option("--target", o.target, "Base URL of the server under test")->required();
   command.add_option("--junit", o.junit, "Write a JUnit XML report here");
+  command.add_option("--html", o.html, "Write an HTML report here (one self-contained file)");
   command.add_option("--token-env", o.token_env, "Environment variable holding the API token")
       ->capture_default_str();
   command.add_option("--seed", o.seed, "Seed of generated cases (default: random, printed)");
@@ -534,8 +536,10 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     if (!options.junit.empty()) {
       report::write_atomically(options.junit, report::junit_xml(results));
     }
+    if (!options.html.empty()) report::write_atomically(options.html, report::html_report(results));
     report::print_summary(results, std::cout);
     if (!options.junit.empty()) std::cout << "JUnit report: " << options.junit << "\n";
+    if (!options.html.empty()) std::cout << "HTML report: " << options.html << "\n";
   }
   if (results.interrupted || results.failures() > 0 || results.errors() > 0) {
     return core::ExitCode::failures;

@@ -15,6 +15,7 @@ struct RunCommandOptions {
   std::string spec;
   std::string target;
   std::string junit;
+  std::string html;
   std::string token_env = "CONFORM_TOKEN";
   std::optional<std::uint64_t> seed;
   int max_examples = 100;

@@ -23,13 +23,51 @@ std::string summary_of(const gen::RequestCase& c) {
 
 }  // namespace
 
+namespace {
+
+// Members whose string values are credentials (a created key's secret, a token): never shown.
+bool secret_name(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"key", "token", "secret", "password"}) {
+    std::string w = word;
+    if (name == w ||
+        (name.size() > w.size() && name.compare(name.size() - w.size(), w.size(), w) == 0 &&
+         (name[name.size() - w.size() - 1] == '_' || name[name.size() - w.size() - 1] == '-'))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void mask_secrets(nlohmann::json& value) {
+  if (value.is_object()) {
+    for (auto& [name, member] : value.items()) {
+      if (member.is_string() && secret_name(name)) {
+        member = "[redacted]";
+      } else {
+        mask_secrets(member);
+      }
+    }
+  } else if (value.is_array()) {
+    for (auto& item : value) mask_secrets(item);
+  }
+}
+
+}  // namespace
+
 std::string response_excerpt(const transport::Response& response, const std::string& secret) {
   constexpr std::size_t kBodyBytes = 1024;
   std::string text = "HTTP " + std::to_string(response.status) + "\n";
   for (const auto& [name, value] : response.headers) text += name + ": " + value + "\n";
-  text += "\n" + response.body.substr(0, kBodyBytes);
-  if (response.body.size() > kBodyBytes) {
-    text += "\n[... " + std::to_string(response.body.size() - kBodyBytes) + " more bytes]";
+  std::string body = response.body;
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_discarded()) {
+    mask_secrets(json);
+    body = json.dump();
+  }
+  text += "\n" + body.substr(0, kBodyBytes);
+  if (body.size() > kBodyBytes) {
+    text += "\n[... " + std::to_string(body.size() - kBodyBytes) + " more bytes]";
   }
   return transport::redact(text, secret);
 }

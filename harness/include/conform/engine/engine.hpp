@@ -54,7 +54,8 @@ struct FailureRecord {
 };
 
 // What a failure report shows of a response: its status, headers and the first kilobyte of its
-// body, with the run's secret (should a server echo it) redacted.
+// body, with the run's secret (should a server echo it) and the string values of JSON members
+// named like credentials (key, token, secret, password, *_key...) redacted.
 std::string response_excerpt(const transport::Response& response, const std::string& secret);
 
 // What one operation's phase did.

@@ -1,5 +1,3 @@
-#include "conform/report/junit.hpp"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,6 +5,8 @@
 #include <fstream>
 
 #include "conform/report/console.hpp"
+#include "conform/report/html.hpp"
+#include "conform/report/junit.hpp"
 #include "support/paths.hpp"
 
 namespace conform::report {
@@ -121,6 +121,44 @@ TEST(WriteAtomically, LeavesNoTemporaryBehind) {
     ++files;
   }
   EXPECT_EQ(files, 1);
+}
+
+}  // namespace
+}  // namespace conform::report
+
+namespace conform::report {
+namespace {
+
+TEST(Html, IsOneSelfContainedPage) {
+  RunResults results = sample_results();
+  results.tests[0].result.failures[0].message = "evil </script><script>alert(1)</script>";
+  std::string page = html_report(results);
+  EXPECT_THAT(page, ::testing::StartsWith("<!DOCTYPE html>"));
+  EXPECT_THAT(page, HasSubstr(R"(id="verdict">FAILED<)"));
+  EXPECT_THAT(page, Not(HasSubstr("<script>alert(1)")));  // escaped in HTML and in the data
+  for (const char* external : {"<link", " src=", "@import", "url(", "<img", "<iframe"}) {
+    EXPECT_THAT(page, Not(HasSubstr(external)));  // nothing is fetched from anywhere
+  }
+  // Failures first: the failing test's row comes before the passing one.
+  auto failing_row =
+      page.find(R"(<tr data-filterable data-operation="createApiKey" data-status="failure")");
+  auto passing_row = page.find(R"(data-status="passed")");
+  ASSERT_NE(failing_row, std::string::npos);
+  EXPECT_LT(failing_row, passing_row);
+  int cards = 0;
+  for (auto at = page.find("<article class=\"failure\""); at != std::string::npos;
+       at = page.find("<article class=\"failure\"", at + 1)) {
+    ++cards;
+  }
+  EXPECT_EQ(cards, 3);  // two failures and one transport error
+}
+
+TEST(Html, APassingRunSaysSo) {
+  RunResults results = sample_results();
+  results.tests.erase(results.tests.begin(), results.tests.begin() + 2);
+  std::string page = html_report(results);
+  EXPECT_THAT(page, HasSubstr(R"(id="verdict">PASSED<)"));
+  EXPECT_THAT(page, HasSubstr(R"(id="no-failures")"));
 }
 
 }  // namespace
