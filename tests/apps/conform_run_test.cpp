@@ -294,6 +294,10 @@ TEST(ConformRun, FiltersAndGoogleTestFlags) {
   EXPECT_EQ(filtered.exit_code, 0) << filtered.output;
   EXPECT_THAT(filtered.junit, HasSubstr(R"(<testsuites name="conform" tests="5")"));
   EXPECT_EQ(run(project_spec(), url(mock), "--not-a-flag").exit_code, 2);
+  Outcome quiet = run(project_spec(), url(mock), "-q --max-examples 5 --operation listApiKeys");
+  EXPECT_THAT(quiet.output, Not(HasSubstr("PASS  listApiKeys")));
+  EXPECT_THAT(quiet.output, HasSubstr("PASSED: "));
+  EXPECT_THAT(quiet.output, Not(HasSubstr("\033[")));  // piped: no control codes
 }
 
 TEST(ConformRun, ShardsMergeIntoOneReport) {

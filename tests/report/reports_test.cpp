@@ -163,3 +163,36 @@ TEST(Html, APassingRunSaysSo) {
 
 }  // namespace
 }  // namespace conform::report
+
+namespace conform::report {
+namespace {
+
+TEST(Console, ColourOnlyOnATerminalWithoutNoColor) {
+  unsetenv("NO_COLOR");
+  EXPECT_TRUE(wants_colour(true, false));
+  EXPECT_FALSE(wants_colour(false, false));
+  EXPECT_FALSE(wants_colour(true, true));
+  setenv("NO_COLOR", "1", 1);
+  EXPECT_FALSE(wants_colour(true, false));
+  unsetenv("NO_COLOR");
+  RunResults results = sample_results();
+  EXPECT_THAT(test_line(results.tests[0]), Not(HasSubstr("\033[")));
+  EXPECT_THAT(test_line(results.tests[0], {true, ""}), HasSubstr("\033[1;31mFAIL"));
+}
+
+TEST(Console, TheSummaryPutsFailuresFirstAndSaysHowToReproduce) {
+  RunResults results = sample_results();
+  std::swap(results.tests[0], results.tests[3]);  // a passing operation first
+  std::ostringstream out;
+  print_summary(results, out, {false, "conform run --spec s.yaml --target http://t"});
+  std::string text = out.str();
+  EXPECT_LT(text.find("\ncreateApiKey"), text.find("\nlistApiKeys"));
+  EXPECT_THAT(text, HasSubstr("not_a_server_error, response_schema_conformance"));
+  EXPECT_THAT(text, HasSubstr("reproduce: conform run --spec s.yaml --target http://t --seed 42 "
+                              "--operation createApiKey --phases fuzzing"));
+  EXPECT_THAT(text, HasSubstr("FAILED: 4 tests"));
+  EXPECT_THAT(failure_lines(results.tests[3]), HasSubstr("response_schema_conformance: body /id"));
+}
+
+}  // namespace
+}  // namespace conform::report

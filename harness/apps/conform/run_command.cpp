@@ -165,14 +165,16 @@ class SuiteTest : public ::testing::Test {
 // tests done of all, requests per second, failures so far.
 class ConsolePrinter : public ::testing::EmptyTestEventListener {
  public:
-  ConsolePrinter(Collector& collector, int total)
+  ConsolePrinter(Collector& collector, int total, report::ConsoleStyle style, int verbosity)
       : collector_(collector),
         total_(total),
         terminal_(isatty(STDOUT_FILENO) != 0),
+        style_(std::move(style)),
+        verbosity_(verbosity),
         started_at_(std::chrono::steady_clock::now()) {}
 
   void OnTestStart(const ::testing::TestInfo& info) override {
-    if (!terminal_) return;
+    if (!terminal_ || verbosity_ < 0) return;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
     std::cout << "\r\033[K[" << done_ << "/" << total_ << "] "
@@ -187,8 +189,11 @@ class ConsolePrinter : public ::testing::EmptyTestEventListener {
     const auto& last = collector_.records.back();
     requests_ += last.result.sent;
     failures_ += static_cast<int>(last.result.failures.size());
+    if (verbosity_ < 0) return;
     if (terminal_) std::cout << "\r\033[K";
-    std::cout << report::test_line(last) << std::endl;
+    std::cout << report::test_line(last, style_) << "\n";
+    if (verbosity_ > 0) std::cout << report::failure_lines(last, style_);
+    std::cout << std::flush;
   }
 
  private:
@@ -198,6 +203,8 @@ class ConsolePrinter : public ::testing::EmptyTestEventListener {
   long requests_ = 0;
   int failures_ = 0;
   bool terminal_;
+  report::ConsoleStyle style_;
+  int verbosity_;  // -1 quiet, 0 normal, 1 verbose
   std::chrono::steady_clock::time_point started_at_;
 };
 
@@ -377,6 +384,9 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
       .add_option("--max-response-bytes", o.max_response_bytes, "Largest response body accepted")
       ->capture_default_str();
   command.add_flag("--dry-run", o.dry_run, "Print what would be sent, send nothing");
+  command.add_flag("--no-color", o.no_colour, "No colours (also: NO_COLOR set)");
+  command.add_flag("-q,--quiet", o.quiet, "Only the summary");
+  command.add_flag("-v,--verbose", o.verbose, "Each failure as its test ends");
   command
       .add_option("--permission-cases", o.permission_cases,
                   "Permission documents per property of the permission suite")
@@ -437,6 +447,10 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   results.seed = run_options.seed;
   auto started = std::chrono::steady_clock::now();
   const bool shard_child = !options.results_file.empty();
+  report::ConsoleStyle style;
+  style.colour = report::wants_colour(isatty(STDOUT_FILENO) != 0, options.no_colour);
+  style.command = "conform run --spec " + options.spec + " --target " + options.target;
+  const int verbosity = options.quiet ? -1 : (options.verbose ? 1 : 0);
 
   // With --jobs the operations run in shard processes; the scenario suites, which work on the
   // account as a whole, run afterwards in this process, alone.
@@ -521,7 +535,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     ::testing::InitGoogleTest(&gtest_argc, gtest_argv.data());
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
-    listeners.Append(new ConsolePrinter(collector, total));
+    listeners.Append(new ConsolePrinter(collector, total, style, verbosity));
     // The verdict comes from the collected results, which also cover skipped phases.
     [[maybe_unused]] int gtest_status = RUN_ALL_TESTS();
     for (auto& record : collector.records) results.tests.push_back(std::move(record));
@@ -537,7 +551,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
       report::write_atomically(options.junit, report::junit_xml(results));
     }
     if (!options.html.empty()) report::write_atomically(options.html, report::html_report(results));
-    report::print_summary(results, std::cout);
+    report::print_summary(results, std::cout, style);
     if (!options.junit.empty()) std::cout << "JUnit report: " << options.junit << "\n";
     if (!options.html.empty()) std::cout << "HTML report: " << options.html << "\n";
   }

@@ -31,6 +31,9 @@ struct RunCommandOptions {
   std::string cacert;
   std::size_t max_response_bytes = 10 * 1024 * 1024;
   bool dry_run = false;
+  bool no_colour = false;
+  bool quiet = false;
+  bool verbose = false;
   int permission_cases = 20;
   bool allow_destructive = false;
   std::string results_file;
