@@ -1,11 +1,13 @@
 // The `conform` program: parses the command line and hands each subcommand to its module.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "conform/core/error.hpp"
 #include "lint_command.hpp"
 #include "mock_command.hpp"
 #include "run_command.hpp"
+#include "yaml_config.hpp"
 
 #ifndef CONFORM_VERSION
 #define CONFORM_VERSION "0.0.0"
@@ -35,8 +37,33 @@ int main(int argc, char** argv) {
       "run", "Send valid and invalid requests to a server and check every answer");
   conform::apps::add_run_options(*run, run_options);
 
+  // conform.yaml (or --config FILE): options of run and mock; the command line wins.
+  app.config_formatter(
+      std::make_shared<conform::apps::YamlConfig>(std::map<std::string, std::set<std::string>>{
+          {"run", conform::apps::YamlConfig::option_names(*run)},
+          {"mock", conform::apps::YamlConfig::option_names(*mock)}}));
+  app.set_config("--config", "conform.yaml",
+                 "Options from a YAML file (default: ./conform.yaml when present)");
+
+  // `conform run --config f.yaml`: the option belongs to the program, so it moves before the
+  // subcommand (`run` takes unknown flags for GoogleTest).
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) {
+      std::vector<std::string> moved = {args[i], args[i + 1]};
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                 args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      args.insert(args.begin(), moved.begin(), moved.end());
+    } else if (args[i].rfind("--config=", 0) == 0) {
+      std::string moved = args[i];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      args.insert(args.begin(), moved);
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments reversed
+
   try {
-    app.parse(argc, argv);
+    app.parse(args);
     for (const auto& extra : run->remaining()) {
       if (extra.rfind("--gtest_", 0) != 0) {
         throw CLI::ExtrasError({extra});
@@ -52,6 +79,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return static_cast<int>(conform::core::ExitCode::bad_input);
+  } catch (const conform::core::Error& e) {
+    std::cerr << "conform: " << conform::core::format(e.diagnostic()) << "\n";
+    return static_cast<int>(e.exit_code());
   }
 
   try {

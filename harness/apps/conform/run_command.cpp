@@ -32,17 +32,6 @@ std::atomic<bool> g_interrupted{false};
 
 void on_interrupt(int) { g_interrupted.store(true); }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  for (std::string item; std::getline(stream, item, ',');) {
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 std::set<std::string> chosen_checks(const RunCommandOptions& options) {
   std::set<std::string> chosen;
   if (options.checks.empty()) {
@@ -53,7 +42,7 @@ std::set<std::string> chosen_checks(const RunCommandOptions& options) {
     }
     return chosen;
   }
-  for (const auto& name : split_list(options.checks)) {
+  for (const auto& name : options.checks) {
     if (!checks::is_check_name(name)) {
       core::fail_input("run.unknown_check", "", "",
                        "--checks: '" + name + "' is not a check (see docs/checks.md)");
@@ -74,7 +63,7 @@ std::set<std::string> chosen_phases(const RunCommandOptions& options) {
   const auto all = all_phases();
   if (options.phases.empty()) return {all.begin(), all.end()};
   std::set<std::string> chosen;
-  for (const auto& name : split_list(options.phases)) {
+  for (const auto& name : options.phases) {
     if (std::find(all.begin(), all.end(), name) == all.end()) {
       core::fail_input("run.unknown_phase", "", "",
                        "--phases: '" + name +
@@ -361,11 +350,16 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_option("--exclude-tag", o.selection.exclude_tags, "Not operations with this tag");
   command.add_option("--method", o.selection.methods, "Only this HTTP method (repeatable)");
   command.add_option("--path", o.selection.path_regex, "Only paths matching this regex");
-  command.add_option("--checks", o.checks,
-                     "Comma-separated checks (default: all but "
-                     "max_response_time, see docs/checks.md)");
-  command.add_option("--phases", o.phases,
-                     "Comma-separated phases: examples,coverage,fuzzing,auth,stateful");
+  command
+      .add_option("--checks", o.checks,
+                  "Comma-separated checks (default: all but "
+                  "max_response_time, see docs/checks.md)")
+      ->delimiter(',');
+  command
+      .add_option(
+          "--phases", o.phases,
+          "Phases, comma-separated: examples,coverage,fuzzing,auth,stateful,scenarios,permissions")
+      ->delimiter(',');
   command.add_option("--jobs", o.jobs, "Parallel shard processes")->check(CLI::Range(1, 256));
   command.add_option("--rate", o.rate, "Requests per second over the whole run (0: no limit)");
   command

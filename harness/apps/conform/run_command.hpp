@@ -20,8 +20,8 @@ struct RunCommandOptions {
   std::optional<std::uint64_t> seed;
   int max_examples = 100;
   engine::Selection selection;
-  std::string checks;  // comma-separated; empty: the defaults
-  std::string phases;  // comma-separated; empty: all
+  std::vector<std::string> checks;  // empty: the defaults
+  std::vector<std::string> phases;  // empty: all
   int jobs = 1;
   double rate = 0;
   std::string pace = "adaptive";
