@@ -5,6 +5,7 @@
 
 #include "conform/core/error.hpp"
 #include "lint_command.hpp"
+#include "merge_command.hpp"
 #include "mock_command.hpp"
 #include "run_command.hpp"
 #include "yaml_config.hpp"
@@ -36,6 +37,11 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand(
       "run", "Send valid and invalid requests to a server and check every answer");
   conform::apps::add_run_options(*run, run_options);
+
+  conform::apps::MergeCommandOptions merge_options;
+  CLI::App* merge = app.add_subcommand(
+      "merge", "Merge the results of a run split across CI runners into one report");
+  conform::apps::add_merge_options(*merge, merge_options);
 
   // conform.yaml (or --config FILE): options of run and mock; the command line wins.
   app.config_formatter(
@@ -87,6 +93,7 @@ int main(int argc, char** argv) {
   try {
     if (lint->parsed()) return static_cast<int>(conform::apps::run_lint(lint_options, std::cout));
     if (mock->parsed()) return static_cast<int>(conform::apps::run_mock(mock_options));
+    if (merge->parsed()) return static_cast<int>(conform::apps::run_merge(merge_options));
     if (run->parsed()) {
       return static_cast<int>(conform::apps::run_conformance(run_options, argc, argv));
     }

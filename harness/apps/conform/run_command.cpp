@@ -268,18 +268,20 @@ report::RunResults run_shards(const RunCommandOptions& options, int argc, char**
     std::vector<std::string> args = {"/proc/self/exe"};
     for (int i = 1; i < argc; ++i) {
       std::string arg = argv[i];
-      if (arg == "--jobs" || arg == "--junit" || arg == "--html" || arg == "--seed") {
+      if (arg == "--jobs" || arg == "--junit" || arg == "--html" || arg == "--seed" ||
+          arg == "--results") {
         ++i;
         continue;
       }
       if (arg.rfind("--jobs=", 0) == 0 || arg.rfind("--junit=", 0) == 0 ||
-          arg.rfind("--html=", 0) == 0 || arg.rfind("--seed=", 0) == 0) {
+          arg.rfind("--html=", 0) == 0 || arg.rfind("--results=", 0) == 0 ||
+          arg.rfind("--seed=", 0) == 0) {
         continue;
       }
       args.push_back(arg);
     }
     files.push_back(directory / ("shard-" + std::to_string(shard) + ".json"));
-    args.insert(args.end(), {"--seed", std::to_string(seed), "--results-file",
+    args.insert(args.end(), {"--seed", std::to_string(seed), "--shard-results",
                              files.back().string(), "--no-suites"});
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
@@ -388,8 +390,10 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
       ->check(CLI::Range(1, 100000));
   command.add_flag("--allow-destructive", o.allow_destructive,
                    "Let the permission suite call write-scoped operations with its keys");
-  command.add_option("--results-file", o.results_file)->group("");  // for --jobs shards
-  command.add_flag("--no-suites", o.no_suites)->group("");          // for --jobs shards
+  command.add_option("--results", o.results,
+                     "Write the results as JSON too (for `conform merge` across CI runners)");
+  command.add_option("--shard-results", o.shard_results)->group("");  // for --jobs shards
+  command.add_flag("--no-suites", o.no_suites)->group("");            // for --jobs shards
   command.allow_extras();  // --gtest_* flags go to GoogleTest
 }
 
@@ -440,7 +444,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   results.target = transport.options().base_url;
   results.seed = run_options.seed;
   auto started = std::chrono::steady_clock::now();
-  const bool shard_child = !options.results_file.empty();
+  const bool shard_child = !options.shard_results.empty();
   report::ConsoleStyle style;
   style.colour = report::wants_colour(isatty(STDOUT_FILENO) != 0, options.no_colour);
   style.command = "conform run --spec " + options.spec + " --target " + options.target;
@@ -539,8 +543,11 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   if (shard_child) {
-    report::write_atomically(options.results_file, report::to_json(results).dump());
+    report::write_atomically(options.shard_results, report::to_json(results).dump());
   } else {
+    if (!options.results.empty()) {
+      report::write_atomically(options.results, report::to_json(results).dump(2));
+    }
     if (!options.junit.empty()) {
       report::write_atomically(options.junit, report::junit_xml(results));
     }

@@ -1,0 +1,52 @@
+#include "merge_command.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include "conform/report/console.hpp"
+#include "conform/report/html.hpp"
+#include "conform/report/junit.hpp"
+
+namespace conform::apps {
+
+void add_merge_options(CLI::App& command, MergeCommandOptions& options) {
+  command.add_option("results", options.inputs, "Results files written by `conform run --results`")
+      ->required();
+  command.add_option("--junit", options.junit, "Write the merged JUnit XML report here");
+  command.add_option("--html", options.html, "Write the merged HTML report here");
+}
+
+core::ExitCode run_merge(const MergeCommandOptions& options) {
+  report::RunResults merged;
+  for (const auto& input : options.inputs) {
+    std::ifstream in(input);
+    if (!in) core::fail_input("merge.unreadable", input, "", "cannot read this results file");
+    auto json = nlohmann::json::parse(in, nullptr, false);
+    report::RunResults part;
+    try {
+      if (json.is_discarded()) throw std::invalid_argument("not JSON");
+      part = report::results_from_json(json);
+    } catch (const std::exception& e) {
+      core::fail_input("merge.not_results", input, "",
+                       std::string("not a results file of conform run: ") + e.what());
+    }
+    if (merged.tests.empty() && merged.spec_file.empty()) {
+      merged.spec_file = part.spec_file;
+      merged.target = part.target;
+      merged.seed = part.seed;
+    } else if (part.seed != merged.seed) {
+      std::cerr << "conform merge: " << input << " ran with seed " << part.seed << ", not "
+                << merged.seed << " (shards of one run share a seed)\n";
+    }
+    merged.seconds = std::max(merged.seconds, part.seconds);
+    merged.interrupted = merged.interrupted || part.interrupted;
+    for (auto& t : part.tests) merged.tests.push_back(std::move(t));
+  }
+  if (!options.junit.empty()) report::write_atomically(options.junit, report::junit_xml(merged));
+  if (!options.html.empty()) report::write_atomically(options.html, report::html_report(merged));
+  report::print_summary(merged, std::cout);
+  bool failed = merged.failures() + merged.errors() > 0 || merged.interrupted;
+  return failed ? core::ExitCode::failures : core::ExitCode::ok;
+}
+
+}  // namespace conform::apps

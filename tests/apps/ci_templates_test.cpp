@@ -1,0 +1,97 @@
+// The CI templates' commands, run here against the mock: two shards, then the merge.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "support/mock_process.hpp"
+
+namespace conform::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int sh(const std::string& command, std::string* output = nullptr) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buffer{};
+  std::string text;
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) text += buffer.data();
+  int status = pclose(pipe);
+  if (output) *output = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(CiTemplates, BothTemplatesRunTheJobScript) {
+  for (const char* file : {"docs/ci/github-actions.yml", "docs/ci/gitlab-ci.yml"}) {
+    std::string text = read(source(file));
+    EXPECT_THAT(text, HasSubstr("docs/ci/conformance-job.sh shard")) << file;
+    EXPECT_THAT(text, HasSubstr("docs/ci/conformance-job.sh merge")) << file;
+    EXPECT_THAT(text, HasSubstr("GTEST_SHARD_INDEX")) << file;
+  }
+}
+
+TEST(CiTemplates, TheJobScriptShardsAndMergesAgainstTheMock) {
+  MockProcess mock(project_spec());
+  auto reports =
+      std::filesystem::temp_directory_path() / ("conform-ci-" + std::to_string(getpid()));
+  std::filesystem::remove_all(reports);
+  std::string env = "cd " + source("").string() + " && CONFORM=" + CONFORM_BINARY +
+                    " CONFORM_SPEC=spec/openapi.json CONFORM_TARGET=http://127.0.0.1:" +
+                    std::to_string(mock.port()) + " CONFORM_TOKEN=" + kRootToken +
+                    " CONFORM_SEED=5 REPORTS=" + reports.string() + " GTEST_TOTAL_SHARDS=2 ";
+  std::string output;
+  for (int shard = 0; shard < 2; ++shard) {
+    EXPECT_EQ(
+        sh(env + "GTEST_SHARD_INDEX=" + std::to_string(shard) + " docs/ci/conformance-job.sh shard",
+           &output),
+        0)
+        << output;
+    EXPECT_TRUE(std::filesystem::exists(reports / ("junit-" + std::to_string(shard) + ".xml")));
+  }
+  EXPECT_EQ(sh(env + "docs/ci/conformance-job.sh merge", &output), 0) << output;
+  EXPECT_THAT(output, HasSubstr("PASSED: "));
+  std::string merged = read(reports / "junit.xml");
+  EXPECT_THAT(merged, HasSubstr("</testsuites>"));
+  EXPECT_THAT(read(reports / "conformance.html"), HasSubstr("id=\"verdict\">PASSED<"));
+  // Both shards' tests, each once.
+  auto count = [&](const std::string& text) {
+    int n = 0;
+    for (auto at = text.find("<testcase "); at != std::string::npos;
+         at = text.find("<testcase ", at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(count(merged),
+            count(read(reports / "junit-0.xml")) + count(read(reports / "junit-1.xml")));
+  std::filesystem::remove_all(reports);
+}
+
+TEST(CiTemplates, AFailingShardMakesTheMergeFail) {
+  MockProcess mock(project_spec(), {"--fault", "server_error"});
+  auto reports =
+      std::filesystem::temp_directory_path() / ("conform-ci-red-" + std::to_string(getpid()));
+  std::filesystem::remove_all(reports);
+  std::string env = "cd " + source("").string() + " && CONFORM=" + CONFORM_BINARY +
+                    " CONFORM_SPEC=spec/openapi.json CONFORM_TARGET=http://127.0.0.1:" +
+                    std::to_string(mock.port()) + " CONFORM_TOKEN=" + kRootToken +
+                    " REPORTS=" + reports.string() + " ";
+  std::string output;
+  EXPECT_EQ(sh(env + "docs/ci/conformance-job.sh shard", &output), 1) << output;
+  EXPECT_EQ(sh(env + "docs/ci/conformance-job.sh merge", &output), 1) << output;
+  EXPECT_THAT(output, HasSubstr("not_a_server_error"));
+  EXPECT_EQ(sh(std::string(CONFORM_BINARY) + " merge " + (reports / "nothing.json").string()), 2);
+  std::filesystem::remove_all(reports);
+}
+
+}  // namespace
+}  // namespace conform::test
