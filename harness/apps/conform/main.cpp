@@ -18,7 +18,8 @@
 #endif
 
 int main(int argc, char** argv) {
-  CLI::App app{"conform: contract and conformance tests for HTTP APIs described by OpenAPI"};
+  CLI::App app{"conform: contract and conformance tests for HTTP APIs described by OpenAPI",
+               "conform"};
   app.require_subcommand(1);
   app.set_version_flag("--version",
                        std::string("conform ") + CONFORM_VERSION + " (" + CONFORM_COMMIT + ")");
