@@ -525,6 +525,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     std::vector<char*> gtest_argv;
     for (auto& a : gtest_args) gtest_argv.push_back(a.data());
     int gtest_argc = static_cast<int>(gtest_argv.size());
+    gtest_argv.push_back(nullptr);  // GoogleTest moves argv[argc] too when it removes its flags
     if (sharded) {
       // This process runs the suites whole: the shard variables were for the children.
       unsetenv("GTEST_TOTAL_SHARDS");
