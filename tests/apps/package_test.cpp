@@ -25,7 +25,8 @@ int sh(const std::string& command, std::string* output = nullptr) {
 
 TEST(Package, TheDebInstallsIntoATemporaryRootAndRuns) {
   if (sh("command -v dpkg-deb") != 0) GTEST_SKIP() << "dpkg-deb is missing";
-  auto work = std::filesystem::temp_directory_path() / ("conform-package-" + std::to_string(getpid()));
+  auto work =
+      std::filesystem::temp_directory_path() / ("conform-package-" + std::to_string(getpid()));
   std::filesystem::remove_all(work);
   std::string output;
   ASSERT_EQ(sh("cpack --config " + std::string(CONFORM_BUILD_DIR) + "/CPackConfig.cmake -B " +

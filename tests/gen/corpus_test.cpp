@@ -82,7 +82,13 @@ class GenerationCorpus : public ::testing::TestWithParam<Document> {};
 TEST_P(GenerationCorpus, FixedAndRandomSeeds) {
   auto path = test::shared(GetParam().path);
   CONFORM_REQUIRE_SHARED(path);
-  for (std::uint64_t seed : {std::uint64_t{20261128}, random_seed()}) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Under ASan+UBSan the fixed seed alone: the largest descriptions take minutes per seed there.
+  const std::vector<std::uint64_t> seeds = {20261128};
+#else
+  const std::vector<std::uint64_t> seeds = {20261128, random_seed()};
+#endif
+  for (std::uint64_t seed : seeds) {
     Tally tally = exercise(path, seed, GetParam().positives, GetParam().negatives);
     std::cout << GetParam().path << " seed " << seed << ": " << tally.schemas << " schemas, "
               << tally.positive << " positive and " << tally.negative << " negative values, "
