@@ -15,7 +15,7 @@ namespace conform::gen {
 namespace {
 
 // A fixed seed, and a fresh one each run (printed, and settable with CONFORM_SEED to replay).
-std::uint64_t random_seed() {
+[[maybe_unused]] std::uint64_t random_seed() {
   if (const char* fixed = std::getenv("CONFORM_SEED")) return std::strtoull(fixed, nullptr, 10);
   return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
 }
