@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "support/mock_process.hpp"
+#include "support/shell.hpp"
 
 namespace conform::test {
 namespace {
@@ -19,16 +20,6 @@ std::string read(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-int sh(const std::string& command, std::string* output = nullptr) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buffer{};
-  std::string text;
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) text += buffer.data();
-  int status = pclose(pipe);
-  if (output) *output = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 TEST(CiTemplates, BothTemplatesRunTheJobScript) {

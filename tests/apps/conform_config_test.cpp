@@ -7,28 +7,16 @@
 #include <fstream>
 
 #include "support/mock_process.hpp"
+#include "support/shell.hpp"
 
 namespace conform::test {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct Result {
-  int exit_code;
-  std::string output;
-};
-
 // Runs conform in `directory` with `arguments`.
-Result conform_in(const std::filesystem::path& directory, const std::string& arguments) {
-  std::string command =
-      "cd " + directory.string() + " && " + CONFORM_BINARY + " " + arguments + " 2>&1";
-  Result result{-1, ""};
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+ShellResult conform_in(const std::filesystem::path& directory, const std::string& arguments) {
+  return shell("cd " + directory.string() + " && " + CONFORM_BINARY + " " + arguments);
 }
 
 std::filesystem::path directory_with(const std::string& name, const std::string& yaml) {
@@ -44,12 +32,12 @@ TEST(ConformConfig, TheFileHoldsTheOptionsAndTheCommandLineWins) {
                                              "\n  target: http://127.0.0.1:9\n  max-examples: 7\n"
                                              "  phases: [examples, fuzzing]\n  operation:\n"
                                              "    - listApiKeys\n    - showCurrentUser\n");
-  Result from_file = conform_in(directory, "run --dry-run");
+  ShellResult from_file = conform_in(directory, "run --dry-run");
   EXPECT_EQ(from_file.exit_code, 0) << from_file.output;
   EXPECT_THAT(from_file.output, HasSubstr("2 operations, about 14 requests"));
-  Result overridden = conform_in(directory, "run --dry-run --max-examples 3");
+  ShellResult overridden = conform_in(directory, "run --dry-run --max-examples 3");
   EXPECT_THAT(overridden.output, HasSubstr("2 operations, about 6 requests"));
-  Result elsewhere =
+  ShellResult elsewhere =
       conform_in(std::filesystem::temp_directory_path(),
                  "run --config " + (directory / "conform.yaml").string() + " --dry-run");
   EXPECT_THAT(elsewhere.output, HasSubstr("2 operations, about 14 requests"));
@@ -58,11 +46,11 @@ TEST(ConformConfig, TheFileHoldsTheOptionsAndTheCommandLineWins) {
 
 TEST(ConformConfig, UnknownKeysAndSectionsAreNamedWithTheirLine) {
   auto directory = directory_with("bad", "run:\n  spec: x.yaml\n\n  max-exampels: 3\n");
-  Result key = conform_in(directory, "run --target http://x");
+  ShellResult key = conform_in(directory, "run --target http://x");
   EXPECT_EQ(key.exit_code, 2);
   EXPECT_THAT(key.output, HasSubstr("line 4: unknown key 'max-exampels' in run"));
   std::ofstream(directory / "conform.yaml") << "runn:\n  spec: x\n";
-  Result section = conform_in(directory, "run --target http://x --spec y");
+  ShellResult section = conform_in(directory, "run --target http://x --spec y");
   EXPECT_EQ(section.exit_code, 2);
   EXPECT_THAT(section.output, HasSubstr("line 1: unknown section 'runn'"));
   std::ofstream(directory / "conform.yaml") << "run: [\n";
@@ -74,7 +62,7 @@ TEST(ConformConfig, TheMockSection) {
   auto directory = directory_with(
       "mock", "mock:\n  spec: " + project_spec() + "\n  fault: [ignores_auth, slow_responses]\n");
   // The mock serves until stopped: --port with a bad value stops it right after reading.
-  Result bad_port = conform_in(directory, "mock --host 256.0.0.1 --port 1");
+  ShellResult bad_port = conform_in(directory, "mock --host 256.0.0.1 --port 1");
   EXPECT_EQ(bad_port.exit_code, 2) << bad_port.output;
   EXPECT_THAT(bad_port.output, HasSubstr("cannot listen"));
   std::filesystem::remove_all(directory);

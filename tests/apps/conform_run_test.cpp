@@ -14,6 +14,7 @@
 #include "conform/mock/faults.hpp"
 #include "support/local_servers.hpp"
 #include "support/mock_process.hpp"
+#include "support/shell.hpp"
 
 namespace conform::test {
 namespace {
@@ -41,13 +42,9 @@ Outcome run(const std::string& spec, const std::string& target, const std::strin
                                                          "-" + std::to_string(++counter) + ".xml");
   std::string command = "CONFORM_TOKEN=" + kRootToken + " " + CONFORM_BINARY + " run --spec " +
                         spec + " --target " + target + " --seed 7 --junit " + junit.string() + " " +
-                        extra + " 2>&1";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) outcome.output += buffer.data();
-  int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                        extra;
+  ShellResult ran = shell(command);
+  Outcome outcome{ran.exit_code, std::move(ran.output), ""};
   if (std::filesystem::exists(junit)) {
     outcome.junit = read_file(junit);
     std::filesystem::remove(junit);
@@ -192,13 +189,11 @@ TEST(ConformRun, TheHtmlReportInABrowser) {
               ("conform-report-" + std::to_string(getpid()) + ".html");
   Outcome outcome = run(project_spec(), url(mock), "--max-examples 10 --html " + html.string());
   ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
-  std::string command = browser + " --headless --no-sandbox --disable-gpu --dump-dom file://" +
-                        html.string() + " 2>/dev/null";
-  std::string dom;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) dom += buffer.data();
-  pclose(pipe);
+  // The browser's own chatter on stderr is not part of the page.
+  std::string command = "(" + browser +
+                        " --headless --no-sandbox --disable-gpu --dump-dom file://" +
+                        html.string() + " 2>/dev/null)";
+  std::string dom = shell(command).output;
   std::filesystem::remove(html);
   EXPECT_THAT(dom, HasSubstr(R"(data-check="response_schema_conformance")"));
   EXPECT_THAT(dom, HasSubstr(R"(<span class="check">response_schema_conformance</span>)"));

@@ -7,21 +7,12 @@
 #include <cstdio>
 
 #include "support/paths.hpp"
+#include "support/shell.hpp"
 
 namespace conform::test {
 namespace {
 
 using ::testing::HasSubstr;
-
-int sh(const std::string& command, std::string* output = nullptr) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buffer{};
-  std::string text;
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) text += buffer.data();
-  int status = pclose(pipe);
-  if (output) *output = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 TEST(Package, TheDebInstallsIntoATemporaryRootAndRuns) {
   if (sh("command -v dpkg-deb") != 0) GTEST_SKIP() << "dpkg-deb is missing";

@@ -110,18 +110,10 @@ TEST(ValidPermissionDocuments, ShrinkToOneCategoryAndOneEndpoint) {
     if (has_constraint(drawn.value()) && drawn.value()["api"].size() > 1) found = drawn;
   }
   ASSERT_TRUE(found);
-  auto current = *found;
-  for (bool progressed = true; progressed;) {
-    progressed = false;
-    auto shrinks = current.shrinks();
-    while (auto next = shrinks.next()) {
-      if (has_constraint(next->value())) {
-        current = *next;
-        progressed = true;
-        break;
-      }
-    }
-  }
+  auto [current, shrunk] = shrink_while(
+      *found, 1000, [&](const auto& next) { return has_constraint(next.value()); },
+      [] { return false; });
+  EXPECT_TRUE(shrunk);
   const nlohmann::json small = current.value();
   EXPECT_EQ(small["api"].size(), 1u) << small.dump();
   EXPECT_EQ(endpoint_count(small), 1) << small.dump();

@@ -90,39 +90,12 @@ struct Collector {
   std::mutex mutex;
 };
 
-class PhaseTest : public ::testing::Test {
+// One GoogleTest test of the run (an operation's phase, or a suite's step): its body produces
+// the result, which is recorded for the reports and reported to GoogleTest.
+class RecordedTest : public ::testing::Test {
  public:
-  PhaseTest(engine::Engine& engine, Collector& collector, const spec::Operation& operation,
-            std::string phase)
-      : engine_(engine), collector_(collector), operation_(operation), phase_(std::move(phase)) {}
-
-  void TestBody() override {
-    engine::PhaseResult result = engine_.run(operation_, phase_);
-    for (const auto& f : result.failures) {
-      ADD_FAILURE() << f.check << ": " << f.message << "\n  " << f.curl;
-    }
-    for (const auto& e : result.errors) ADD_FAILURE() << "transport: " << e.message;
-    bool skip = result.failures.empty() && result.errors.empty() && !result.not_tested.empty();
-    std::string reason = result.not_tested;
-    {
-      std::lock_guard lock(collector_.mutex);
-      collector_.records.push_back({operation_.operation_id, phase_, std::move(result)});
-    }
-    if (skip) GTEST_SKIP() << reason;
-  }
-
- private:
-  engine::Engine& engine_;
-  Collector& collector_;
-  const spec::Operation& operation_;
-  std::string phase_;
-};
-
-// A scenario suite's test: the suite decides what to send.
-class SuiteTest : public ::testing::Test {
- public:
-  SuiteTest(Collector& collector, std::string suite, std::string name,
-            std::function<engine::PhaseResult()> body)
+  RecordedTest(Collector& collector, std::string suite, std::string name,
+               std::function<engine::PhaseResult()> body)
       : collector_(collector),
         suite_(std::move(suite)),
         name_(std::move(name)),
@@ -484,11 +457,12 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
       for (const auto& phase : engine::phase_names()) {
         if (engine.planned(*op, phase) == 0) continue;
         ++total;
-        ::testing::RegisterTest(test_name(op->operation_id).c_str(), phase.c_str(), nullptr,
-                                nullptr, __FILE__, __LINE__,
-                                [&engine, &collector, op, phase]() -> ::testing::Test* {
-                                  return new PhaseTest(engine, collector, *op, phase);
-                                });
+        ::testing::RegisterTest(
+            test_name(op->operation_id).c_str(), phase.c_str(), nullptr, nullptr, __FILE__,
+            __LINE__, [&engine, &collector, op, phase]() -> ::testing::Test* {
+              return new RecordedTest(collector, op->operation_id, phase,
+                                      [&engine, op, phase] { return engine.run(*op, phase); });
+            });
       }
     }
   }
@@ -501,7 +475,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     ++total;
     ::testing::RegisterTest(suite, name, nullptr, nullptr, __FILE__, __LINE__,
                             [&collector, suite, name, body]() -> ::testing::Test* {
-                              return new SuiteTest(collector, suite, name, body);
+                              return new RecordedTest(collector, suite, name, body);
                             });
   };
   if (key_ops && run_options.phases.contains("scenarios")) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/media_type.hpp"
 
@@ -94,8 +95,7 @@ std::vector<Failure> response_headers_conformance(const CheckInput& in) {
   if (declared == nullptr) return {};
   std::vector<Failure> failures;
   for (const auto& header : declared->headers) {
-    std::string name = header.name;
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string name = core::ascii_lower(header.name);
     if (name == "content-type") continue;
     auto value = in.response.header(name);
     if (!value) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 
+#include "conform/core/text.hpp"
 #include "conform/engine/stateful.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
@@ -26,8 +27,8 @@ std::string summary_of(const gen::RequestCase& c) {
 namespace {
 
 // Members whose string values are credentials (a created key's secret, a token): never shown.
-bool secret_name(std::string name) {
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+bool secret_name(const std::string& raw) {
+  std::string name = core::ascii_lower(raw);
   for (const char* word : {"key", "token", "secret", "password"}) {
     std::string w = word;
     if (name == w ||
@@ -81,8 +82,27 @@ const std::vector<std::string>& phase_names() {
 struct Engine::Impl {
   Engine& engine;
   std::map<std::string, std::unique_ptr<gen::OperationCases>> cases;
+  // The fixed cases of each operation, built once: planned() counts them at start-up and run()
+  // sends the same ones.
+  std::map<std::string, std::vector<gen::RequestCase>> examples_of, coverage_of;
 
   explicit Impl(Engine& e) : engine(e) {}
+
+  const std::vector<gen::RequestCase>& examples(const spec::Operation& op) {
+    auto it = examples_of.find(op.operation_id);
+    if (it == examples_of.end()) {
+      it = examples_of.emplace(op.operation_id, cases_for(op).examples()).first;
+    }
+    return it->second;
+  }
+
+  const std::vector<gen::RequestCase>& coverage(const spec::Operation& op) {
+    auto it = coverage_of.find(op.operation_id);
+    if (it == coverage_of.end()) {
+      it = coverage_of.emplace(op.operation_id, cases_for(op).coverage()).first;
+    }
+    return it->second;
+  }
 
   gen::OperationCases& cases_for(const spec::Operation& op) {
     auto& slot = cases[op.operation_id];
@@ -280,37 +300,32 @@ struct Engine::Impl {
               false};
     }
     transport::Response last = *exchange.response;
-    int budget = engine.options_.max_shrink_sends;
-    bool shrunk = false;
-    for (bool progressed = true; progressed && budget > 0 && !interrupted();) {
-      progressed = false;
-      auto candidates = current.shrinks();
-      while (auto next = candidates.next()) {
-        if (budget-- <= 0 || interrupted()) break;
-        gen::RequestCase candidate;
-        try {
-          candidate = next->value();
-        } catch (const std::exception&) {
-          continue;
-        }
-        auto answer = engine.transport_.send(outgoing(op, candidate.request, credential));
-        if (auto f = failing(candidate, answer)) {
-          current = std::move(*next);
-          value = std::move(candidate);
-          failure = std::move(f);
-          last = *answer.response;
-          progressed = shrunk = true;
-          break;
-        }
+    auto still_fails = [&](const rc::Shrinkable<gen::RequestCase>& next) {
+      gen::RequestCase candidate;
+      try {
+        candidate = next.value();
+      } catch (const std::exception&) {
+        return false;
       }
-    }
+      auto answer = engine.transport_.send(outgoing(op, candidate.request, credential));
+      auto f = failing(candidate, answer);
+      if (!f) return false;
+      value = std::move(candidate);
+      failure = std::move(f);
+      last = *answer.response;
+      return true;
+    };
+    bool shrunk =
+        gen::shrink_while(std::move(current), engine.options_.max_shrink_sends, still_fails, [&] {
+          return interrupted();
+        }).second;
     FailureRecord out = record(*failure, value, last, credential, seed);
     out.shrunk = shrunk;
     return out;
   }
 
   void run_auth(const spec::Operation& op, PhaseResult& result) {
-    auto examples = cases_for(op).examples();
+    const auto& examples = this->examples(op);
     gen::RequestCase base;
     if (!examples.empty()) {
       base = examples.front();
@@ -364,8 +379,8 @@ Engine::~Engine() = default;
 
 int Engine::planned(const spec::Operation& op, const std::string& phase) const {
   if (!options_.phases.contains(phase)) return 0;
-  if (phase == "examples") return static_cast<int>(impl_->cases_for(op).examples().size());
-  if (phase == "coverage") return static_cast<int>(impl_->cases_for(op).coverage().size());
+  if (phase == "examples") return static_cast<int>(impl_->examples(op).size());
+  if (phase == "coverage") return static_cast<int>(impl_->coverage(op).size());
   if (phase == "fuzzing") return options_.max_examples;
   if (phase == "auth") {
     return options_.checks.contains("ignored_auth") &&
@@ -393,9 +408,9 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
   }
   try {
     if (phase == "examples") {
-      impl_->run_fixed(op, impl_->cases_for(op).examples(), result);
+      impl_->run_fixed(op, impl_->examples(op), result);
     } else if (phase == "coverage") {
-      impl_->run_fixed(op, impl_->cases_for(op).coverage(), result);
+      impl_->run_fixed(op, impl_->coverage(op), result);
     } else if (phase == "fuzzing") {
       impl_->run_fuzzing(op, result);
     } else if (phase == "auth") {

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "conform/core/error.hpp"
+#include "conform/core/text.hpp"
 
 namespace conform::engine {
 namespace {
@@ -15,11 +16,6 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 bool any_tag_in(const spec::Operation& op, const std::vector<std::string>& tags) {
   return std::any_of(op.tags.begin(), op.tags.end(),
                      [&](const std::string& t) { return contains(tags, t); });
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 }  // namespace
@@ -42,7 +38,7 @@ std::vector<const spec::Operation*> select(const spec::Spec& spec, const Selecti
     }
   }
   std::vector<std::string> methods;
-  for (const auto& m : selection.methods) methods.push_back(lower(m));
+  for (const auto& m : selection.methods) methods.push_back(core::ascii_lower(m));
 
   std::vector<const spec::Operation*> selected;
   for (const auto& op : spec.operations()) {

@@ -1,16 +1,12 @@
 #include "conform/mock/request_check.hpp"
 
+#include "conform/core/text.hpp"
 #include "conform/gen/request.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/media_type.hpp"
 
 namespace conform::mock {
 namespace {
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -42,7 +38,7 @@ std::optional<std::vector<std::string>> raw_values(const spec::Parameter& p,
     return out;
   }
   if (p.in == "header") {
-    auto it = request.headers.find(lower(p.name));
+    auto it = request.headers.find(core::ascii_lower(p.name));
     if (it == request.headers.end()) return std::nullopt;
     return std::vector<std::string>{it->second};
   }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "conform/core/error.hpp"
+#include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/mock/account.hpp"
 #include "conform/mock/account_api.hpp"
@@ -123,11 +124,6 @@ bool flip_first_scalar(nlohmann::json& value) {
     value = "not a " + std::string(value.type_name());
   }
   return true;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 }  // namespace
@@ -272,7 +268,8 @@ struct MockServer::Impl {
     IncomingRequest incoming;
     incoming.path_values = route.path_values;
     for (const auto& [name, value] : request.params) incoming.query.emplace(name, value);
-    for (const auto& [name, value] : request.headers) incoming.headers[lower(name)] = value;
+    for (const auto& [name, value] : request.headers)
+      incoming.headers[core::ascii_lower(name)] = value;
     incoming.cookies = header_pairs(request.get_header_value("Cookie"), ";");
     if (request.has_header("Content-Type")) {
       incoming.content_type = request.get_header_value("Content-Type");
@@ -360,7 +357,7 @@ struct MockServer::Impl {
     const spec::Response* declared = out.operation->find_response(out.status);
     if (declared == nullptr) return;
     for (const auto& header : declared->headers) {
-      if (!header.schema || lower(header.name) == "content-type") continue;
+      if (!header.schema || core::ascii_lower(header.name) == "content-type") continue;
       if (header.required && has(Fault::missing_response_header)) continue;
       try {
         nlohmann::json value = generate(*header.schema, out.operation->operation_id + header.name);

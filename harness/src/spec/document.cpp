@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "conform/core/error.hpp"
+#include "conform/core/text.hpp"
 
 namespace conform::spec {
 namespace {
@@ -23,11 +24,6 @@ constexpr int kMaxYamlDepth = 1000;
 bool ends_with(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // Line and column (1-based) of a byte offset, for JSON syntax errors.
@@ -92,7 +88,7 @@ nlohmann::json resolve_plain_scalar(const std::string& text) {
     }
   }
 
-  std::string low = lower(text);
+  std::string low = core::ascii_lower(text);
   if (low == ".inf" || low == "+.inf") return std::numeric_limits<double>::infinity();
   if (low == "-.inf") return -std::numeric_limits<double>::infinity();
   if (low == ".nan") return std::numeric_limits<double>::quiet_NaN();
@@ -224,7 +220,7 @@ nlohmann::json parse_yaml(std::string_view text, const std::string& file_name) {
 }  // namespace
 
 Syntax guess_syntax(const std::string& file_name, std::string_view text) {
-  std::string low = lower(file_name);
+  std::string low = core::ascii_lower(file_name);
   if (ends_with(low, ".json")) return Syntax::json;
   if (ends_with(low, ".yaml") || ends_with(low, ".yml")) return Syntax::yaml;
   auto first = text.find_first_not_of(" \t\r\n");

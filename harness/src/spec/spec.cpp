@@ -5,6 +5,7 @@
 
 #include "conform/core/error.hpp"
 #include "conform/core/json_pointer.hpp"
+#include "conform/core/text.hpp"
 
 namespace conform::spec {
 namespace {
@@ -188,8 +189,7 @@ class Spec::Builder {
       return std::nullopt;
     }
     if (parameter.in == "header") {
-      std::string lower = parameter.name;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string lower = core::ascii_lower(parameter.name);
       if (lower == "accept" || lower == "content-type" || lower == "authorization") {
         // OpenAPI: such a parameter definition SHALL be ignored (content and security say it).
         report(core::Severity::info, "openapi.ignored-header-parameter", *where,

@@ -260,23 +260,16 @@ engine::PhaseResult PermissionSuite::run_property(const char* name, const rc::Ge
     if (!outcome.failure) continue;
     // Shrink: the smallest document that still fails the same check.
     engine::FailureRecord failure = *outcome.failure;
-    int budget = options_.max_shrink_cases;
-    bool shrunk = false;
-    for (bool progressed = true; progressed && budget > 0 && !interrupted();) {
-      progressed = false;
-      auto candidates = drawn.shrinks();
-      while (auto next = candidates.next()) {
-        if (budget-- <= 0) break;
-        Outcome again = check(next->value());
-        result.sent += again.sent;
-        if (again.failure && again.failure->check == failure.check) {
-          drawn = std::move(*next);
-          failure = *again.failure;
-          progressed = shrunk = true;
-          break;
-        }
-      }
-    }
+    auto still_fails = [&](const rc::Shrinkable<T>& next) {
+      Outcome again = check(next.value());
+      result.sent += again.sent;
+      if (!again.failure || again.failure->check != failure.check) return false;
+      failure = *again.failure;
+      return true;
+    };
+    bool shrunk =
+        gen::shrink_while(std::move(drawn), options_.max_shrink_cases, still_fails, interrupted)
+            .second;
     failure.seed = seed;
     failure.shrunk = shrunk;
     result.failures.push_back(std::move(failure));

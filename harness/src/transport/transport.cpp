@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "conform/core/text.hpp"
 #include "conform/transport/pacer.hpp"
 
 namespace conform::transport {
@@ -21,11 +22,6 @@ using Clock = std::chrono::steady_clock;
 void global_init() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 std::string trim(std::string text) {
@@ -68,7 +64,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   if (line.rfind("HTTP/", 0) == 0) {
     transfer->response.headers.clear();  // a new response (after 100 Continue)
   } else if (auto colon = line.find(':'); colon != std::string::npos) {
-    transfer->response.headers.emplace_back(lower(trim(line.substr(0, colon))),
+    transfer->response.headers.emplace_back(core::ascii_lower(trim(line.substr(0, colon))),
                                             trim(line.substr(colon + 1)));
   }
   return size * count;

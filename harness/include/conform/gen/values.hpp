@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "conform/gen/schema_source.hpp"
@@ -34,6 +35,30 @@ inline std::uint64_t mix_seed(std::uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+// Shrinks outside a property: walks RapidCheck's shrink tree from a failing value, moving to the
+// first smaller value for which `still_fails` holds and starting again from there, until none
+// does, `budget` candidates were tried, or `stop()` says so. Returns where it ended and whether
+// it moved. The engine shrinks requests this way and the permission suite documents, sending each
+// candidate over HTTP.
+template <typename T, typename StillFails, typename Stop>
+std::pair<rc::Shrinkable<T>, bool> shrink_while(rc::Shrinkable<T> current, int budget,
+                                                StillFails still_fails, Stop stop) {
+  bool shrunk = false;
+  for (bool progressed = true; progressed && budget > 0 && !stop();) {
+    progressed = false;
+    auto candidates = current.shrinks();
+    while (auto next = candidates.next()) {
+      if (budget-- <= 0 || stop()) break;
+      if (still_fails(*next)) {
+        current = std::move(*next);
+        progressed = shrunk = true;
+        break;
+      }
+    }
+  }
+  return {std::move(current), shrunk};
 }
 
 // Draws `count` values of a generator, reproducibly from `seed` (outside any property).
