@@ -12,12 +12,6 @@ namespace {
 // Values are capped so that a `maxLength: 1000000` does not produce megabyte strings by default.
 constexpr double kLongest = 4096;
 
-std::optional<double> number_of(const nlohmann::json& schema, const char* keyword) {
-  auto it = schema.find(keyword);
-  if (it == schema.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
 nlohmann::json as_number(double value, bool integral) {
   if (integral || (std::floor(value) == value && std::fabs(value) < 9e15)) {
     return static_cast<std::int64_t>(value);
@@ -42,33 +36,33 @@ std::vector<Edge> edges(detail::Flattener& flatten, const nlohmann::json& raw) {
   if (auto values = schema.find("enum"); values != schema.end() && values->is_array()) {
     for (const auto& v : *values) out.push_back({v, true, ""});
   }
-  if (auto minimum = number_of(schema, "minimum")) {
+  if (auto minimum = numeric_keyword(schema, "minimum")) {
     out.push_back({as_number(*minimum, integral), true, ""});
     out.push_back({as_number(*minimum - 1, integral), false, "below_minimum"});
   }
-  if (auto maximum = number_of(schema, "maximum")) {
+  if (auto maximum = numeric_keyword(schema, "maximum")) {
     out.push_back({as_number(*maximum, integral), true, ""});
     out.push_back({as_number(*maximum + 1, integral), false, "above_maximum"});
   }
-  if (auto minimum = number_of(schema, "exclusiveMinimum")) {
+  if (auto minimum = numeric_keyword(schema, "exclusiveMinimum")) {
     out.push_back({integral ? as_number(std::floor(*minimum) + 1, true)
                             : nlohmann::json(std::nextafter(*minimum, INFINITY)),
                    true, ""});
     out.push_back({as_number(*minimum, integral), false, "below_minimum"});
   }
-  if (auto maximum = number_of(schema, "exclusiveMaximum")) {
+  if (auto maximum = numeric_keyword(schema, "exclusiveMaximum")) {
     out.push_back({integral ? as_number(std::ceil(*maximum) - 1, true)
                             : nlohmann::json(std::nextafter(*maximum, -INFINITY)),
                    true, ""});
     out.push_back({as_number(*maximum, integral), false, "above_maximum"});
   }
-  if (auto min = number_of(schema, "minLength"); min && *min <= kLongest) {
+  if (auto min = numeric_keyword(schema, "minLength"); min && *min <= kLongest) {
     out.push_back({std::string(static_cast<std::size_t>(*min), 'a'), true, ""});
     if (*min >= 1) {
       out.push_back({std::string(static_cast<std::size_t>(*min) - 1, 'a'), false, "too_short"});
     }
   }
-  if (auto max = number_of(schema, "maxLength"); max && *max <= kLongest) {
+  if (auto max = numeric_keyword(schema, "maxLength"); max && *max <= kLongest) {
     out.push_back({std::string(static_cast<std::size_t>(*max), 'a'), true, ""});
     out.push_back({std::string(static_cast<std::size_t>(*max) + 1, 'a'), false, "too_long"});
   }

@@ -27,15 +27,9 @@ std::set<std::string> declared_types(const nlohmann::json& schema) {
   return types;
 }
 
-std::optional<double> number_of(const nlohmann::json& schema, const char* keyword) {
-  auto it = schema.find(keyword);
-  if (it == schema.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
 // Item and property counts, for the keywords that take them.
 std::optional<std::size_t> count_of(const nlohmann::json& schema, const char* keyword) {
-  auto value = number_of(schema, keyword);
+  auto value = numeric_keyword(schema, keyword);
   if (!value || *value < 0 || *value > 1e6) return std::nullopt;
   return static_cast<std::size_t>(*value);
 }
@@ -149,23 +143,23 @@ class Collector {
     bool integral =
         declared_types(schema).contains("integer") && !declared_types(schema).contains("number");
     double step = integral ? 1.0 : 0.5;
-    if (auto minimum = number_of(schema, "minimum")) {
+    if (auto minimum = numeric_keyword(schema, "minimum")) {
       offer(pointer, as_json_number(integral ? std::ceil(*minimum) - 1 : *minimum - step),
             "below_minimum", "below the minimum " + nlohmann::json(*minimum).dump());
     }
-    if (auto minimum = number_of(schema, "exclusiveMinimum")) {
+    if (auto minimum = numeric_keyword(schema, "exclusiveMinimum")) {
       offer(pointer, as_json_number(*minimum), "below_minimum",
             "equal to the exclusive minimum " + nlohmann::json(*minimum).dump());
     }
-    if (auto maximum = number_of(schema, "maximum")) {
+    if (auto maximum = numeric_keyword(schema, "maximum")) {
       offer(pointer, as_json_number(integral ? std::floor(*maximum) + 1 : *maximum + step),
             "above_maximum", "above the maximum " + nlohmann::json(*maximum).dump());
     }
-    if (auto maximum = number_of(schema, "exclusiveMaximum")) {
+    if (auto maximum = numeric_keyword(schema, "exclusiveMaximum")) {
       offer(pointer, as_json_number(*maximum), "above_maximum",
             "equal to the exclusive maximum " + nlohmann::json(*maximum).dump());
     }
-    if (auto multiple = number_of(schema, "multipleOf"); multiple && *multiple > 0) {
+    if (auto multiple = numeric_keyword(schema, "multipleOf"); multiple && *multiple > 0) {
       double broken = value.get<double>() + *multiple / 2;
       offer(pointer, as_json_number(broken), "not_multiple_of",
             "not a multiple of " + nlohmann::json(*multiple).dump());
@@ -173,11 +167,11 @@ class Collector {
   }
 
   void text(const nlohmann::json& schema, const std::string& value, const std::string& pointer) {
-    if (auto min = number_of(schema, "minLength"); min && *min >= 1) {
+    if (auto min = numeric_keyword(schema, "minLength"); min && *min >= 1) {
       offer(pointer, std::string(static_cast<std::size_t>(*min) - 1, 'a'), "too_short",
             "shorter than minLength " + nlohmann::json(*min).dump());
     }
-    if (auto max = number_of(schema, "maxLength"); max && *max < 65536) {
+    if (auto max = numeric_keyword(schema, "maxLength"); max && *max < 65536) {
       std::string longer = value;
       std::size_t length = code_points(value);
       if (length <= static_cast<std::size_t>(*max)) {

@@ -23,4 +23,10 @@ SchemaSourcePtr source_for(nlohmann::json draft7, std::string location) {
   return source;
 }
 
+std::optional<double> numeric_keyword(const nlohmann::json& schema, const char* keyword) {
+  auto it = schema.find(keyword);
+  if (it == schema.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
 }  // namespace conform::gen

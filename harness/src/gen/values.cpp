@@ -19,12 +19,6 @@ struct GiveUp : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::optional<double> number_of(const nlohmann::json& schema, const char* keyword) {
-  auto it = schema.find(keyword);
-  if (it == schema.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
 std::optional<std::size_t> count_of(const nlohmann::json& schema, const char* keyword) {
   auto it = schema.find(keyword);
   if (it == schema.end() || !it->is_number() || it->get<double>() < 0) return std::nullopt;
@@ -256,10 +250,11 @@ class Builder {
 
  private:
   nlohmann::json integer(const nlohmann::json& schema) {
-    std::optional<double> low = number_of(schema, "minimum");
-    std::optional<double> high = number_of(schema, "maximum");
-    if (auto e = number_of(schema, "exclusiveMinimum")) low = std::max(low.value_or(*e), *e + 1e-9);
-    if (auto e = number_of(schema, "exclusiveMaximum"))
+    std::optional<double> low = numeric_keyword(schema, "minimum");
+    std::optional<double> high = numeric_keyword(schema, "maximum");
+    if (auto e = numeric_keyword(schema, "exclusiveMinimum"))
+      low = std::max(low.value_or(*e), *e + 1e-9);
+    if (auto e = numeric_keyword(schema, "exclusiveMaximum"))
       high = std::min(high.value_or(*e), *e - 1e-9);
     constexpr double kLimit = 9.2e18;
     std::optional<std::int64_t> lo;
@@ -267,7 +262,7 @@ class Builder {
     if (low) lo = static_cast<std::int64_t>(std::clamp(std::ceil(*low), -kLimit, kLimit));
     if (high) hi = static_cast<std::int64_t>(std::clamp(std::floor(*high), -kLimit, kLimit));
     if (lo && hi && *lo > *hi) throw GiveUp("no integer lies between the bounds");
-    auto multiple = number_of(schema, "multipleOf");
+    auto multiple = numeric_keyword(schema, "multipleOf");
     if (multiple && *multiple > 0 && std::floor(*multiple) == *multiple) {
       auto m = static_cast<std::int64_t>(*multiple);
       std::optional<std::int64_t> klo, khi;
@@ -280,10 +275,10 @@ class Builder {
   }
 
   nlohmann::json number(const nlohmann::json& schema) {
-    std::optional<double> low = number_of(schema, "minimum");
-    std::optional<double> high = number_of(schema, "maximum");
-    auto exclusive_low = number_of(schema, "exclusiveMinimum");
-    auto exclusive_high = number_of(schema, "exclusiveMaximum");
+    std::optional<double> low = numeric_keyword(schema, "minimum");
+    std::optional<double> high = numeric_keyword(schema, "maximum");
+    auto exclusive_low = numeric_keyword(schema, "exclusiveMinimum");
+    auto exclusive_high = numeric_keyword(schema, "exclusiveMaximum");
     if (exclusive_low && (!low || *exclusive_low >= *low)) {
       low = std::nextafter(*exclusive_low, std::numeric_limits<double>::infinity());
     }
@@ -291,7 +286,7 @@ class Builder {
       high = std::nextafter(*exclusive_high, -std::numeric_limits<double>::infinity());
     }
     if (low && high && *low > *high) throw GiveUp("no number lies between the bounds");
-    auto multiple = number_of(schema, "multipleOf");
+    auto multiple = numeric_keyword(schema, "multipleOf");
     if (multiple && *multiple > 0) {
       std::optional<std::int64_t> klo, khi;
       if (low) klo = static_cast<std::int64_t>(std::ceil(*low / *multiple));

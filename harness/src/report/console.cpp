@@ -9,12 +9,6 @@
 namespace conform::report {
 namespace {
 
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", seconds);
-  return text;
-}
-
 std::string pad(std::string text, std::size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
   return text;
@@ -62,7 +56,7 @@ std::string test_line(const TestRecord& test, const ConsoleStyle& style) {
   std::string verdict = verdict_of(r);
   std::string line = paint(pad(verdict, 5), colour_of(verdict), style) + " " + test.suite + "." +
                      test.name + "  (" + std::to_string(r.sent) + " requests, " +
-                     seconds_text(r.seconds) + ")";
+                     duration_text(r.seconds) + ")";
   if (!r.failures.empty()) line += "  " + std::to_string(r.failures.size()) + " failures";
   if (!r.errors.empty()) line += "  " + std::to_string(r.errors.size()) + " transport errors";
   if (!r.not_tested.empty() && r.failures.empty() && r.errors.empty()) {
@@ -147,7 +141,7 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
   bool failed = results.failures() + results.errors() > 0 || results.interrupted;
   out << paint(failed ? "FAILED" : "PASSED", failed ? "1;31" : "1;32", style) << ": "
       << results.tests.size() << " tests, " << results.requests() << " requests in "
-      << seconds_text(results.seconds) << ": " << results.failures() << " failures, "
+      << duration_text(results.seconds) << ": " << results.failures() << " failures, "
       << results.errors() << " transport errors, " << results.skipped() << " skipped"
       << (results.interrupted ? " (interrupted: the report covers what ran)" : "") << "; seed "
       << results.seed << "\n";

@@ -13,12 +13,6 @@ namespace {
 // Text for HTML content and attributes (the same escaping serves both).
 std::string h(std::string_view text) { return xml_text(text); }
 
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", seconds);
-  return text;
-}
-
 std::string status_of(const TestRecord& t) {
   if (!t.result.failures.empty()) return "failure";
   if (!t.result.errors.empty()) return "error";
@@ -169,7 +163,7 @@ std::string html_report(const RunResults& results) {
   fact("target", results.target);
   fact("spec", results.spec_file);
   fact("seed", std::to_string(results.seed));
-  fact("duration", seconds_text(results.seconds));
+  fact("duration", duration_text(results.seconds));
   fact("tests", std::to_string(results.tests.size()));
   fact("requests", std::to_string(results.requests()));
   fact("failures", std::to_string(results.failures()));
@@ -246,7 +240,7 @@ std::string html_report(const RunResults& results) {
            h(t->name) + "</td><td><span class=\"badge " + status + "\">" + status +
            "</span></td><td class=\"num\">" + std::to_string(t->result.sent) +
            "</td><td class=\"num\">" + std::to_string(t->result.failures.size()) +
-           "</td><td class=\"num\">" + seconds_text(t->result.seconds) + "</td><td>" +
+           "</td><td class=\"num\">" + duration_text(t->result.seconds) + "</td><td>" +
            h(t->result.not_tested) + "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n</section>\n</main>\n";

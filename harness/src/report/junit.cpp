@@ -22,7 +22,7 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
   return length;
 }
 
-std::string seconds_text(double seconds) {
+std::string junit_seconds(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f", seconds < 0 ? 0.0 : seconds);
   return text;
@@ -122,7 +122,7 @@ std::string junit_xml(const RunResults& results) {
             attribute("failures", std::to_string(failures)) +
             attribute("errors", std::to_string(errors)) +
             attribute("skipped", std::to_string(skipped)) +
-            attribute("time", seconds_text(seconds)) + ">\n";
+            attribute("time", junit_seconds(seconds)) + ">\n";
     body += "    <properties>\n";
     body += "      <property" + attribute("name", "spec") + attribute("value", results.spec_file) +
             "/>\n";
@@ -133,7 +133,7 @@ std::string junit_xml(const RunResults& results) {
     body += "    </properties>\n";
     for (const auto* t : tests) {
       body += "    <testcase" + attribute("name", t->name) + attribute("classname", suite) +
-              attribute("time", seconds_text(t->result.seconds)) + ">\n";
+              attribute("time", junit_seconds(t->result.seconds)) + ">\n";
       for (const auto& f : t->result.failures) {
         body += "      <failure" + attribute("type", f.check) + attribute("message", f.message) +
                 ">" + xml_text(failure_text(*t, f)) + "</failure>\n";
@@ -160,7 +160,7 @@ std::string junit_xml(const RunResults& results) {
          attribute("tests", std::to_string(results.tests.size())) +
          attribute("failures", std::to_string(failing_tests)) +
          attribute("errors", std::to_string(erroring_tests)) +
-         attribute("time", seconds_text(results.seconds)) + ">\n" + body + "</testsuites>\n";
+         attribute("time", junit_seconds(results.seconds)) + ">\n" + body + "</testsuites>\n";
 }
 
 }  // namespace conform::report

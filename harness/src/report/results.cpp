@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <system_error>
 
@@ -116,6 +117,12 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
     std::filesystem::remove(temporary, error);
     core::fail_input("report.write", path.string(), "", "cannot write the report");
   }
+}
+
+std::string duration_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f s", seconds);
+  return text;
 }
 
 }  // namespace conform::report

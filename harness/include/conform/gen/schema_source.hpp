@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ using SchemaSourcePtr = std::shared_ptr<const SchemaSource>;
 SchemaSourcePtr source_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
                            spec::SchemaId id, spec::Direction direction);
 SchemaSourcePtr source_for(nlohmann::json draft7, std::string location = "schema");
+
+// The value of a numeric keyword of a schema object (`minimum`, `maxLength`...), if it holds a
+// number.
+std::optional<double> numeric_keyword(const nlohmann::json& schema, const char* keyword);
 
 // A schema for which no valid value could be produced (contradictory keywords, a pattern outside
 // the generator's subset without usable examples, runaway recursion). Reported by location.

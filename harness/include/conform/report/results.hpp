@@ -32,6 +32,9 @@ struct RunResults {
 };
 
 // The results as JSON, and back: how --jobs shards hand their results to the parent.
+// A duration as the reports for people show it: "1.25 s".
+std::string duration_text(double seconds);
+
 nlohmann::json to_json(const RunResults& results);
 RunResults results_from_json(const nlohmann::json& json);
 
