@@ -40,6 +40,24 @@ TEST(SuiteContext, ReadsAndSetsTheValuesConstraintsBound) {
   EXPECT_EQ(nlohmann::json::parse(*body.body)["tail"], "5");
 }
 
+// Permission probes outside what the description allows would be answered by input validation.
+TEST(SuiteContext, TellsWhichValuesTheDescriptionAllows) {
+  Fixture f;
+  const auto& logs = *f.spec.find_operation("requestInstanceLogs");
+  gen::Request request{"PUT",
+                       "/api/v0/instances/request_logs/77/",
+                       {},
+                       {},
+                       {},
+                       "application/json",
+                       R"({"tail": "10"})"};
+  EXPECT_TRUE(f.context.allows(logs, request, "id", 1));
+  EXPECT_FALSE(f.context.allows(logs, request, "id", 0));  // minimum: 1
+  EXPECT_FALSE(f.context.allows(logs, request, "id", -1));
+  EXPECT_TRUE(f.context.allows(logs, request, "tail", "5"));
+  EXPECT_FALSE(f.context.allows(logs, request, "tail", 5));  // a string in the body schema
+}
+
 TEST(SuiteContext, FindsTheKeyOperations) {
   Fixture f;
   auto keys = key_operations(f.spec);

@@ -42,6 +42,12 @@ TEST(Auth, FollowsTheSecurityScheme) {
   EXPECT_EQ(auth_for(anonymous, anonymous.operations()[0], "t").kind, Auth::Kind::none);
 }
 
+// Without a token requests go without credentials, not with an empty "Bearer ".
+TEST(Auth, NoTokenMeansNoCredential) {
+  auto bearer = with_schemes(R"({"b": {"type": "http", "scheme": "bearer"}})", R"([{"b": []}])");
+  EXPECT_EQ(auth_for(bearer, bearer.operations()[0], "").kind, Auth::Kind::none);
+}
+
 TEST(Auth, AddsTheCredentialWhereItBelongs) {
   gen::Request request{"GET", "/x", {}, {}, {}, std::nullopt, std::nullopt};
   EXPECT_EQ(with_auth(request, {Auth::Kind::bearer, "Authorization", "t"}).headers.at(0).second,

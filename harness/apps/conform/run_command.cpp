@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "conform/checks/checks.hpp"
 #include "conform/engine/engine.hpp"
@@ -209,12 +211,21 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
   }
 }
 
-// The target answers HTTP at all (any status will do).
-void require_reachable(transport::Transport& transport) {
+// The target answers HTTP at all (any status will do). Refused connections are retried for
+// `wait_seconds`: a server started beside conform (a mock in CI) may not be listening yet.
+void require_reachable(transport::Transport& transport, double wait_seconds) {
   transport::Outgoing probe;
   probe.request.method = "GET";
   probe.request.path = "/";
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(wait_seconds));
   auto exchange = transport.send(probe);
+  while (!exchange.response && exchange.problem == transport::Problem::refused &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    exchange = transport.send(probe);
+  }
   if (exchange.response) return;
   switch (exchange.problem) {
     case transport::Problem::refused:
@@ -345,6 +356,12 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
       ->check(CLI::IsMember({"adaptive", "declared", "off"}));
   command.add_option("--timeout", o.timeout, "Seconds before a request is abandoned")
       ->capture_default_str();
+  command
+      .add_option("--wait-for-target", o.wait_for_target,
+                  "Seconds to wait for a target that refuses connections (one starting beside "
+                  "conform) before giving up with exit code 3")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
   command.add_option("--max-response-time", o.max_response_time,
                      "Seconds a response may take (turns on max_response_time)");
   command.add_flag("--insecure", o.insecure, "Do not verify TLS certificates");
@@ -433,7 +450,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
               << (sharded ? " in " + std::to_string(options.jobs) + " shards" : std::string())
               << ", seed " << run_options.seed << std::endl;
   }
-  require_reachable(transport);
+  require_reachable(transport, options.wait_for_target);
   if (sharded) {
     auto merged = run_shards(options, argc, argv, run_options.seed);
     // The order of the document, whatever shard ran what.

@@ -26,6 +26,7 @@ struct RunCommandOptions {
   double rate = 0;
   std::string pace = "adaptive";
   double timeout = 30;
+  double wait_for_target = 0;
   double max_response_time = 0;
   bool insecure = false;
   std::string cacert;

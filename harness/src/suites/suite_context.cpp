@@ -4,6 +4,7 @@
 #include "conform/core/json_pointer.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
+#include "conform/spec/media_type.hpp"
 
 namespace conform::suites {
 namespace {
@@ -138,6 +139,22 @@ gen::Request SuiteContext::with_value(const spec::Operation& operation, gen::Req
     }
   }
   return request;
+}
+
+bool SuiteContext::allows(const spec::Operation& operation, const gen::Request& request,
+                          const std::string& name, const nlohmann::json& value) const {
+  for (const auto& p : operation.parameters) {
+    if (p.name != name || (p.in != "path" && p.in != "query")) continue;
+    return !p.schema || schemas_.accepts(*p.schema, spec::Direction::request, value);
+  }
+  if (!operation.request_body || !request.body) return true;
+  auto body =
+      nlohmann::json::parse(*with_value(operation, request, name, value).body, nullptr, false);
+  for (const auto& media : operation.request_body->content) {
+    if (!media.schema || !spec::is_json_media_type(media.name)) continue;
+    return schemas_.accepts(*media.schema, spec::Direction::request, body);
+  }
+  return true;
 }
 
 std::string SuiteContext::excerpt(const transport::Exchange& exchange,

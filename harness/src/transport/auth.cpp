@@ -31,6 +31,7 @@ std::string quote(const std::string& text) {
 }  // namespace
 
 Auth auth_for(const spec::Spec& spec, const spec::Operation& operation, const std::string& token) {
+  if (token.empty()) return {};  // no credential at all rather than an empty one
   for (const auto& alternative : operation.security) {
     if (alternative.schemes.size() != 1) continue;
     auto scheme = spec.security_schemes().find(alternative.schemes.front().first);

@@ -37,6 +37,11 @@ class SuiteContext {
   gen::Request with_value(const spec::Operation& operation, gen::Request request,
                           const std::string& name, const nlohmann::json& value) const;
 
+  // Whether the description allows `value` for the path or query parameter or top-level body field
+  // `name` of the request (the body as a whole is checked).
+  bool allows(const spec::Operation& operation, const gen::Request& request,
+              const std::string& name, const nlohmann::json& value) const;
+
   // The response as a failure shows it, the run's token and `token` redacted; empty if none.
   std::string excerpt(const transport::Exchange& exchange, const std::string& token = {}) const;
 
