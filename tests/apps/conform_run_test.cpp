@@ -219,6 +219,26 @@ TEST(ConformRun, NothingListeningIsExitThree) {
   EXPECT_THAT(outcome.output, HasSubstr("cannot be reached"));
 }
 
+// A server started beside conform (the mock in a CI job) is waited for; without the wait, exit 3.
+TEST(ConformRun, WaitsForATargetThatIsStillStarting) {
+  int port = 0;
+  {
+    LocalServer closed([](httplib::Server&) {});
+    port = std::stoi(closed.url().substr(closed.url().rfind(':') + 1));
+  }
+  const std::string target = "http://127.0.0.1:" + std::to_string(port);
+  std::string starts_late = std::string("(sleep 1; exec ") + CONFORM_BINARY + " mock --spec " +
+                            project_spec() + " --port " + std::to_string(port) + " >/dev/null) & ";
+  std::string conform_run = "CONFORM_TOKEN=" + kRootToken + " " + CONFORM_BINARY + " run --spec " +
+                            project_spec() + " --target " + target + " --phases examples -q";
+  std::string output;
+  EXPECT_EQ(sh(starts_late + conform_run + " --wait-for-target 20; s=$?; kill $!; wait; exit $s",
+               &output),
+            0)
+      << output;
+  EXPECT_EQ(sh(starts_late + conform_run + "; s=$?; kill $!; wait; exit $s", &output), 3) << output;
+}
+
 TEST(ConformRun, BadUsageIsExitTwo) {
   MockProcess mock(project_spec());
   EXPECT_EQ(run(project_spec(), url(mock), "--checks no_such_check").exit_code, 2);
