@@ -5,8 +5,12 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "support/mock_process.hpp"
+#include "support/paths.hpp"
 #include "support/shell.hpp"
 
 namespace conform::test {
@@ -66,6 +70,44 @@ TEST(ConformConfig, TheMockSection) {
   EXPECT_EQ(bad_port.exit_code, 2) << bad_port.output;
   EXPECT_THAT(bad_port.output, HasSubstr("cannot listen"));
   std::filesystem::remove_all(directory);
+}
+
+// The long options a subcommand's --help lists (--help itself aside).
+std::set<std::string> options_of(const std::string& subcommand) {
+  std::string help = shell(std::string(CONFORM_BINARY) + " " + subcommand + " --help").output;
+  static const std::regex option(R"(^\s+(?:-[a-zA-Z],)?--([a-z][a-z-]*))");
+  std::set<std::string> names;
+  std::istringstream lines(help);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (std::regex_search(line, match, option) && match[1] != "help") names.insert(match[1]);
+  }
+  return names;
+}
+
+// The keys the configuration reference's table lists for a section.
+std::set<std::string> documented_keys(const std::string& section) {
+  std::ifstream in(source("docs/configuration.md"));
+  static const std::regex key("`([a-z][a-z-]*)`");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| `" + section + "` |", 0) != 0) continue;
+    std::set<std::string> keys;
+    std::string cells = line.substr(line.find('|', 2));
+    for (std::sregex_iterator it(cells.begin(), cells.end(), key), done; it != done; ++it) {
+      keys.insert((*it)[1]);
+    }
+    return keys;
+  }
+  return {};
+}
+
+TEST(ConformConfig, TheReferenceListsEveryOptionOfRunAndMock) {
+  for (const std::string section : {"run", "mock"}) {
+    auto options = options_of(section);
+    ASSERT_GT(options.size(), 5u) << section;
+    EXPECT_EQ(documented_keys(section), options)
+        << "docs/configuration.md's table and `conform " << section << " --help` disagree";
+  }
 }
 
 }  // namespace
