@@ -209,11 +209,7 @@ TEST(ConformRun, TheHtmlReportInABrowser) {
 }
 
 TEST(ConformRun, NothingListeningIsExitThree) {
-  int port = 0;
-  {
-    LocalServer closed([](httplib::Server&) {});
-    port = std::stoi(closed.url().substr(closed.url().rfind(':') + 1));
-  }
+  const int port = free_port();
   Outcome outcome = run(project_spec(), "http://127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(outcome.exit_code, 3) << outcome.output;
   EXPECT_THAT(outcome.output, HasSubstr("cannot be reached"));
@@ -221,11 +217,7 @@ TEST(ConformRun, NothingListeningIsExitThree) {
 
 // A server started beside conform (the mock in a CI job) is waited for; without the wait, exit 3.
 TEST(ConformRun, WaitsForATargetThatIsStillStarting) {
-  int port = 0;
-  {
-    LocalServer closed([](httplib::Server&) {});
-    port = std::stoi(closed.url().substr(closed.url().rfind(':') + 1));
-  }
+  const int port = free_port();
   const std::string target = "http://127.0.0.1:" + std::to_string(port);
   std::string starts_late = std::string("(sleep 1; exec ") + CONFORM_BINARY + " mock --spec " +
                             project_spec() + " --port " + std::to_string(port) + " >/dev/null) & ";

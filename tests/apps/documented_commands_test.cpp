@@ -13,11 +13,8 @@
 // The descriptions in the folder carry no x-rate-limit, so that `--pace declared` does not turn a
 // run against the mock into minutes of waiting (pacing has tests of its own).
 // `scripts/test` is not run here (it runs these tests); CI runs it, and a test checks that it does.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -26,6 +23,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/local_servers.hpp"
 #include "support/mock_process.hpp"
 #include "support/paths.hpp"
 #include "support/shell.hpp"
@@ -182,18 +180,6 @@ std::string quoted(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 void drop_rate_limits(nlohmann::json& value) {

@@ -20,16 +20,20 @@ struct Fixture {
   SuiteContext context{spec, schemas, transport, options};
 };
 
+gen::Request logs_request() {
+  return {"PUT",
+          "/api/v0/instances/request_logs/77/",
+          {},
+          {},
+          {},
+          "application/json",
+          R"({"tail": "10"})"};
+}
+
 TEST(SuiteContext, ReadsAndSetsTheValuesConstraintsBound) {
   Fixture f;
   const auto& logs = *f.spec.find_operation("requestInstanceLogs");
-  gen::Request request{"PUT",
-                       "/api/v0/instances/request_logs/77/",
-                       {},
-                       {},
-                       {},
-                       "application/json",
-                       R"({"tail": "10"})"};
+  gen::Request request = logs_request();
   auto values = f.context.values_of(logs, request);
   EXPECT_EQ(values.at("id"), 77);  // read as its schema's integer
   EXPECT_EQ(values.at("tail"), "10");
@@ -44,13 +48,7 @@ TEST(SuiteContext, ReadsAndSetsTheValuesConstraintsBound) {
 TEST(SuiteContext, TellsWhichValuesTheDescriptionAllows) {
   Fixture f;
   const auto& logs = *f.spec.find_operation("requestInstanceLogs");
-  gen::Request request{"PUT",
-                       "/api/v0/instances/request_logs/77/",
-                       {},
-                       {},
-                       {},
-                       "application/json",
-                       R"({"tail": "10"})"};
+  gen::Request request = logs_request();
   EXPECT_TRUE(f.context.allows(logs, request, "id", 1));
   EXPECT_FALSE(f.context.allows(logs, request, "id", 0));  // minimum: 1
   EXPECT_FALSE(f.context.allows(logs, request, "id", -1));

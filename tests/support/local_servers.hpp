@@ -35,18 +35,31 @@ class LocalServer {
   std::thread thread_;
 };
 
+// A TCP socket bound to a free loopback port, not listening yet; the port in `port`.
+inline int bind_loopback(int* port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  *port = ntohs(address.sin_port);
+  return fd;
+}
+
+// A loopback port nothing listens on: free when asked, for a server the test starts on it.
+inline int free_port() {
+  int port = 0;
+  close(bind_loopback(&port));
+  return port;
+}
+
 // A TCP server that answers every connection with fixed bytes (or nothing) and closes.
 class RawServer {
  public:
   explicit RawServer(std::string reply) : reply_(std::move(reply)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    fd_ = bind_loopback(&port_);
     listen(fd_, 16);
     thread_ = std::thread([this] {
       while (true) {
