@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -275,6 +276,48 @@ TEST(ConformRun, ServersThatMisbehaveAreNamedAndTheRunGoesOn) {
   Outcome d = run(spec, stalls.url(), "--max-examples 1 --phases examples,fuzzing --timeout 0.3");
   EXPECT_EQ(d.exit_code, 1) << d.output;
   EXPECT_THAT(d.junit, HasSubstr("timed out"));
+}
+
+// OpenAPI links: the linked calls carry the values the links read from the first exchange, and
+// their answers are checked like any other.
+TEST(ConformRun, FollowsTheLinksOfTheDescription) {
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  bool deleted = false;
+  LocalServer things([&](httplib::Server& s) {
+    s.Post("/things", [&](const httplib::Request& request, httplib::Response& r) {
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      std::lock_guard lock(mutex);
+      deleted = false;
+      r.status = 201;
+      r.set_content(nlohmann::json{{"id", 42}, {"name", body.value("name", "?")}}.dump(),
+                    "application/json");
+    });
+    s.Get(R"(/things/(\d+))", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      seen.push_back(request.path + "?verbose=" + request.get_param_value("verbose"));
+      if (deleted) {
+        r.status = 404;
+        return;
+      }
+      r.set_content(R"({"id": 42})", "application/json");  // no name: the schema requires one
+    });
+    s.Delete(R"(/things/(\d+))", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      seen.push_back("DELETE " + request.path);
+      r.status = deleted ? 404 : 204;
+      deleted = true;
+    });
+    s.Get("/", [](const httplib::Request&, httplib::Response& r) { r.status = 404; });
+  });
+  Outcome outcome =
+      run(data("links.yaml").string(), things.url(), "--phases stateful --operation createThing");
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  EXPECT_THAT(outcome.output, HasSubstr("response_schema_conformance"));
+  EXPECT_THAT(outcome.output, HasSubstr("by link 'GetThing' of createThing"));
+  EXPECT_THAT(seen, ::testing::Contains("/things/42?verbose=lamp-details"));
+  EXPECT_THAT(seen, ::testing::Contains("DELETE /things/42"));
+  EXPECT_TRUE(validates(outcome.junit));
 }
 
 TEST(ConformRun, DryRunSendsNothing) {

@@ -24,6 +24,13 @@ std::string query(const Pairs& pairs) {
 }
 
 // The style examples of the OpenAPI specification (its table of style values).
+TEST(Request, PathsSplitIntoSegments) {
+  using Segments = std::vector<std::string>;
+  EXPECT_EQ(path_segments("/things/{id}/"), (Segments{"", "things", "{id}", ""}));
+  EXPECT_EQ(path_segments("/"), (Segments{"", ""}));
+  EXPECT_EQ(path_segments(""), (Segments{""}));
+}
+
 TEST(Serialisation, PathStyles) {
   EXPECT_EQ(serialize_path_parameter(parameter("path", "simple", false), "blue"), "blue");
   EXPECT_EQ(serialize_path_parameter(parameter("path", "simple", false), kList),

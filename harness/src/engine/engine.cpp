@@ -389,12 +389,10 @@ int Engine::planned(const spec::Operation& op, const std::string& phase) const {
                : 0;
   }
   if (phase == "stateful") {
-    if (!options_.checks.contains("use_after_delete") &&
-        !options_.checks.contains("resource_availability")) {
-      return 0;
-    }
-    auto resource = find_resource(spec_, op);
-    return resource ? resource->planned_requests() : 0;
+    bool lifecycle_checked = options_.checks.contains("use_after_delete") ||
+                             options_.checks.contains("resource_availability");
+    auto resource = lifecycle_checked ? find_resource(spec_, op) : std::nullopt;
+    return (resource ? resource->planned_requests() : 0) + planned_link_requests(op);
   }
   return 0;
 }
@@ -416,14 +414,19 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
     } else if (phase == "auth") {
       impl_->run_auth(op, result);
     } else if (phase == "stateful") {
-      auto resource = find_resource(spec_, op);
-      if (resource) {
-        StatefulContext context{spec_, schemas_, transport_, options_,
-                                [this](const spec::Operation& o) -> gen::OperationCases& {
-                                  return impl_->cases_for(o);
-                                }};
-        run_lifecycle(context, *resource, result);
-      }
+      StatefulContext context{
+          spec_,
+          schemas_,
+          transport_,
+          options_,
+          [this](const spec::Operation& o) -> gen::OperationCases& { return impl_->cases_for(o); },
+          [this](const spec::Operation& o, const gen::RequestCase& sent,
+                 const transport::Response& response) { return impl_->check(o, sent, response); }};
+      bool lifecycle_checked = options_.checks.contains("use_after_delete") ||
+                               options_.checks.contains("resource_availability");
+      auto resource = lifecycle_checked ? find_resource(spec_, op) : std::nullopt;
+      if (resource) run_lifecycle(context, *resource, result);
+      follow_links(context, op, result);
     }
   } catch (const std::exception& e) {
     result.not_tested = std::string("could not build requests: ") + e.what();

@@ -1,5 +1,8 @@
 #include "conform/engine/stateful.hpp"
 
+#include <algorithm>
+
+#include "conform/engine/links.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/transport/auth.hpp"
@@ -101,33 +104,61 @@ std::optional<std::string> created_identifier(const nlohmann::json& body, const 
   return std::nullopt;
 }
 
-void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result) {
-  const auto& options = context.options;
-  auto credential = [&](const spec::Operation& op) {
-    return transport::auth_for(context.spec, op, options.token);
-  };
-  auto send = [&](const spec::Operation& op, const gen::Request& request) {
+namespace {
+
+// What the stateful sequences share: sending with the run's credential, and recording failures.
+class Session {
+ public:
+  Session(const StatefulContext& context, PhaseResult& result)
+      : context_(context), result_(result) {}
+
+  transport::Exchange send(const spec::Operation& op, const gen::Request& request) {
     transport::Outgoing out{request, credential(op), op.operation_id,
                             spec::min_interval_of(op).value_or(0)};
-    auto exchange = context.transport.send(out);
-    if (exchange.response) ++result.sent;
+    auto exchange = context_.transport.send(out);
+    if (exchange.response) ++result_.sent;
     return exchange;
-  };
-  auto curl = [&](const spec::Operation& op, const gen::Request& request) {
-    return transport::curl_line(context.transport.options().base_url, request, credential(op));
+  }
+
+  void fail(const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
+            const transport::Exchange& exchange, const std::string& why = {}) {
+    const std::string& token = context_.options.token;
+    result_.failures.push_back(
+        {f.check, f.message + " (" + op.operation_id + why + ")", f.pointer,
+         exchange.response ? exchange.response->status : 0,
+         transport::curl_line(context_.transport.options().base_url, request, credential(op)),
+         "stateful", 0, false,
+         exchange.response ? response_excerpt(*exchange.response, token) : ""});
+  }
+
+  // The operation's first example, else one generated valid request.
+  gen::Request valid_request(const spec::Operation& op) {
+    auto examples = context_.cases(op).examples();
+    if (!examples.empty()) return examples.front().request;
+    return gen::sample(context_.cases(op).positive(), context_.options.seed, 1).front().request;
+  }
+
+  bool enabled(const char* check) const { return context_.options.checks.contains(check); }
+
+ private:
+  transport::Auth credential(const spec::Operation& op) const {
+    return transport::auth_for(context_.spec, op, context_.options.token);
+  }
+
+  const StatefulContext& context_;
+  PhaseResult& result_;
+};
+
+}  // namespace
+
+void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result) {
+  Session session(context, result);
+  auto send = [&](const spec::Operation& op, const gen::Request& request) {
+    return session.send(op, request);
   };
   auto fail = [&](const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
-                  const transport::Exchange& exchange) {
-    result.failures.push_back(
-        {f.check, f.message + " (" + op.operation_id + ")", "",
-         exchange.response ? exchange.response->status : 0, curl(op, request), "stateful", 0, false,
-         exchange.response ? response_excerpt(*exchange.response, options.token) : ""});
-  };
-  auto valid_request = [&](const spec::Operation& op) {
-    auto examples = context.cases(op).examples();
-    if (!examples.empty()) return examples.front().request;
-    return gen::sample(context.cases(op).positive(), options.seed, 1).front().request;
-  };
+                  const transport::Exchange& exchange) { session.fail(f, op, request, exchange); };
+  auto valid_request = [&](const spec::Operation& op) { return session.valid_request(op); };
   auto item_request = [&](const spec::Operation& op, const std::string& id) {
     gen::Request request = valid_request(op);
     std::string path = op.path;
@@ -136,7 +167,7 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
     request.path = path;
     return request;
   };
-  auto enabled = [&](const char* check) { return options.checks.contains(check); };
+  auto enabled = [&](const char* check) { return session.enabled(check); };
 
   gen::Request create_request = valid_request(*resource.create);
   auto created = send(*resource.create, create_request);
@@ -205,6 +236,69 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
             *again.response, "deleting again (" + resource.remove->operation_id + ")")) {
       fail(*f, *resource.remove, delete_request, again);
     }
+  }
+}
+
+int planned_link_requests(const spec::Operation& operation) {
+  int links = 0;
+  for (const auto& response : operation.responses) {
+    if (response.status.front() == '2') links += static_cast<int>(response.links.size());
+  }
+  return links == 0 ? 0 : 1 + links;
+}
+
+void follow_links(const StatefulContext& context, const spec::Operation& operation,
+                  PhaseResult& result) {
+  if (planned_link_requests(operation) == 0) return;
+  Session session(context, result);
+  gen::Request request = session.valid_request(operation);
+  auto answer = session.send(operation, request);
+  if (!answer.response) {
+    result.not_tested =
+        operation.operation_id + " answered " + status_of(answer) + "; its links were not followed";
+    return;
+  }
+  const spec::Response* declared = operation.find_response(answer.response->status);
+  if (declared == nullptr || declared->links.empty()) {
+    result.not_tested = operation.operation_id + " answered " + status_of(answer) +
+                        ", for which it declares no links";
+    return;
+  }
+  Exchanged from{operation, request, *answer.response,
+                 context.transport.options().base_url + request.target()};
+  // Links that read go first, then those that change, then those that delete: a link to the
+  // resource's DELETE must not leave the others nothing to read.
+  std::vector<std::pair<const spec::Link*, const spec::Operation*>> links;
+  for (const auto& link : declared->links) {
+    if (const auto* target = context.spec.find_operation(link.operation_id)) {
+      links.emplace_back(&link, target);
+    }
+  }
+  auto rank = [](const spec::Operation* op) {
+    if (op->method == "get" || op->method == "head" || op->method == "options") return 0;
+    return op->method == "delete" ? 2 : 1;
+  };
+  std::stable_sort(links.begin(), links.end(),
+                   [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
+  std::vector<std::string> not_followed;
+  for (const auto& [link_pointer, target] : links) {
+    const spec::Link& link = *link_pointer;
+    auto built = linked_request(*target, session.valid_request(*target), link, from);
+    if (auto* why = std::get_if<std::string>(&built)) {
+      not_followed.push_back(*why);
+      continue;
+    }
+    const auto& linked = std::get<gen::Request>(built);
+    auto reply = session.send(*target, linked);
+    if (!reply.response) continue;
+    gen::RequestCase sent{linked, "stateful", false, "", "", "by link '" + link.name + "'"};
+    for (const auto& f : context.check(*target, sent, *reply.response)) {
+      session.fail(f, *target, linked, reply,
+                   ", by link '" + link.name + "' of " + operation.operation_id);
+    }
+  }
+  if (!not_followed.empty() && result.failures.empty() && result.sent <= 1) {
+    result.not_tested = not_followed.front();
   }
 }
 

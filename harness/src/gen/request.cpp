@@ -58,6 +58,17 @@ std::vector<std::string> encoded_object(const nlohmann::json& value, bool explod
 
 }  // namespace
 
+std::vector<std::string> path_segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    auto slash = path.find('/', start);
+    out.push_back(path.substr(start, slash - start));
+    if (slash == std::string::npos) return out;
+    start = slash + 1;
+  }
+}
+
 std::string percent_encode(std::string_view text, bool allow_reserved) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -1,6 +1,7 @@
 #include "conform/spec/spec.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "conform/core/error.hpp"
@@ -108,6 +109,7 @@ class Spec::Builder {
       report(core::Severity::error, "openapi.invalid", top,
              "an OpenAPI 3.1 document needs paths, webhooks or components");
     }
+    resolve_links();
     if (options_.thorough) read_everything(root, top);
   }
 
@@ -282,6 +284,56 @@ class Spec::Builder {
     }
   }
 
+  std::optional<Link> read_link(const std::string& name, const Location& at) {
+    auto where = follow(at);
+    if (!where) return std::nullopt;
+    const nlohmann::json& node = spec_.documents_.at(*where);
+    if (!node.is_object()) {
+      report(core::Severity::error, "openapi.invalid", *where, "a link must be an object");
+      return std::nullopt;
+    }
+    Link link;
+    link.name = name;
+    link.location = *where;
+    link.operation_id = string_or(node, "operationId");
+    link.operation_ref = string_or(node, "operationRef");
+    if (auto parameters = node.find("parameters");
+        parameters != node.end() && parameters->is_object()) {
+      link.parameters = *parameters;
+    }
+    if (auto body = node.find("requestBody"); body != node.end()) link.request_body = *body;
+    return link;
+  }
+
+  // Each link's target, by operationId or by a local operationRef ("#/paths/~1things/get");
+  // a link whose target the document lacks is reported and dropped.
+  void resolve_links() {
+    std::map<Location, std::string> by_location;
+    for (const Operation& op : spec_.operations_) by_location[op.location] = op.operation_id;
+    for (Operation& op : spec_.operations_) {
+      for (Response& response : op.responses) {
+        std::erase_if(response.links, [&](Link& link) {
+          if (link.operation_id.empty() && link.operation_ref.rfind("#", 0) == 0) {
+            auto found = by_location.find(
+                Location{spec_.documents_.root_file(), link.operation_ref.substr(1)});
+            if (found != by_location.end()) link.operation_id = found->second;
+          }
+          if (!link.operation_id.empty() && spec_.find_operation(link.operation_id) != nullptr) {
+            return false;
+          }
+          std::string target = link.operation_id.empty()
+                                   ? (link.operation_ref.empty() ? std::string("nothing")
+                                                                 : "'" + link.operation_ref + "'")
+                                   : "'" + link.operation_id + "'";
+          report(core::Severity::warning, "openapi.link-target-unknown", link.location,
+                 "link '" + link.name + "' leads to " + target +
+                     ", which is not an operation of this document; it is not followed");
+          return true;
+        });
+      }
+    }
+  }
+
   Response read_response(const std::string& status, const Location& at) {
     Response response;
     response.status = status;
@@ -295,7 +347,13 @@ class Spec::Builder {
     }
     response.description = string_or(node, "description");
     response.content = content_of(node, *where);
-    if (auto links = node.find("links"); links != node.end()) response.links = *links;
+    if (auto links = node.find("links"); links != node.end() && links->is_object()) {
+      for (auto it = links->begin(); it != links->end(); ++it) {
+        if (auto link = read_link(it.key(), child(child(*where, "links"), it.key()))) {
+          response.links.push_back(std::move(*link));
+        }
+      }
+    }
     for (auto e = node.begin(); e != node.end(); ++e) {
       if (e.key().rfind("x-", 0) == 0) response.extensions[e.key()] = e.value();
     }

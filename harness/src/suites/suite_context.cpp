@@ -9,18 +9,6 @@
 namespace conform::suites {
 namespace {
 
-std::vector<std::string> segments(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 // The flattened schema of a parameter, for reading its text as its type.
 nlohmann::json flat_schema(const schema::SpecSchemas& schemas, const spec::Parameter& p) {
   if (!p.schema) return nlohmann::json::object();
@@ -81,8 +69,8 @@ std::string SuiteContext::curl(const spec::Operation& operation, const gen::Requ
 std::map<std::string, nlohmann::json> SuiteContext::values_of(const spec::Operation& operation,
                                                               const gen::Request& request) const {
   std::map<std::string, nlohmann::json> values;
-  auto templ = segments(operation.path);
-  auto sent = segments(request.path);
+  auto templ = gen::path_segments(operation.path);
+  auto sent = gen::path_segments(request.path);
   for (const auto& p : operation.parameters) {
     if (p.in == "path" && templ.size() == sent.size()) {
       for (std::size_t i = 0; i < templ.size(); ++i) {
@@ -113,8 +101,8 @@ gen::Request SuiteContext::with_value(const spec::Operation& operation, gen::Req
   for (const auto& p : operation.parameters) {
     if (p.name != name) continue;
     if (p.in == "path") {
-      auto templ = segments(operation.path);
-      auto sent = segments(request.path);
+      auto templ = gen::path_segments(operation.path);
+      auto sent = gen::path_segments(request.path);
       if (templ.size() != sent.size()) return request;
       std::string path;
       for (std::size_t i = 0; i < templ.size(); ++i) {

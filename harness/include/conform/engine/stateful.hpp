@@ -31,11 +31,25 @@ struct StatefulContext {
   transport::Transport& transport;
   const RunOptions& options;
   std::function<gen::OperationCases&(const spec::Operation&)> cases;
+  // The run's per-response checks over one answer.
+  std::function<std::vector<checks::Failure>(const spec::Operation&, const gen::RequestCase&,
+                                             const transport::Response&)>
+      check;
 };
 
 // create → found (listed, usable) → delete → gone (uses and a second delete get 404/410).
 // The resource is deleted at the end whatever happened.
 void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result);
+
+// Requests follow_links sends for `operation`: one, and one per link of its 2XX responses;
+// 0 when it declares no links.
+int planned_link_requests(const spec::Operation& operation);
+
+// OpenAPI links: a valid request of `operation`, then for each link of the response it got, the
+// linked operation called with the values the link reads from that exchange; the linked answers
+// go through the run's per-response checks.
+void follow_links(const StatefulContext& context, const spec::Operation& operation,
+                  PhaseResult& result);
 
 // The identifier a create answer carries: `name` (or `id`) at the top of the body or inside one
 // nested object. Exposed for tests.

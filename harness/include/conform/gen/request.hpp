@@ -33,6 +33,9 @@ struct Request {
 // unless `allow_reserved` (OpenAPI's allowReserved for query parameters).
 std::string percent_encode(std::string_view text, bool allow_reserved = false);
 
+// The '/'-separated segments of a path or a path template: "/a/{id}" → "", "a", "{id}".
+std::vector<std::string> path_segments(const std::string& path);
+
 // A primitive as parameter text: strings as they are, numbers and booleans as JSON writes them.
 std::string parameter_text(const nlohmann::json& value);
 

@@ -45,12 +45,23 @@ struct Header {
   Location location;
 };
 
+// A Link Object: a call a client can make with values from an exchange it has just had, given as
+// runtime expressions ("$response.body#/id", "$request.path.id") or constants.
+struct Link {
+  std::string name;
+  std::string operation_id;   // the target; found from operationRef when that is what is given
+  std::string operation_ref;  // as declared, when declared
+  nlohmann::json parameters = nlohmann::json::object();  // "name" or "in.name" → value
+  std::optional<nlohmann::json> request_body;
+  Location location;
+};
+
 struct Response {
   std::string status;  // "200", "4XX" or "default"
   std::string description;
   std::vector<MediaType> content;
   std::vector<Header> headers;
-  nlohmann::json links = nlohmann::json::object();
+  std::vector<Link> links;
   nlohmann::json extensions = nlohmann::json::object();  // every x-* key of the response
   Location location;
 };

@@ -1,0 +1,189 @@
+#include "conform/engine/links.hpp"
+
+#include "conform/core/json_pointer.hpp"
+#include "conform/core/text.hpp"
+
+namespace conform::engine {
+namespace {
+
+// The decoded values of a path's parameters, read against the operation's template.
+std::map<std::string, std::string> path_values(const std::string& templ, const std::string& path) {
+  std::map<std::string, std::string> values;
+  auto names = gen::path_segments(templ);
+  auto sent = gen::path_segments(path);
+  if (names.size() != sent.size()) return values;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    if (name.size() < 3 || name.front() != '{' || name.back() != '}') continue;
+    if (auto text = core::percent_decode(sent[i])) values[name.substr(1, name.size() - 2)] = *text;
+  }
+  return values;
+}
+
+std::optional<std::string> pair_value(const gen::Pairs& pairs, const std::string& name,
+                                      bool encoded, bool case_insensitive) {
+  for (const auto& [key, value] : pairs) {
+    std::string decoded_key = encoded ? core::percent_decode(key).value_or(key) : key;
+    bool same = case_insensitive ? core::ascii_lower(decoded_key) == core::ascii_lower(name)
+                                 : decoded_key == name;
+    if (same) return encoded ? core::percent_decode(value) : std::optional<std::string>(value);
+  }
+  return std::nullopt;
+}
+
+std::optional<nlohmann::json> body_value(const std::string& body, const std::string& fragment) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded()) {
+    if (fragment.empty()) return nlohmann::json(body);
+    return std::nullopt;
+  }
+  if (fragment.empty()) return json;
+  try {
+    nlohmann::json::json_pointer pointer(fragment);
+    if (!json.contains(pointer)) return std::nullopt;
+    return json.at(pointer);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<nlohmann::json> expression(const std::string& text, const Exchanged& x) {
+  if (text == "$url") return x.url;
+  if (text == "$method") return x.request.method;
+  if (text == "$statusCode") return x.response.status;
+  auto after = [&](const std::string& prefix) -> std::optional<std::string> {
+    if (text.rfind(prefix, 0) != 0) return std::nullopt;
+    return text.substr(prefix.size());
+  };
+  auto text_value = [](std::optional<std::string> v) -> std::optional<nlohmann::json> {
+    if (!v) return std::nullopt;
+    return nlohmann::json(*v);
+  };
+  if (auto name = after("$request.path.")) {
+    auto values = path_values(x.operation.path, x.request.path);
+    auto it = values.find(*name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  }
+  if (auto name = after("$request.query."))
+    return text_value(pair_value(x.request.query, *name, true, false));
+  if (auto name = after("$request.header."))
+    return text_value(pair_value(x.request.headers, *name, false, true));
+  if (auto name = after("$response.header.")) {
+    for (const auto& [key, value] : x.response.headers) {
+      if (core::ascii_lower(key) == core::ascii_lower(*name)) return value;
+    }
+    return std::nullopt;
+  }
+  for (const char* source : {"$request.body", "$response.body"}) {
+    auto rest = after(source);
+    if (!rest || (!rest->empty() && rest->front() != '#')) continue;
+    bool request = std::string_view(source) == "$request.body";
+    if (request && !x.request.body) return std::nullopt;
+    const std::string& body = request ? *x.request.body : x.response.body;
+    return body_value(body, rest->empty() ? "" : rest->substr(1));
+  }
+  return std::nullopt;
+}
+
+void set_pair(gen::Pairs& pairs, const std::string& key, const std::string& value,
+              bool case_insensitive) {
+  std::erase_if(pairs, [&](const auto& pair) {
+    return case_insensitive ? core::ascii_lower(pair.first) == core::ascii_lower(key)
+                            : pair.first == key;
+  });
+  pairs.emplace_back(key, value);
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> evaluate(const nlohmann::json& value, const Exchanged& exchanged) {
+  if (!value.is_string()) return value;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (!text.empty() && text.front() == '$') return expression(text, exchanged);
+  // Embedded expressions: "{$...}" inside a string.
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    auto open = text.find("{$", at);
+    if (open == std::string::npos) break;
+    auto close = text.find('}', open);
+    if (close == std::string::npos) break;
+    auto inner = expression(text.substr(open + 1, close - open - 1), exchanged);
+    if (!inner) return std::nullopt;
+    out += text.substr(at, open - at);
+    out += inner->is_string() ? inner->get<std::string>() : inner->dump();
+    at = close + 1;
+  }
+  return out + text.substr(at);
+}
+
+std::variant<gen::Request, std::string> linked_request(const spec::Operation& target,
+                                                       gen::Request request, const spec::Link& link,
+                                                       const Exchanged& from) {
+  auto path = path_values(target.path, request.path);
+  for (const auto& [key, given] : link.parameters.items()) {
+    // "in.name" names the location; a bare name is the target's first parameter of that name.
+    std::string in, name = key;
+    if (auto dot = key.find('.'); dot != std::string::npos) {
+      std::string prefix = key.substr(0, dot);
+      if (prefix == "path" || prefix == "query" || prefix == "header" || prefix == "cookie") {
+        in = prefix;
+        name = key.substr(dot + 1);
+      }
+    }
+    const spec::Parameter* parameter = nullptr;
+    for (const auto& p : target.parameters) {
+      if (p.name == name && (in.empty() || p.in == in)) {
+        parameter = &p;
+        break;
+      }
+    }
+    if (parameter == nullptr) {
+      return "link '" + link.name + "' sets '" + key + "', which " + target.operation_id +
+             " has no parameter of";
+    }
+    auto value = evaluate(given, from);
+    if (!value) {
+      return "link '" + link.name +
+             "': " + (given.is_string() ? given.get<std::string>() : given.dump()) +
+             " is not in the exchange with " + from.operation.operation_id;
+    }
+    std::string text = gen::parameter_text(*value);
+    if (parameter->in == "path") {
+      path[name] = text;
+    } else if (parameter->in == "query") {
+      set_pair(request.query, gen::percent_encode(name), gen::percent_encode(text), false);
+    } else if (parameter->in == "header") {
+      set_pair(request.headers, name, text, true);
+    } else {
+      set_pair(request.cookies, name, text, false);
+    }
+  }
+  // The path again from the template, with the values the link changed.
+  std::string expanded;
+  auto parts = gen::path_segments(target.path);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) expanded += "/";
+    const std::string& part = parts[i];
+    if (part.size() >= 3 && part.front() == '{' && part.back() == '}') {
+      auto it = path.find(part.substr(1, part.size() - 2));
+      expanded += it == path.end() ? part : gen::percent_encode(it->second);
+    } else {
+      expanded += part;
+    }
+  }
+  request.path = expanded;
+  if (link.request_body) {
+    auto body = evaluate(*link.request_body, from);
+    if (!body) {
+      return "link '" + link.name + "': its requestBody is not in the exchange with " +
+             from.operation.operation_id;
+    }
+    request.body = body->dump();
+    request.content_type = "application/json";
+  }
+  return request;
+}
+
+}  // namespace conform::engine
