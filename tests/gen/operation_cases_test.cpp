@@ -43,6 +43,18 @@ TEST(OperationCases, PathParametersAreFilledAndEncoded) {
   }
 }
 
+// An empty string is a valid `type: string`, but "/items/" is another path than "/items/{id}".
+TEST(OperationCases, PathParametersAreNeverEmptySegments) {
+  Fixture f(test::data("features-3.0.yaml"));
+  OperationCases cases(f.spec, f.schemas, *f.spec.find_operation("getItem"));
+  for (const auto& c : sample(cases.positive(), 3, 300)) {
+    EXPECT_THAT(c.request.path, ::testing::MatchesRegex("/items/.+")) << c.request.path;
+  }
+  for (const auto& c : cases.examples()) {
+    EXPECT_THAT(c.request.path, ::testing::MatchesRegex("/items/.+")) << c.request.path;
+  }
+}
+
 TEST(OperationCases, NegativeRequestsBreakTheDescriptionInTheWayTheySay) {
   Fixture f(test::source("spec/openapi.json"));
   const spec::Operation* create = f.spec.find_operation("createApiKey");

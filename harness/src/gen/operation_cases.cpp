@@ -83,18 +83,28 @@ struct OperationCases::State {
   }
 
   // Inside a generation context: valid values for every required part and some optional ones.
+  // Inside a generation context: a valid value of the parameter, preferring values that travel as
+  // they are: header-safe text in headers and cookies, and no empty path segment (a server reads
+  // "/things/" as another path than "/things/{id}").
+  nlohmann::json draw_value(const Part& part) const {
+    auto fits = [&](const nlohmann::json& value) {
+      const std::string& in = part.parameter->in;
+      if (in == "header" || in == "cookie") return header_safe(parameter_text(value));
+      if (in == "path") return !parameter_text(value).empty();
+      return true;
+    };
+    nlohmann::json value = part.source ? *positive_values(part.source) : draw::any_value(1);
+    for (int retry = 0; retry < 6 && !fits(value); ++retry) {
+      value = part.source ? *positive_values(part.source) : draw::any_value(1);
+    }
+    return value;
+  }
+
   std::map<const spec::Parameter*, nlohmann::json> draw_parameters() const {
     std::map<const spec::Parameter*, nlohmann::json> values;
     for (const Part& part : parameters) {
       if (!part.parameter->required && !draw::coin()) continue;
-      nlohmann::json value = part.source ? *positive_values(part.source) : draw::any_value(1);
-      if (part.parameter->in == "header" || part.parameter->in == "cookie") {
-        // Prefer values that can travel in a header as they are.
-        for (int retry = 0; retry < 6 && !header_safe(parameter_text(value)); ++retry) {
-          value = part.source ? *positive_values(part.source) : draw::any_value(1);
-        }
-      }
-      values[part.parameter] = std::move(value);
+      values[part.parameter] = draw_value(part);
     }
     return values;
   }
@@ -300,9 +310,11 @@ std::vector<RequestCase> OperationCases::examples() const {
       base[part.parameter] = part.parameter->examples.front().value;
     } else if (part.parameter->required) {
       try {
-        base[part.parameter] = part.source
-                                   ? sample(positive_values(part.source), kBaseSeed, 1).front()
-                                   : nlohmann::json("x");
+        base[part.parameter] =
+            part.source ? sample(rc::gen::exec([&state, &part] { return state.draw_value(part); }),
+                                 kBaseSeed, 1)
+                              .front()
+                        : nlohmann::json("x");
       } catch (const Unsatisfiable&) {
         return out;
       }
