@@ -85,6 +85,11 @@ TEST(ConformMock, RefusesInvalidRequestsNamingTheProblem) {
   EXPECT_EQ(wrong_type->status, 400);
   auto bad_id = client.Delete("/api/v0/auth/apikeys/abc/", kAuth);
   EXPECT_EQ(bad_id->status, 400);
+  // A percent-encoded newline reaches the router too, and is refused as the id it is not.
+  auto newline_id = client.Delete("/api/v0/auth/apikeys/%0A/", kAuth);
+  ASSERT_TRUE(newline_id);
+  EXPECT_EQ(newline_id->status, 400) << newline_id->body;
+  EXPECT_THAT(newline_id->body, HasSubstr("invalid_args"));
   auto good = client.Post("/api/v0/auth/apikeys/", kAuth,
                           R"({"name": "ci", "permissions": {"api": {"user_read": {}}}})",
                           "application/json");

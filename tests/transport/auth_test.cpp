@@ -42,6 +42,16 @@ TEST(Auth, FollowsTheSecurityScheme) {
   EXPECT_EQ(auth_for(anonymous, anonymous.operations()[0], "t").kind, Auth::Kind::none);
 }
 
+// Dot segments reach the server as they are, and the reproduce line says so to curl.
+TEST(Auth, CurlLinesKeepDotSegments) {
+  gen::Request dots{"GET", "/things/..", {}, {}, {}, std::nullopt, std::nullopt};
+  EXPECT_THAT(curl_line("http://h", dots, {}),
+              ::testing::HasSubstr("--path-as-is 'http://h/things/..'"));
+  gen::Request plain{"GET", "/things/a.b", {}, {}, {}, std::nullopt, std::nullopt};
+  EXPECT_THAT(curl_line("http://h", plain, {}),
+              ::testing::Not(::testing::HasSubstr("--path-as-is")));
+}
+
 // Without a token requests go without credentials, not with an empty "Bearer ".
 TEST(Auth, NoTokenMeansNoCredential) {
   auto bearer = with_schemes(R"({"b": {"type": "http", "scheme": "bearer"}})", R"([{"b": []}])");

@@ -61,6 +61,19 @@ TEST(Transport, SendsAndReadsStatusHeadersAndBody) {
   EXPECT_EQ(transport.send(out).response->header("x-length"), "0");
 }
 
+// A path parameter "." or ".." is sent as such, not folded into another path by curl.
+TEST(Transport, SendsThePathAsItIs) {
+  LocalServer server([](httplib::Server& s) {
+    s.Get(R"([\s\S]*)", [](const httplib::Request& q, httplib::Response& r) {
+      r.set_content(q.path, "text/plain");
+    });
+  });
+  Transport transport(at(server.url()));
+  Exchange exchange = transport.send(get("/things/../x/./y"));
+  ASSERT_TRUE(exchange.response) << exchange.detail;
+  EXPECT_EQ(exchange.response->body, "/things/../x/./y");
+}
+
 TEST(Transport, ManyInFlightAnswersInOrder) {
   LocalServer server([](httplib::Server& s) {
     s.Get(R"(/n/(\d+))", [](const httplib::Request& q, httplib::Response& r) {

@@ -84,13 +84,16 @@ struct OperationCases::State {
 
   // Inside a generation context: valid values for every required part and some optional ones.
   // Inside a generation context: a valid value of the parameter, preferring values that travel as
-  // they are: header-safe text in headers and cookies, and no empty path segment (a server reads
-  // "/things/" as another path than "/things/{id}").
+  // they are: header-safe text in headers and cookies, and no empty, "." or ".." path segment (a
+  // server reads "/things/" or "/things/.." as another path than "/things/{id}").
   nlohmann::json draw_value(const Part& part) const {
     auto fits = [&](const nlohmann::json& value) {
       const std::string& in = part.parameter->in;
       if (in == "header" || in == "cookie") return header_safe(parameter_text(value));
-      if (in == "path") return !parameter_text(value).empty();
+      if (in == "path") {
+        std::string text = parameter_text(value);
+        return !text.empty() && text != "." && text != "..";
+      }
       return true;
     };
     nlohmann::json value = part.source ? *positive_values(part.source) : draw::any_value(1);

@@ -428,7 +428,8 @@ MockServer::MockServer(const spec::Spec& spec, MockOptions options)
     }
     impl_->log(request, response.status, who, started);
   };
-  const std::string everything = ".*";
+  // Every path, control characters included (a decoded %0A is a newline, which "." does not match).
+  const std::string everything = R"([\s\S]*)";
   server.Get(everything, handler);
   server.Post(everything, handler);
   server.Put(everything, handler);

@@ -85,6 +85,11 @@ std::string curl_line(const std::string& base_url, const gen::Request& request, 
   }
   if (sent.content_type) line += " -H " + quote("Content-Type: " + *sent.content_type);
   if (sent.body) line += " --data-binary " + quote(*sent.body);
+  // As the transport sends it: curl would otherwise fold "." and ".." segments away.
+  std::string path = sent.path + "/";
+  if (path.find("/./") != std::string::npos || path.find("/../") != std::string::npos) {
+    line += " --path-as-is";
+  }
   line += " " + quote(base_url + sent.target());
   // The placeholder is left unquoted by the shell only if it is outside single quotes: say so by
   // using double quotes around the lines that carry it.

@@ -169,6 +169,8 @@ struct Transport::Impl {
     transfer->easy = easy;
     std::string url = options.base_url + request.target();
     curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+    // The path exactly as the case has it: no "." or ".." segments folded away.
+    curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD") curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
     for (const auto& [name, value] : request.headers) {
