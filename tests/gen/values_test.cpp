@@ -85,6 +85,29 @@ TEST(Values, ExamplesComeFirstOften) {
   EXPECT_GT(std::count(values.begin(), values.end(), 424242), 20);
 }
 
+// What a mock answers with: every declared property, nested ones too, and still valid.
+TEST(Values, EveryPropertyWhenAsked) {
+  const char* schema = R"({"type": "object", "required": ["id"], "properties": {
+      "id": {"type": "integer"}, "slug": {"type": "string"},
+      "owner": {"type": "object", "properties": {"name": {"type": "string"}}}}})";
+  ValueOptions complete;
+  complete.every_property = true;
+  auto check = schema::CompiledSchema::compile(nlohmann::json::parse(schema));
+  for (const auto& value : sample(positive_values(source(schema), complete), 8, 100)) {
+    if (!value.is_object()) continue;  // an example of the schema would do as well; it has none
+    EXPECT_TRUE(value.contains("slug")) << value.dump();
+    ASSERT_TRUE(value.contains("owner")) << value.dump();
+    EXPECT_TRUE(value["owner"].contains("name")) << value.dump();
+    EXPECT_TRUE(check.validate(value).empty()) << value.dump();
+  }
+  // By default optional properties come and go.
+  int without_slug = 0;
+  for (const auto& value : sample(positive_values(source(schema)), 8, 100)) {
+    without_slug += !value.contains("slug");
+  }
+  EXPECT_GT(without_slug, 10);
+}
+
 TEST(Values, TheSeedDeterminesTheValues) {
   auto gen = positive_values(source(R"({"type": "object", "properties": {"a": {"type": "string"},
                                         "b": {"type": "number"}}})"));

@@ -404,7 +404,9 @@ class Builder {
         if (out.contains(it.key()) || out.size() >= max) continue;
         if (it->is_boolean() && !it->get<bool>()) continue;
         // Optional properties thin out with depth, for the same reason.
-        if (draw::choice(depth + 2) == 0) out[it.key()] = value(*it, depth + 1);
+        if (options_.every_property || draw::choice(depth + 2) == 0) {
+          out[it.key()] = value(*it, depth + 1);
+        }
       }
     }
     auto additional = schema.find("additionalProperties");

@@ -346,7 +346,16 @@ struct MockServer::Impl {
     if (cached != generated.end()) return cached->second;
     auto source = gen::source_for(spec, schemas, schema, spec::Direction::response);
     std::uint64_t seed = options.state_seed ^ std::hash<std::string>{}(salt);
-    nlohmann::json value = gen::sample(gen::positive_values(source), seed, 1).front();
+    // Every declared property when the schema allows a value with all of them, as a real answer
+    // has; otherwise whatever valid value comes.
+    gen::ValueOptions complete;
+    complete.every_property = true;
+    nlohmann::json value;
+    try {
+      value = gen::sample(gen::positive_values(source, complete), seed, 1).front();
+    } catch (const gen::Unsatisfiable&) {
+      value = gen::sample(gen::positive_values(source), seed, 1).front();
+    }
     generated.emplace(salt, value);
     return value;
   }
