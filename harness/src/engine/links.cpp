@@ -2,6 +2,7 @@
 
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
+#include "conform/spec/runtime_expression.hpp"
 
 namespace conform::engine {
 namespace {
@@ -48,40 +49,46 @@ std::optional<nlohmann::json> body_value(const std::string& body, const std::str
 }
 
 std::optional<nlohmann::json> expression(const std::string& text, const Exchanged& x) {
-  if (text == "$url") return x.url;
-  if (text == "$method") return x.request.method;
-  if (text == "$statusCode") return x.response.status;
-  auto after = [&](const std::string& prefix) -> std::optional<std::string> {
-    if (text.rfind(prefix, 0) != 0) return std::nullopt;
-    return text.substr(prefix.size());
-  };
-  auto text_value = [](std::optional<std::string> v) -> std::optional<nlohmann::json> {
+  using Source = spec::RuntimeExpression::Source;
+  using Part = spec::RuntimeExpression::Part;
+  auto parsed = spec::parse_runtime_expression(text);
+  if (!parsed) return std::nullopt;
+  auto as_json = [](std::optional<std::string> v) -> std::optional<nlohmann::json> {
     if (!v) return std::nullopt;
     return nlohmann::json(*v);
   };
-  if (auto name = after("$request.path.")) {
-    auto values = path_values(x.operation.path, x.request.path);
-    auto it = values.find(*name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  }
-  if (auto name = after("$request.query."))
-    return text_value(pair_value(x.request.query, *name, true, false));
-  if (auto name = after("$request.header."))
-    return text_value(pair_value(x.request.headers, *name, false, true));
-  if (auto name = after("$response.header.")) {
-    for (const auto& [key, value] : x.response.headers) {
-      if (core::ascii_lower(key) == core::ascii_lower(*name)) return value;
-    }
-    return std::nullopt;
-  }
-  for (const char* source : {"$request.body", "$response.body"}) {
-    auto rest = after(source);
-    if (!rest || (!rest->empty() && rest->front() != '#')) continue;
-    bool request = std::string_view(source) == "$request.body";
-    if (request && !x.request.body) return std::nullopt;
-    const std::string& body = request ? *x.request.body : x.response.body;
-    return body_value(body, rest->empty() ? "" : rest->substr(1));
+  switch (parsed->source) {
+    case Source::url:
+      return x.url;
+    case Source::method:
+      return x.request.method;
+    case Source::status_code:
+      return x.response.status;
+    case Source::request:
+      switch (parsed->part) {
+        case Part::path: {
+          auto values = path_values(x.operation.path, x.request.path);
+          auto it = values.find(parsed->name);
+          if (it == values.end()) return std::nullopt;
+          return it->second;
+        }
+        case Part::query:
+          return as_json(pair_value(x.request.query, parsed->name, true, false));
+        case Part::header:
+          return as_json(pair_value(x.request.headers, parsed->name, false, true));
+        case Part::body:
+          if (!x.request.body) return std::nullopt;
+          return body_value(*x.request.body, parsed->pointer);
+        case Part::none:
+          return std::nullopt;
+      }
+      return std::nullopt;
+    case Source::response:
+      if (parsed->part == Part::header) {
+        return as_json(x.response.header(core::ascii_lower(parsed->name)));
+      }
+      if (parsed->part == Part::body) return body_value(x.response.body, parsed->pointer);
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -103,19 +110,16 @@ std::optional<nlohmann::json> evaluate(const nlohmann::json& value, const Exchan
   if (!text.empty() && text.front() == '$') return expression(text, exchanged);
   // Embedded expressions: "{$...}" inside a string.
   std::string out;
-  std::size_t at = 0;
-  while (true) {
-    auto open = text.find("{$", at);
-    if (open == std::string::npos) break;
-    auto close = text.find('}', open);
-    if (close == std::string::npos) break;
-    auto inner = expression(text.substr(open + 1, close - open - 1), exchanged);
+  for (const auto& piece : spec::link_text_pieces(text)) {
+    if (!piece.expression) {
+      out += piece.text;
+      continue;
+    }
+    auto inner = expression(piece.text, exchanged);
     if (!inner) return std::nullopt;
-    out += text.substr(at, open - at);
     out += inner->is_string() ? inner->get<std::string>() : inner->dump();
-    at = close + 1;
   }
-  return out + text.substr(at);
+  return out;
 }
 
 std::variant<gen::Request, std::string> linked_request(const spec::Operation& target,
@@ -123,22 +127,7 @@ std::variant<gen::Request, std::string> linked_request(const spec::Operation& ta
                                                        const Exchanged& from) {
   auto path = path_values(target.path, request.path);
   for (const auto& [key, given] : link.parameters.items()) {
-    // "in.name" names the location; a bare name is the target's first parameter of that name.
-    std::string in, name = key;
-    if (auto dot = key.find('.'); dot != std::string::npos) {
-      std::string prefix = key.substr(0, dot);
-      if (prefix == "path" || prefix == "query" || prefix == "header" || prefix == "cookie") {
-        in = prefix;
-        name = key.substr(dot + 1);
-      }
-    }
-    const spec::Parameter* parameter = nullptr;
-    for (const auto& p : target.parameters) {
-      if (p.name == name && (in.empty() || p.in == in)) {
-        parameter = &p;
-        break;
-      }
-    }
+    const spec::Parameter* parameter = spec::linked_parameter(target, key);
     if (parameter == nullptr) {
       return "link '" + link.name + "' sets '" + key + "', which " + target.operation_id +
              " has no parameter of";
@@ -150,6 +139,7 @@ std::variant<gen::Request, std::string> linked_request(const spec::Operation& ta
              " is not in the exchange with " + from.operation.operation_id;
     }
     std::string text = gen::parameter_text(*value);
+    const std::string& name = parameter->name;
     if (parameter->in == "path") {
       path[name] = text;
     } else if (parameter->in == "query") {

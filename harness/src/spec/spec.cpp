@@ -7,6 +7,7 @@
 #include "conform/core/error.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
+#include "conform/spec/runtime_expression.hpp"
 
 namespace conform::spec {
 namespace {
@@ -305,6 +306,29 @@ class Spec::Builder {
     return link;
   }
 
+  // What a link sets must exist on its target, and its expressions must parse; such a link is
+  // kept (a run says why it cannot follow it).
+  void check_link_values(const Link& link, const Operation& target) {
+    auto check_expressions = [&](const nlohmann::json& value, const Location& at) {
+      if (!value.is_string()) return;
+      for (const auto& invalid : expressions_in(value.get<std::string>()).invalid) {
+        report(core::Severity::warning, "openapi.link-expression-invalid", at,
+               "'" + invalid + "' is not a runtime expression");
+      }
+    };
+    for (auto it = link.parameters.begin(); it != link.parameters.end(); ++it) {
+      Location at = child(child(link.location, "parameters"), it.key());
+      if (linked_parameter(target, it.key()) == nullptr) {
+        report(core::Severity::warning, "openapi.link-parameter-unknown", at,
+               "link '" + link.name + "' sets '" + it.key() + "', which " + target.operation_id +
+                   " has no parameter of");
+      }
+      check_expressions(it.value(), at);
+    }
+    if (link.request_body)
+      check_expressions(*link.request_body, child(link.location, "requestBody"));
+  }
+
   // Each link's target, by operationId or by a local operationRef ("#/paths/~1things/get");
   // a link whose target the document lacks is reported and dropped.
   void resolve_links() {
@@ -318,8 +342,11 @@ class Spec::Builder {
                 Location{spec_.documents_.root_file(), link.operation_ref.substr(1)});
             if (found != by_location.end()) link.operation_id = found->second;
           }
-          if (!link.operation_id.empty() && spec_.find_operation(link.operation_id) != nullptr) {
-            return false;
+          if (!link.operation_id.empty()) {
+            if (const Operation* target = spec_.find_operation(link.operation_id)) {
+              check_link_values(link, *target);
+              return false;
+            }
           }
           std::string target = link.operation_id.empty()
                                    ? (link.operation_ref.empty() ? std::string("nothing")
