@@ -31,15 +31,24 @@ TEST(CiTemplates, BothTemplatesRunTheJobScript) {
   }
 }
 
+std::filesystem::path empty_reports_folder(const std::string& prefix) {
+  auto reports = std::filesystem::temp_directory_path() / (prefix + std::to_string(getpid()));
+  std::filesystem::remove_all(reports);
+  return reports;
+}
+
+// The job script's variables, as a CI job sets them, against the mock; run from the checkout.
+std::string job_environment(const MockProcess& mock, const std::filesystem::path& reports) {
+  return "cd " + source("").string() + " && CONFORM=" + CONFORM_BINARY +
+         " CONFORM_SPEC=spec/openapi.json CONFORM_TARGET=http://127.0.0.1:" +
+         std::to_string(mock.port()) + " CONFORM_TOKEN=" + kRootToken +
+         " REPORTS=" + reports.string() + " ";
+}
+
 TEST(CiTemplates, TheJobScriptShardsAndMergesAgainstTheMock) {
   MockProcess mock(project_spec());
-  auto reports =
-      std::filesystem::temp_directory_path() / ("conform-ci-" + std::to_string(getpid()));
-  std::filesystem::remove_all(reports);
-  std::string env = "cd " + source("").string() + " && CONFORM=" + CONFORM_BINARY +
-                    " CONFORM_SPEC=spec/openapi.json CONFORM_TARGET=http://127.0.0.1:" +
-                    std::to_string(mock.port()) + " CONFORM_TOKEN=" + kRootToken +
-                    " CONFORM_SEED=5 REPORTS=" + reports.string() + " GTEST_TOTAL_SHARDS=2 ";
+  auto reports = empty_reports_folder("conform-ci-");
+  std::string env = job_environment(mock, reports) + "CONFORM_SEED=5 GTEST_TOTAL_SHARDS=2 ";
   std::string output;
   for (int shard = 0; shard < 2; ++shard) {
     EXPECT_EQ(
@@ -69,13 +78,8 @@ TEST(CiTemplates, TheJobScriptShardsAndMergesAgainstTheMock) {
 
 TEST(CiTemplates, AFailingShardMakesTheMergeFail) {
   MockProcess mock(project_spec(), {"--fault", "server_error"});
-  auto reports =
-      std::filesystem::temp_directory_path() / ("conform-ci-red-" + std::to_string(getpid()));
-  std::filesystem::remove_all(reports);
-  std::string env = "cd " + source("").string() + " && CONFORM=" + CONFORM_BINARY +
-                    " CONFORM_SPEC=spec/openapi.json CONFORM_TARGET=http://127.0.0.1:" +
-                    std::to_string(mock.port()) + " CONFORM_TOKEN=" + kRootToken +
-                    " REPORTS=" + reports.string() + " ";
+  auto reports = empty_reports_folder("conform-ci-red-");
+  std::string env = job_environment(mock, reports);
   std::string output;
   EXPECT_EQ(sh(env + "docs/ci/conformance-job.sh shard", &output), 1) << output;
   EXPECT_EQ(sh(env + "docs/ci/conformance-job.sh merge", &output), 1) << output;

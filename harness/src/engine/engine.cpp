@@ -324,18 +324,29 @@ struct Engine::Impl {
     return out;
   }
 
+  // The operation's first example, else one generated valid request (throws when none can be).
+  gen::RequestCase valid_case(const spec::Operation& op) {
+    const auto& fixed = examples(op);
+    if (!fixed.empty()) return fixed.front();
+    return gen::sample(cases_for(op).positive(), engine.options_.seed, 1).front();
+  }
+
+  // The resource whose create/delete sequence the stateful phase runs, when its checks are on.
+  std::optional<Resource> lifecycle_resource(const spec::Operation& op) const {
+    const auto& checks = engine.options_.checks;
+    if (!checks.contains("use_after_delete") && !checks.contains("resource_availability")) {
+      return std::nullopt;
+    }
+    return find_resource(engine.spec_, op);
+  }
+
   void run_auth(const spec::Operation& op, PhaseResult& result) {
-    const auto& examples = this->examples(op);
     gen::RequestCase base;
-    if (!examples.empty()) {
-      base = examples.front();
-    } else {
-      try {
-        base = gen::sample(cases_for(op).positive(), engine.options_.seed, 1).front();
-      } catch (const std::exception& e) {
-        result.not_tested = std::string("no valid request to send: ") + e.what();
-        return;
-      }
+    try {
+      base = valid_case(op);
+    } catch (const std::exception& e) {
+      result.not_tested = std::string("no valid request to send: ") + e.what();
+      return;
     }
     base.phase = "auth";
     transport::Auth wrong = auth(op);
@@ -389,9 +400,7 @@ int Engine::planned(const spec::Operation& op, const std::string& phase) const {
                : 0;
   }
   if (phase == "stateful") {
-    bool lifecycle_checked = options_.checks.contains("use_after_delete") ||
-                             options_.checks.contains("resource_availability");
-    auto resource = lifecycle_checked ? find_resource(spec_, op) : std::nullopt;
+    auto resource = impl_->lifecycle_resource(op);
     return (resource ? resource->planned_requests() : 0) + planned_link_requests(op);
   }
   return 0;
@@ -419,13 +428,10 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
           schemas_,
           transport_,
           options_,
-          [this](const spec::Operation& o) -> gen::OperationCases& { return impl_->cases_for(o); },
+          [this](const spec::Operation& o) { return impl_->valid_case(o).request; },
           [this](const spec::Operation& o, const gen::RequestCase& sent,
                  const transport::Response& response) { return impl_->check(o, sent, response); }};
-      bool lifecycle_checked = options_.checks.contains("use_after_delete") ||
-                               options_.checks.contains("resource_availability");
-      auto resource = lifecycle_checked ? find_resource(spec_, op) : std::nullopt;
-      if (resource) run_lifecycle(context, *resource, result);
+      if (auto resource = impl_->lifecycle_resource(op)) run_lifecycle(context, *resource, result);
       follow_links(context, op, result);
     }
   } catch (const std::exception& e) {

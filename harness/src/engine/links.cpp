@@ -7,20 +7,6 @@
 namespace conform::engine {
 namespace {
 
-// The decoded values of a path's parameters, read against the operation's template.
-std::map<std::string, std::string> path_values(const std::string& templ, const std::string& path) {
-  std::map<std::string, std::string> values;
-  auto names = gen::path_segments(templ);
-  auto sent = gen::path_segments(path);
-  if (names.size() != sent.size()) return values;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const std::string& name = names[i];
-    if (name.size() < 3 || name.front() != '{' || name.back() != '}') continue;
-    if (auto text = core::percent_decode(sent[i])) values[name.substr(1, name.size() - 2)] = *text;
-  }
-  return values;
-}
-
 std::optional<std::string> pair_value(const gen::Pairs& pairs, const std::string& name,
                                       bool encoded, bool case_insensitive) {
   for (const auto& [key, value] : pairs) {
@@ -67,7 +53,7 @@ std::optional<nlohmann::json> expression(const std::string& text, const Exchange
     case Source::request:
       switch (parsed->part) {
         case Part::path: {
-          auto values = path_values(x.operation.path, x.request.path);
+          auto values = gen::path_values(x.operation.path, x.request.path);
           auto it = values.find(parsed->name);
           if (it == values.end()) return std::nullopt;
           return it->second;
@@ -125,7 +111,6 @@ std::optional<nlohmann::json> evaluate(const nlohmann::json& value, const Exchan
 std::variant<gen::Request, std::string> linked_request(const spec::Operation& target,
                                                        gen::Request request, const spec::Link& link,
                                                        const Exchanged& from) {
-  auto path = path_values(target.path, request.path);
   for (const auto& [key, given] : link.parameters.items()) {
     const spec::Parameter* parameter = spec::linked_parameter(target, key);
     if (parameter == nullptr) {
@@ -141,7 +126,7 @@ std::variant<gen::Request, std::string> linked_request(const spec::Operation& ta
     std::string text = gen::parameter_text(*value);
     const std::string& name = parameter->name;
     if (parameter->in == "path") {
-      path[name] = text;
+      request.path = gen::with_path_value(target.path, request.path, name, text);
     } else if (parameter->in == "query") {
       set_pair(request.query, gen::percent_encode(name), gen::percent_encode(text), false);
     } else if (parameter->in == "header") {
@@ -150,20 +135,6 @@ std::variant<gen::Request, std::string> linked_request(const spec::Operation& ta
       set_pair(request.cookies, name, text, false);
     }
   }
-  // The path again from the template, with the values the link changed.
-  std::string expanded;
-  auto parts = gen::path_segments(target.path);
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) expanded += "/";
-    const std::string& part = parts[i];
-    if (part.size() >= 3 && part.front() == '{' && part.back() == '}') {
-      auto it = path.find(part.substr(1, part.size() - 2));
-      expanded += it == path.end() ? part : gen::percent_encode(it->second);
-    } else {
-      expanded += part;
-    }
-  }
-  request.path = expanded;
   if (link.request_body) {
     auto body = evaluate(*link.request_body, from);
     if (!body) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "conform/engine/links.hpp"
-#include "conform/gen/values.hpp"
+#include "conform/gen/request.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/transport/auth.hpp"
 
@@ -131,12 +131,7 @@ class Session {
          exchange.response ? response_excerpt(*exchange.response, token) : ""});
   }
 
-  // The operation's first example, else one generated valid request.
-  gen::Request valid_request(const spec::Operation& op) {
-    auto examples = context_.cases(op).examples();
-    if (!examples.empty()) return examples.front().request;
-    return gen::sample(context_.cases(op).positive(), context_.options.seed, 1).front().request;
-  }
+  gen::Request valid_request(const spec::Operation& op) { return context_.valid_request(op); }
 
   bool enabled(const char* check) const { return context_.options.checks.contains(check); }
 
@@ -161,10 +156,7 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
   auto valid_request = [&](const spec::Operation& op) { return session.valid_request(op); };
   auto item_request = [&](const spec::Operation& op, const std::string& id) {
     gen::Request request = valid_request(op);
-    std::string path = op.path;
-    std::string placeholder = "{" + resource.item_parameter + "}";
-    path.replace(path.find(placeholder), placeholder.size(), gen::percent_encode(id));
-    request.path = path;
+    request.path = gen::with_path_value(op.path, request.path, resource.item_parameter, id);
     return request;
   };
   auto enabled = [&](const char* check) { return session.enabled(check); };

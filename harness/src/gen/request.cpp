@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "conform/core/json_pointer.hpp"
+
 namespace conform::gen {
 namespace {
 
@@ -67,6 +69,32 @@ std::vector<std::string> path_segments(const std::string& path) {
     if (slash == std::string::npos) return out;
     start = slash + 1;
   }
+}
+
+std::map<std::string, std::string> path_values(const std::string& templ, const std::string& path) {
+  std::map<std::string, std::string> values;
+  auto names = path_segments(templ);
+  auto sent = path_segments(path);
+  if (names.size() != sent.size()) return values;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    if (name.size() < 3 || name.front() != '{' || name.back() != '}') continue;
+    if (auto text = core::percent_decode(sent[i])) values[name.substr(1, name.size() - 2)] = *text;
+  }
+  return values;
+}
+
+std::string with_path_value(const std::string& templ, const std::string& path,
+                            const std::string& name, const std::string& text) {
+  auto names = path_segments(templ);
+  auto sent = path_segments(path);
+  if (names.size() != sent.size()) return path;
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += "/";
+    out += names[i] == "{" + name + "}" ? percent_encode(text) : sent[i];
+  }
+  return out;
 }
 
 std::string percent_encode(std::string_view text, bool allow_reserved) {

@@ -69,14 +69,11 @@ std::string SuiteContext::curl(const spec::Operation& operation, const gen::Requ
 std::map<std::string, nlohmann::json> SuiteContext::values_of(const spec::Operation& operation,
                                                               const gen::Request& request) const {
   std::map<std::string, nlohmann::json> values;
-  auto templ = gen::path_segments(operation.path);
-  auto sent = gen::path_segments(request.path);
+  auto path = gen::path_values(operation.path, request.path);
   for (const auto& p : operation.parameters) {
-    if (p.in == "path" && templ.size() == sent.size()) {
-      for (std::size_t i = 0; i < templ.size(); ++i) {
-        if (templ[i] != "{" + p.name + "}") continue;
-        auto text = core::percent_decode(sent[i]);
-        if (text) values[p.name] = gen::read_parameter_text(*text, flat_schema(schemas_, p));
+    if (p.in == "path") {
+      if (auto it = path.find(p.name); it != path.end()) {
+        values[p.name] = gen::read_parameter_text(it->second, flat_schema(schemas_, p));
       }
     } else if (p.in == "query") {
       for (const auto& [name, value] : request.query) {
@@ -101,15 +98,7 @@ gen::Request SuiteContext::with_value(const spec::Operation& operation, gen::Req
   for (const auto& p : operation.parameters) {
     if (p.name != name) continue;
     if (p.in == "path") {
-      auto templ = gen::path_segments(operation.path);
-      auto sent = gen::path_segments(request.path);
-      if (templ.size() != sent.size()) return request;
-      std::string path;
-      for (std::size_t i = 0; i < templ.size(); ++i) {
-        if (i > 0) path += "/";
-        path += templ[i] == "{" + name + "}" ? gen::percent_encode(text) : sent[i];
-      }
-      request.path = path;
+      request.path = gen::with_path_value(operation.path, request.path, name, text);
       return request;
     }
     if (p.in == "query") {

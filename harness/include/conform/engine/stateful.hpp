@@ -30,7 +30,8 @@ struct StatefulContext {
   const schema::SpecSchemas& schemas;
   transport::Transport& transport;
   const RunOptions& options;
-  std::function<gen::OperationCases&(const spec::Operation&)> cases;
+  // The operation's first example, else one generated valid request.
+  std::function<gen::Request(const spec::Operation&)> valid_request;
   // The run's per-response checks over one answer.
   std::function<std::vector<checks::Failure>(const spec::Operation&, const gen::RequestCase&,
                                              const transport::Response&)>

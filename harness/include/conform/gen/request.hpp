@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +36,15 @@ std::string percent_encode(std::string_view text, bool allow_reserved = false);
 
 // The '/'-separated segments of a path or a path template: "/a/{id}" → "", "a", "{id}".
 std::vector<std::string> path_segments(const std::string& path);
+
+// The decoded values of a path's parameters, read against its template ("/things/{id}" and
+// "/things/7" → id: "7"); empty when the path does not have the template's shape.
+std::map<std::string, std::string> path_values(const std::string& templ, const std::string& path);
+
+// `path` with the segment of the template's parameter `name` set to `text`, percent-encoded;
+// `path` as it is when it does not have the template's shape.
+std::string with_path_value(const std::string& templ, const std::string& path,
+                            const std::string& name, const std::string& text);
 
 // A primitive as parameter text: strings as they are, numbers and booleans as JSON writes them.
 std::string parameter_text(const nlohmann::json& value);
