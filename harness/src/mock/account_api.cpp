@@ -31,14 +31,14 @@ Reply success(std::string message = {}) {
   return {200, std::move(body)};
 }
 
-std::int64_t id_parameter(const CheckedRequest& request) {
+std::int64_t id_parameter(const gen::ReadRequest& request) {
   auto it = request.parameters.find("id");
   return it != request.parameters.end() && it->second.is_number_integer()
              ? it->second.get<std::int64_t>()
              : 0;
 }
 
-std::string body_string(const CheckedRequest& request, const char* name) {
+std::string body_string(const gen::ReadRequest& request, const char* name) {
   if (!request.body.is_object()) return {};
   auto it = request.body.find(name);
   return it != request.body.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -119,7 +119,7 @@ std::vector<std::string> AccountApi::constrainable_names(const spec::Operation& 
 }
 
 Reply AccountApi::handle(const spec::Operation& operation, const Identity& identity,
-                         const CheckedRequest& request) {
+                         const gen::ReadRequest& request) {
   const std::string name = *spec::permission_name_of(operation);
   const bool forgets = faults_.contains(Fault::resource_unavailable);
   const bool keeps_deleted = faults_.contains(Fault::delete_does_not_delete);
@@ -210,7 +210,7 @@ Reply AccountApi::list_keys() const {
   return {200, {{"apikeys", std::move(keys)}}};
 }
 
-Reply AccountApi::create_key(const Identity& identity, const CheckedRequest& request) {
+Reply AccountApi::create_key(const Identity& identity, const gen::ReadRequest& request) {
   nlohmann::json permissions = nullptr;
   if (request.body.is_object() && request.body.contains("permissions")) {
     permissions = request.body["permissions"];
@@ -266,7 +266,7 @@ Reply AccountApi::show_user(const Identity& identity) const {
            {"ssh_key", ssh_keys.empty() ? nlohmann::json() : nlohmann::json(ssh_keys[0].key)}}};
 }
 
-Reply AccountApi::show_instance(const CheckedRequest& request, bool logs) const {
+Reply AccountApi::show_instance(const gen::ReadRequest& request, bool logs) const {
   std::int64_t id = id_parameter(request);
   for (const auto& instance : instances_) {
     if (instance["id"] != id) continue;

@@ -9,17 +9,18 @@
 #include <thread>
 
 #include "conform/core/error.hpp"
+#include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
+#include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/mock/account.hpp"
 #include "conform/mock/account_api.hpp"
 #include "conform/mock/rate_limiter.hpp"
-#include "conform/mock/request_check.hpp"
-#include "conform/mock/router.hpp"
 #include "conform/permission/permission.hpp"
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/media_type.hpp"
+#include "conform/spec/router.hpp"
 
 namespace conform::mock {
 namespace {
@@ -134,7 +135,7 @@ struct MockServer::Impl {
   const spec::Spec& spec;
   MockOptions options;
   schema::SpecSchemas schemas;
-  Router router;
+  spec::Router router;
   Account account;
   AccountApi account_api;
   RateLimiter rate_limiter;
@@ -168,11 +169,11 @@ struct MockServer::Impl {
 
   Outgoing handle(const httplib::Request& request, std::string& who) {
     std::string raw_path = request.target.substr(0, request.target.find('?'));
-    Route route = router.route(request.method, raw_path);
-    if (route.outcome == Route::Outcome::no_such_path) {
+    spec::Route route = router.route(request.method, raw_path);
+    if (route.outcome == spec::Route::Outcome::no_such_path) {
       return error_reply(404, "not_found", "no operation at " + raw_path);
     }
-    if (route.outcome == Route::Outcome::method_not_allowed) {
+    if (route.outcome == spec::Route::Outcome::method_not_allowed) {
       std::string allowed;
       for (const auto& m : route.allowed_methods) allowed += (allowed.empty() ? "" : ", ") + m;
       Outgoing out = error_reply(405, "method_not_allowed",
@@ -220,11 +221,11 @@ struct MockServer::Impl {
       if (!decision.allowed) return error_reply(403, "missing_permissions", decision.reason);
     }
 
-    IncomingRequest incoming = incoming_request(request, route);
+    gen::ReceivedRequest incoming = incoming_request(request, route);
     if (has(Fault::server_error) && carries_odd_string(incoming)) {
       return error_reply(500, "internal_error", "the server failed");
     }
-    CheckedRequest checked = check_request(op, schemas, incoming);
+    gen::ReadRequest checked = gen::read_request(op, schemas, incoming);
     if (has(Fault::accepts_invalid_permissions)) {
       std::erase_if(checked.problems,
                     [](const auto& p) { return p.where.rfind("body /permissions", 0) == 0; });
@@ -264,13 +265,19 @@ struct MockServer::Impl {
     return out;
   }
 
-  static IncomingRequest incoming_request(const httplib::Request& request, const Route& route) {
-    IncomingRequest incoming;
-    incoming.path_values = route.path_values;
-    for (const auto& [name, value] : request.params) incoming.query.emplace(name, value);
+  // The request as received: the raw query is decoded by the same reader conform's generator
+  // verifies its cases with, so that the mock and the run read a request alike.
+  static gen::ReceivedRequest incoming_request(const httplib::Request& request,
+                                               const spec::Route& route) {
+    gen::ReceivedRequest incoming;
+    incoming.path_values = route.raw_path_values;
+    auto question = request.target.find('?');
+    if (question != std::string::npos) {
+      incoming.query = gen::decode_query(std::string_view(request.target).substr(question + 1));
+    }
     for (const auto& [name, value] : request.headers)
       incoming.headers[core::ascii_lower(name)] = value;
-    incoming.cookies = header_pairs(request.get_header_value("Cookie"), ";");
+    incoming.cookies = gen::decode_cookies(request.get_header_value("Cookie"));
     if (request.has_header("Content-Type")) {
       incoming.content_type = request.get_header_value("Content-Type");
     }
@@ -278,9 +285,9 @@ struct MockServer::Impl {
     return incoming;
   }
 
-  static bool carries_odd_string(const IncomingRequest& incoming) {
+  static bool carries_odd_string(const gen::ReceivedRequest& incoming) {
     for (const auto& [name, value] : incoming.path_values) {
-      if (has_odd_string(value)) return true;
+      if (has_odd_string(core::percent_decode(value).value_or(value))) return true;
     }
     for (const auto& [name, value] : incoming.query) {
       if (has_odd_string(value)) return true;

@@ -206,6 +206,7 @@ class Spec::Builder {
     parameter.style = string_or(node, "style", form_style ? "form" : "simple");
     parameter.explode = bool_or(node, "explode", parameter.style == "form");
     parameter.allow_reserved = bool_or(node, "allowReserved", false);
+    parameter.allow_empty_value = bool_or(node, "allowEmptyValue", false);
     parameter.schema = schema_of(node, *where);
     parameter.content = content_of(node, *where);
     parameter.examples = examples_of(node, *where);

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "conform/gen/request_reading.hpp"
 #include "conform/mock/account.hpp"
 #include "conform/mock/faults.hpp"
-#include "conform/mock/request_check.hpp"
 #include "conform/schema/spec_schemas.hpp"
 
 namespace conform::mock {
@@ -25,19 +25,19 @@ class AccountApi {
              const Faults& faults);
 
   bool handles(const spec::Operation& operation) const;
-  // Only for operations it handles, with a request check_request accepted.
+  // Only for operations it handles, with a request gen::read_request accepted.
   Reply handle(const spec::Operation& operation, const Identity& identity,
-               const CheckedRequest& request);
+               const gen::ReadRequest& request);
 
   // The names a permission constraint may bound for an operation: its parameters and the
   // top-level properties of its JSON body.
   std::vector<std::string> constrainable_names(const spec::Operation& operation) const;
 
  private:
-  Reply create_key(const Identity& identity, const CheckedRequest& request);
+  Reply create_key(const Identity& identity, const gen::ReadRequest& request);
   Reply list_keys() const;
   Reply show_user(const Identity& identity) const;
-  Reply show_instance(const CheckedRequest& request, bool logs) const;
+  Reply show_instance(const gen::ReadRequest& request, bool logs) const;
 
   const spec::Spec& spec_;
   const schema::SpecSchemas& schemas_;

@@ -32,6 +32,7 @@ struct Parameter {
   std::string style;  // explicit or the default for `in`
   bool explode = false;
   bool allow_reserved = false;
+  bool allow_empty_value = false;  // query only: an empty value is a value, not an absent one
   std::optional<SchemaId> schema;
   std::vector<MediaType> content;  // the `content` form instead of `schema`
   std::vector<Example> examples;

@@ -7,15 +7,16 @@
 
 #include "conform/spec/spec.hpp"
 
-namespace conform::mock {
+namespace conform::spec {
 
 // Which operation a request names, and the values of its path parameters (percent-decoded).
 struct Route {
   enum class Outcome { found, no_such_path, method_not_allowed };
   Outcome outcome = Outcome::no_such_path;
   const spec::Operation* operation = nullptr;
-  std::map<std::string, std::string> path_values;
-  std::vector<std::string> allowed_methods;  // for a 405's Allow header, upper case
+  std::map<std::string, std::string> path_values;      // percent-decoded
+  std::map<std::string, std::string> raw_path_values;  // as they came, for reading by style
+  std::vector<std::string> allowed_methods;            // for a 405's Allow header, upper case
 };
 
 // Matches request paths against the description's path templates. A concrete segment beats a
@@ -41,9 +42,10 @@ class Router {
   };
 
   static bool match_segment(const Segment& segment, std::string_view text,
-                            std::map<std::string, std::string>& values);
+                            std::map<std::string, std::string>& values,
+                            std::map<std::string, std::string>& raw_values);
 
   std::vector<Template> templates_;
 };
 
-}  // namespace conform::mock
+}  // namespace conform::spec

@@ -1,4 +1,4 @@
-#include "conform/mock/router.hpp"
+#include "conform/spec/router.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 
 #include "support/paths.hpp"
 
-namespace conform::mock {
+namespace conform::spec {
 namespace {
 
 const spec::Spec& project() {
@@ -89,4 +89,4 @@ TEST(Router, RoutesEveryOperationOfTheVastDescription) {
 }
 
 }  // namespace
-}  // namespace conform::mock
+}  // namespace conform::spec

@@ -1,10 +1,10 @@
-#include "conform/mock/router.hpp"
+#include "conform/spec/router.hpp"
 
 #include <algorithm>
 
 #include "conform/core/json_pointer.hpp"
 
-namespace conform::mock {
+namespace conform::spec {
 namespace {
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -64,7 +64,8 @@ Router::Router(const spec::Spec& spec) {
 }
 
 bool Router::match_segment(const Segment& segment, std::string_view text,
-                           std::map<std::string, std::string>& values) {
+                           std::map<std::string, std::string>& values,
+                           std::map<std::string, std::string>& raw_values) {
   if (segment.names.empty()) return text == segment.literals.front();
   // literal0 {name0} literal1 {name1} ... literalN: each parameter takes text up to the next
   // literal (the last one up to the final literal at the end).
@@ -86,6 +87,7 @@ bool Router::match_segment(const Segment& segment, std::string_view text,
     auto decoded = core::percent_decode(text.substr(at, end - at));
     if (!decoded) return false;
     values[segment.names[i]] = *decoded;
+    raw_values[segment.names[i]] = std::string(text.substr(at, end - at));
     at = end + next.size();
   }
   return true;
@@ -100,10 +102,10 @@ Route Router::route(std::string_view method, std::string_view path) const {
   Route route;
   for (const Template& t : templates_) {
     if (t.segments.size() != parts.size()) continue;
-    std::map<std::string, std::string> values;
+    std::map<std::string, std::string> values, raw_values;
     bool matched = true;
     for (std::size_t i = 0; i < parts.size() && matched; ++i) {
-      matched = match_segment(t.segments[i], parts[i], values);
+      matched = match_segment(t.segments[i], parts[i], values, raw_values);
     }
     if (!matched) continue;
     auto op = t.operations.find(lower);
@@ -122,10 +124,11 @@ Route Router::route(std::string_view method, std::string_view path) const {
     route.outcome = Route::Outcome::found;
     route.operation = op->second;
     route.path_values = std::move(values);
+    route.raw_path_values = std::move(raw_values);
     route.allowed_methods.clear();
     return route;
   }
   return route;
 }
 
-}  // namespace conform::mock
+}  // namespace conform::spec
