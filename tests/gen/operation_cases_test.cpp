@@ -3,9 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
 
+#include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/spec/router.hpp"
 #include "support/paths.hpp"
 
 namespace conform::gen {
@@ -50,7 +53,7 @@ TEST(OperationCases, PathParametersAreNeverEmptySegments) {
   for (const auto& c : sample(cases.positive(), 3, 300)) {
     EXPECT_THAT(c.request.path, ::testing::MatchesRegex("/items/.+")) << c.request.path;
   }
-  for (const auto& c : cases.examples()) {
+  for (const auto& c : cases.examples().cases) {
     EXPECT_THAT(c.request.path, ::testing::MatchesRegex("/items/.+")) << c.request.path;
   }
 }
@@ -105,7 +108,7 @@ TEST(OperationCases, NegativeParametersStayNegativeOnceSerialised) {
 TEST(OperationCases, ExamplesComeFromTheDocument) {
   Fixture f(test::source("spec/openapi.json"));
   OperationCases cases(f.spec, f.schemas, *f.spec.find_operation("createApiKey"));
-  auto examples = cases.examples();
+  auto examples = cases.examples().cases;
   std::set<std::string> names;
   for (const auto& example : examples) {
     names.insert(nlohmann::json::parse(*example.request.body)["name"].get<std::string>());
@@ -117,8 +120,8 @@ TEST(OperationCases, ExamplesComeFromTheDocument) {
 TEST(OperationCases, CoverageHitsBoundsDeterministically) {
   Fixture f(test::source("spec/openapi.json"));
   OperationCases cases(f.spec, f.schemas, *f.spec.find_operation("createApiKey"));
-  auto first = cases.coverage();
-  auto second = cases.coverage();
+  auto first = cases.coverage().cases;
+  auto second = cases.coverage().cases;
   ASSERT_EQ(first.size(), second.size());
   for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].request, second[i].request);
   bool longest_name = std::any_of(first.begin(), first.end(), [](const RequestCase& c) {
@@ -154,6 +157,106 @@ TEST(OperationCases, EveryOperationOfTheVastDescriptionsYieldsCases) {
     EXPECT_EQ(positives, f.spec.operations().size() * 5);
     EXPECT_GT(negatives, f.spec.operations().size());
   }
+}
+
+// Every case is judged as the server reads it: the tests below are the classes of false alarm
+// that reading removes, each on a small description.
+
+ReadRequest read_as_server(const Fixture& f, const Request& request, bool& routed,
+                           const spec::Operation& expected) {
+  spec::Route route = f.spec.router().route(request.method, request.path);
+  routed = route.operation == &expected;
+  return read_request(expected, f.schemas, received(request, route.raw_path_values));
+}
+
+TEST(OperationCases, ValidCasesReachTheirOperationAndReadAsValid) {
+  Fixture f(test::data("reading.yaml"));
+  for (const char* id : {"getThing", "labels", "search", "postNote", "getTodo"}) {
+    const spec::Operation& op = *f.spec.find_operation(id);
+    OperationCases cases(f.spec, f.schemas, op);
+    for (const auto& c : sample(cases.positive(), 11, 200)) {
+      bool routed = false;
+      auto read = read_as_server(f, c.request, routed, op);
+      // "/todos/mine" and "/todos/" are other operations' paths: a valid name never makes them.
+      EXPECT_TRUE(routed) << id << ": " << c.request.target();
+      EXPECT_TRUE(read.problems.empty()) << id << ": " << c.request.target();
+      EXPECT_TRUE(read.uncertain.empty()) << id << ": " << c.request.target();
+      // allowEmptyValue is false for q: "q=" is absent, never a valid value.
+      EXPECT_THAT(c.request.target(), ::testing::Not(::testing::HasSubstr("q=&")));
+    }
+  }
+}
+
+TEST(OperationCases, InvalidCasesReadAsInvalidOnceSerialised) {
+  Fixture f(test::data("reading.yaml"));
+  std::set<std::string> mutations;
+  for (const char* id : {"getThing", "labels", "postNote", "getTodo"}) {
+    const spec::Operation& op = *f.spec.find_operation(id);
+    OperationCases cases(f.spec, f.schemas, op);
+    for (const auto& c : sample(cases.negative(), 12, 200)) {
+      bool routed = false;
+      auto read = read_as_server(f, c.request, routed, op);
+      EXPECT_TRUE(routed) << id << ": " << c.request.target();
+      EXPECT_FALSE(read.problems.empty())
+          << id << " " << c.mutation << " at " << c.where << ": " << c.request.target() << " "
+          << c.request.body.value_or("");
+      mutations.insert(c.mutation);
+    }
+  }
+  EXPECT_TRUE(mutations.contains("missing_required_parameter"));
+}
+
+// A JSON-typed mutation of a text/plain body ("7") is a valid text: it is never sent as invalid.
+TEST(OperationCases, TextBodiesAreBrokenOnlyWhereTheirSchemaIs) {
+  Fixture f(test::data("reading.yaml"));
+  const spec::Operation& op = *f.spec.find_operation("postNote");
+  OperationCases cases(f.spec, f.schemas, op);
+  for (const auto& c : sample(cases.negative(), 4, 200)) {
+    if (c.request.content_type != "text/plain" || c.mutation == "missing_body") continue;
+    ASSERT_TRUE(c.request.body.has_value());
+    EXPECT_GT(c.request.body->size(), 5u) << c.mutation << ": " << *c.request.body;
+  }
+}
+
+// A null query value is the parameter left out; a null path value is no case at all.
+TEST(OperationCases, NullParametersAreAbsentNotEmpty) {
+  Fixture f(test::data("reading.yaml"));
+  const spec::Operation& op = *f.spec.find_operation("getTodo");
+  OperationCases cases(f.spec, f.schemas, op);
+  for (const auto& c : sample(cases.positive(), 5, 300)) {
+    EXPECT_THAT(c.request.target(), ::testing::Not(::testing::HasSubstr("limit=&")));
+    EXPECT_THAT(c.request.target(), ::testing::Not(::testing::EndsWith("limit=")));
+    EXPECT_NE(c.request.path, "/todos/");
+  }
+}
+
+TEST(OperationCases, FixedCasesThatDoNotReadAsTheyShouldAreLeftOutWithTheReason) {
+  auto path = std::filesystem::temp_directory_path() / "conform-examples-left-out.yaml";
+  std::ofstream(path) << R"(openapi: 3.0.3
+info: {title: e, version: "1"}
+paths:
+  /colours:
+    post:
+      operationId: addColour
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [name], properties: {name: {type: string, enum: [red, green]}}}
+            examples:
+              good: {value: {name: red}}
+              outside: {value: {name: mauve}}
+      responses: {"201": {description: ok}}
+)";
+  Fixture f(path);
+  OperationCases cases(f.spec, f.schemas, *f.spec.find_operation("addColour"));
+  auto examples = cases.examples();
+  ASSERT_EQ(examples.cases.size(), 1u);
+  EXPECT_EQ(examples.cases[0].detail, "example 'good' of application/json");
+  ASSERT_EQ(examples.left_out.size(), 1u);
+  EXPECT_THAT(examples.left_out[0], ::testing::HasSubstr("example 'outside'"));
+  EXPECT_THAT(examples.left_out[0], ::testing::HasSubstr("body /name"));
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -15,23 +15,35 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+engine::PhaseResult phase_result(std::string operation, std::string phase, int sent,
+                                 std::string not_tested, double seconds) {
+  engine::PhaseResult result;
+  result.operation_id = std::move(operation);
+  result.phase = std::move(phase);
+  result.sent = sent;
+  result.not_tested = std::move(not_tested);
+  result.seconds = seconds;
+  return result;
+}
+
 RunResults sample_results() {
   RunResults results;
   results.spec_file = "spec/openapi.json";
   results.target = "http://127.0.0.1:9";
   results.seed = 42;
   results.seconds = 1234.5;
-  engine::PhaseResult failing{"createApiKey", "fuzzing", 100, {}, {}, "", 0.25};
+  engine::PhaseResult failing = phase_result("createApiKey", "fuzzing", 100, "", 0.25);
   failing.failures.push_back({"response_schema_conformance",
                               "body /id: wrong <type> & \"quotes\" \x01 \xff", "/id", 200,
                               "curl -X POST 'http://127.0.0.1:9/x'", "fuzzing, valid", 77, true});
   failing.failures.push_back({"not_a_server_error", "the server answered 500", "", 500,
                               "curl -X POST 'http://127.0.0.1:9/x'", "fuzzing, valid", 78, false});
-  engine::PhaseResult erroring{"createApiKey", "auth", 0, {}, {}, "", 0.01};
+  engine::PhaseResult erroring = phase_result("createApiKey", "auth", 0, "", 0.01);
   erroring.errors.push_back(
       {"transport", "connection reset: Recv failure", "", 0, "curl x", "auth", 0, false});
-  engine::PhaseResult skipped{"listApiKeys", "examples", 0, {}, {}, "rate-limited throughout", 0};
-  engine::PhaseResult passing{"listApiKeys", "fuzzing", 100, {}, {}, "", 0.5};
+  engine::PhaseResult skipped =
+      phase_result("listApiKeys", "examples", 0, "rate-limited throughout", 0);
+  engine::PhaseResult passing = phase_result("listApiKeys", "fuzzing", 100, "", 0.5);
   results.tests = {{"createApiKey", "fuzzing", failing},
                    {"createApiKey", "auth", erroring},
                    {"listApiKeys", "examples", skipped},

@@ -84,11 +84,11 @@ struct Engine::Impl {
   std::map<std::string, std::unique_ptr<gen::OperationCases>> cases;
   // The fixed cases of each operation, built once: planned() counts them at start-up and run()
   // sends the same ones.
-  std::map<std::string, std::vector<gen::RequestCase>> examples_of, coverage_of;
+  std::map<std::string, gen::FixedCases> examples_of, coverage_of;
 
   explicit Impl(Engine& e) : engine(e) {}
 
-  const std::vector<gen::RequestCase>& examples(const spec::Operation& op) {
+  const gen::FixedCases& examples(const spec::Operation& op) {
     auto it = examples_of.find(op.operation_id);
     if (it == examples_of.end()) {
       it = examples_of.emplace(op.operation_id, cases_for(op).examples()).first;
@@ -96,7 +96,7 @@ struct Engine::Impl {
     return it->second;
   }
 
-  const std::vector<gen::RequestCase>& coverage(const spec::Operation& op) {
+  const gen::FixedCases& coverage(const spec::Operation& op) {
     auto it = coverage_of.find(op.operation_id);
     if (it == coverage_of.end()) {
       it = coverage_of.emplace(op.operation_id, cases_for(op).coverage()).first;
@@ -165,10 +165,12 @@ struct Engine::Impl {
   }
 
   // Sends fixed cases and checks every answer.
-  void run_fixed(const spec::Operation& op, const std::vector<gen::RequestCase>& fixed,
+  void run_fixed(const spec::Operation& op, const gen::FixedCases& planned_cases,
                  PhaseResult& result) {
+    const std::vector<gen::RequestCase>& fixed = planned_cases.cases;
+    result.notes = planned_cases.left_out;
     if (fixed.empty()) {
-      result.not_tested = "no cases";
+      result.not_tested = planned_cases.left_out.empty() ? "no cases" : "no case could be sent";
       return;
     }
     transport::Auth credential = auth(op);
@@ -200,18 +202,22 @@ struct Engine::Impl {
       if (result.errors.size() < kMaxFailuresPerPhase) result.errors.push_back(std::move(error));
       return true;
     }
-    ++result.sent;
+    count_sent(result, sent);
     for (const auto& f : check(op, sent, *exchange.response)) {
       add_failure(result, record(f, sent, *exchange.response, credential, seed));
     }
     return true;
   }
 
+  static void count_sent(PhaseResult& result, const gen::RequestCase& sent) {
+    ++result.sent;
+    ++(sent.negative ? result.invalid_sent : result.valid_sent);
+  }
+
   void run_fuzzing(const spec::Operation& op, PhaseResult& result) {
     auto& operation_cases = cases_for(op);
     auto positive = operation_cases.positive();
     auto negative = operation_cases.negative();
-    bool negatives = true;
     const int count = engine.options_.max_examples;
     std::uint64_t op_seed =
         gen::mix_seed(engine.options_.seed ^ std::hash<std::string>{}(op.operation_id));
@@ -223,21 +229,38 @@ struct Engine::Impl {
       bool negative;
     };
     std::vector<Drawn> drawn;
+    // Why a kind of case could not be drawn, with how often: said in the phase's notes.
+    std::map<std::string, int> shortfall;
+    int negative_misses = 0, negative_hits = 0;
     for (int i = 0; i < count; ++i) {
       std::uint64_t seed = gen::mix_seed(op_seed + static_cast<std::uint64_t>(i));
       int size = count > 1 ? i * rc::kNominalSize / (count - 1) : rc::kNominalSize;
-      bool want_negative = negatives && i % 2 == 1;
+      // After three misses and no hit, the operation has nothing to break as sent: valid cases
+      // take the invalid ones' turns (and the notes say so).
+      bool negatives = negative_hits > 0 || negative_misses < 3;
+      bool want_negative = i % 2 == 1;
       for (bool neg : {want_negative, false}) {
-        if (neg && !negatives) continue;
+        if (neg && !negatives) {
+          ++shortfall["invalid case not drawn: earlier draws found nothing to break"];
+          continue;
+        }
         try {
           auto shrinkable = (neg ? negative : positive)(rc::Random(seed), size);
           gen::RequestCase value = shrinkable.value();
           drawn.push_back({std::move(shrinkable), std::move(value), seed, neg});
+          (neg ? negative_hits : negative_misses) += neg ? 1 : 0;
           break;
-        } catch (const std::exception&) {
-          if (neg) negatives = false;  // nothing to break: positives only
+        } catch (const gen::Unsatisfiable& e) {
+          if (neg) ++negative_misses;
+          ++shortfall[std::string(neg ? "invalid" : "valid") + " case not drawn: " + e.what()];
+        } catch (const rc::GenerationFailure& e) {
+          if (neg) ++negative_misses;
+          ++shortfall[std::string(neg ? "invalid" : "valid") + " case not drawn: " + e.what()];
         }
       }
+    }
+    for (const auto& [reason, times] : shortfall) {
+      result.notes.push_back(std::to_string(times) + " × " + reason);
     }
     if (drawn.empty()) {
       result.not_tested = "no request can be generated for this operation";
@@ -261,7 +284,7 @@ struct Engine::Impl {
         absorb(op, drawn[i].value, exchange, credential, drawn[i].seed, result);
         continue;
       }
-      ++result.sent;
+      count_sent(result, drawn[i].value);
       for (const auto& f : check(op, drawn[i].value, *exchange.response)) {
         first_failure.try_emplace(f.check, i);
       }
@@ -326,7 +349,7 @@ struct Engine::Impl {
 
   // The operation's first example, else one generated valid request (throws when none can be).
   gen::RequestCase valid_case(const spec::Operation& op) {
-    const auto& fixed = examples(op);
+    const auto& fixed = examples(op).cases;
     if (!fixed.empty()) return fixed.front();
     return gen::sample(cases_for(op).positive(), engine.options_.seed, 1).front();
   }
@@ -344,7 +367,7 @@ struct Engine::Impl {
     gen::RequestCase base;
     try {
       base = valid_case(op);
-    } catch (const std::exception& e) {
+    } catch (const gen::Unsatisfiable& e) {
       result.not_tested = std::string("no valid request to send: ") + e.what();
       return;
     }
@@ -390,8 +413,8 @@ Engine::~Engine() = default;
 
 int Engine::planned(const spec::Operation& op, const std::string& phase) const {
   if (!options_.phases.contains(phase)) return 0;
-  if (phase == "examples") return static_cast<int>(impl_->examples(op).size());
-  if (phase == "coverage") return static_cast<int>(impl_->coverage(op).size());
+  if (phase == "examples") return static_cast<int>(impl_->examples(op).cases.size());
+  if (phase == "coverage") return static_cast<int>(impl_->coverage(op).cases.size());
   if (phase == "fuzzing") return options_.max_examples;
   if (phase == "auth") {
     return options_.checks.contains("ignored_auth") &&
@@ -408,7 +431,9 @@ int Engine::planned(const spec::Operation& op, const std::string& phase) const {
 
 PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
   auto started = std::chrono::steady_clock::now();
-  PhaseResult result{op.operation_id, phase, 0, {}, {}, "", 0};
+  PhaseResult result;
+  result.operation_id = op.operation_id;
+  result.phase = phase;
   if (impl_->interrupted()) {
     result.not_tested = "interrupted";
     return result;
@@ -434,8 +459,13 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
       if (auto resource = impl_->lifecycle_resource(op)) run_lifecycle(context, *resource, result);
       follow_links(context, op, result);
     }
-  } catch (const std::exception& e) {
+  } catch (const gen::Unsatisfiable& e) {
     result.not_tested = std::string("could not build requests: ") + e.what();
+  } catch (const std::exception& e) {
+    // Anything but "cannot generate" is conform's own bug: the test fails and says so.
+    result.errors.push_back(
+        {"internal", std::string("conform failed in this phase (please report it): ") + e.what(),
+         "", 0, "", phase, 0, false});
   }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

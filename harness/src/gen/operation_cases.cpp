@@ -5,14 +5,18 @@
 #include "conform/gen/boundaries.hpp"
 #include "conform/gen/draw.hpp"
 #include "conform/gen/mutations.hpp"
+#include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/media_type.hpp"
+#include "conform/spec/router.hpp"
 
 namespace conform::gen {
 namespace {
 
 // A deterministic value for a part that a case does not vary.
 constexpr std::uint64_t kBaseSeed = 0x5eed;
+// Whole requests drawn before a valid one is declared out of reach.
+constexpr int kRequestAttempts = 12;
 
 struct Part {
   const spec::Parameter* parameter = nullptr;  // null for the body
@@ -37,8 +41,31 @@ std::string describe(const spec::Parameter& parameter) {
 
 }  // namespace
 
+// How the server reads a serialised request.
+struct Judgement {
+  bool routed = false;  // it reaches this operation
+  ReadRequest read;
+
+  bool valid() const { return routed && read.uncertain.empty() && read.problems.empty(); }
+  bool invalid() const { return routed && read.uncertain.empty() && !read.problems.empty(); }
+  // Why the request is not what a positive case must be.
+  std::string why_not_valid() const {
+    if (!routed) return "the request reaches another route";
+    if (!read.uncertain.empty()) return read.uncertain.front();
+    if (!read.problems.empty())
+      return read.problems.front().where + " " + read.problems.front().message;
+    return "";
+  }
+  std::string why_not_invalid() const {
+    if (!routed) return "the request reaches another route";
+    if (!read.uncertain.empty()) return read.uncertain.front();
+    return "it reads as valid once serialised";
+  }
+};
+
 struct OperationCases::State {
   const spec::Spec& spec;
+  const schema::SpecSchemas& schemas;
   const spec::Operation& operation;
   std::vector<Part> parameters;
   std::optional<Part> body;
@@ -58,6 +85,8 @@ struct OperationCases::State {
       if (found == values.end()) continue;
       const spec::Parameter& p = *part.parameter;
       nlohmann::json value = found->second;
+      // OpenAPI has no null on the wire: a null query, header or cookie value is no value.
+      if (value.is_null() && p.in != "path" && part.media.empty()) continue;
       if (!part.media.empty()) value = value.dump();  // the `content` form: the value as JSON text
       if (p.in == "path") {
         std::string token = "{" + p.name + "}";
@@ -117,18 +146,49 @@ struct OperationCases::State {
     return body->source ? *positive_values(body->source) : draw::any_value(1);
   }
 
-  // What the server reads from a parameter's text, validated: is it refused?
-  bool refused_as_sent(const Part& part, const nlohmann::json& value) const {
-    if (!part.source) return false;
-    nlohmann::json read =
-        value.is_structured() ? value : read_parameter_text(parameter_text(value), part.flat);
-    return !part.source->validate(read).empty();
+  using Values = std::map<const spec::Parameter*, nlohmann::json>;
+
+  // Inside a generation context: parameter values and a body that read as valid together, or
+  // Unsatisfiable with the reason the last attempt failed.
+  std::pair<Values, std::optional<nlohmann::json>> draw_valid_parts() const {
+    std::string why;
+    for (int attempt = 0; attempt < kRequestAttempts; ++attempt) {
+      Values values = draw_parameters();
+      std::optional<nlohmann::json> drawn_body = draw_body();
+      if (!drawn_body && body && body->source) drawn_body = *positive_values(body->source);
+      Judgement judgement = judge(assemble(values, drawn_body));
+      if (judgement.valid()) return {std::move(values), std::move(drawn_body)};
+      why = judgement.why_not_valid();
+    }
+    throw Unsatisfiable(operation.operation_id, "no generated request reads as valid: " + why);
+  }
+
+  Judgement judge(const Request& request) const {
+    Judgement out;
+    spec::Route route = spec.router().route(request.method, request.path);
+    out.routed = route.outcome == spec::Route::Outcome::found && route.operation == &operation;
+    if (!out.routed) return out;
+    out.read = read_request(operation, schemas, received(request, route.raw_path_values));
+    return out;
+  }
+
+  // Inside a generation context: a request that reads as valid, or Unsatisfiable with the reason
+  // the last attempt failed.
+  Request draw_valid_request() const {
+    std::string why;
+    for (int attempt = 0; attempt < kRequestAttempts; ++attempt) {
+      Request request = assemble(draw_parameters(), draw_body());
+      Judgement judgement = judge(request);
+      if (judgement.valid()) return request;
+      why = judgement.why_not_valid();
+    }
+    throw Unsatisfiable(operation.operation_id, "no generated request reads as valid: " + why);
   }
 };
 
 OperationCases::OperationCases(const spec::Spec& spec, const schema::SpecSchemas& schemas,
                                const spec::Operation& operation) {
-  auto state = std::make_shared<State>(State{spec, operation, {}, std::nullopt, false});
+  auto state = std::make_shared<State>(State{spec, schemas, operation, {}, std::nullopt, false});
   for (const spec::Parameter& parameter : operation.parameters) {
     Part part;
     part.parameter = &parameter;
@@ -171,11 +231,8 @@ const spec::Operation& OperationCases::operation() const { return state_->operat
 
 rc::Gen<RequestCase> OperationCases::positive() const {
   auto state = state_;
-  return rc::gen::exec([state]() {
-    auto values = state->draw_parameters();
-    auto body = state->draw_body();
-    return RequestCase{state->assemble(values, body), "fuzzing", false, "", "", ""};
-  });
+  return rc::gen::exec(
+      [state]() { return RequestCase{state->draw_valid_request(), "fuzzing", false, "", "", ""}; });
 }
 
 rc::Gen<RequestCase> OperationCases::negative() const {
@@ -203,110 +260,115 @@ rc::Gen<RequestCase> OperationCases::negative() const {
       if (part.parameter->required && part.parameter->in != "path") {
         kinds.emplace_back(Kind::missing_parameter, &part);
       }
-      std::string type = part.flat.value("type", "");
+      std::string type = primary_type(part.flat);
       if (type == "integer" || type == "number" || type == "boolean") {
         kinds.emplace_back(Kind::wrong_type, &part);
       }
     }
+    // The rest of the request is valid as sent, so that what the server refuses is the mutation.
+    auto [values, body] = state->draw_valid_parts();
+    std::string why = "the operation declares nothing that a negative request can break";
     for (int attempt = 0; attempt < 12 && !kinds.empty(); ++attempt) {
       std::size_t pick = draw::index(kinds.size());
       auto [kind, part] = kinds[pick];
-      auto values = state->draw_parameters();
-      std::optional<nlohmann::json> body =
-          state->body ? std::optional<nlohmann::json>(state->body->source
-                                                          ? *positive_values(state->body->source)
-                                                          : nlohmann::json::object())
-                      : std::nullopt;
+      auto drop_kind = [&, pick = pick] {
+        kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
+      };
       RequestCase out{{}, "fuzzing", true, "", "", ""};
       switch (kind) {
         case Kind::body_value: {
           auto drawn = draw_negative(*part);
           if (!drawn) {
-            kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
+            drop_kind();
             continue;
           }
-          const NegativeValue& negative = *drawn;
-          out.request = state->assemble(values, negative.value);
-          out.mutation = negative.mutation;
-          out.where = "body " + (negative.pointer.empty() ? "/" : negative.pointer);
-          out.detail = negative.detail;
-          return out;
+          out.request = state->assemble(values, drawn->value);
+          out.mutation = drawn->mutation;
+          out.where = "body " + (drawn->pointer.empty() ? "/" : drawn->pointer);
+          out.detail = drawn->detail;
+          break;
         }
         case Kind::parameter_value: {
           auto drawn = draw_negative(*part);
           if (!drawn) {
-            kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
+            drop_kind();
             continue;
           }
-          const NegativeValue& negative = *drawn;
-          // Serialised, the value must still break the schema as the server reads it.
-          if (!state->refused_as_sent(*part, negative.value)) continue;
-          values[part->parameter] = negative.value;
-          out.request = state->assemble(values, body);
-          out.mutation = negative.mutation;
+          auto mutated = values;
+          mutated[part->parameter] = drawn->value;
+          out.request = state->assemble(mutated, body);
+          out.mutation = drawn->mutation;
           out.where = describe(*part->parameter);
-          out.detail = negative.detail;
-          return out;
+          out.detail = drawn->detail;
+          break;
         }
-        case Kind::missing_parameter:
-          values.erase(part->parameter);
-          out.request = state->assemble(values, body);
+        case Kind::missing_parameter: {
+          auto mutated = values;
+          mutated.erase(part->parameter);
+          out.request = state->assemble(mutated, body);
           out.mutation = "missing_required_parameter";
           out.where = describe(*part->parameter);
           out.detail = "required " + describe(*part->parameter) + " left out";
-          return out;
-        case Kind::wrong_type:
-          values[part->parameter] = "conform";
-          if (!state->refused_as_sent(*part, "conform")) {
-            kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
-            continue;
-          }
-          out.request = state->assemble(values, body);
+          break;
+        }
+        case Kind::wrong_type: {
+          auto mutated = values;
+          mutated[part->parameter] = "conform";
+          out.request = state->assemble(mutated, body);
           out.mutation = "parameter_wrong_type";
           out.where = describe(*part->parameter);
-          out.detail = "text that is not a " + part->flat.value("type", std::string("value"));
-          return out;
+          out.detail = "text that is not a " + primary_type(part->flat);
+          break;
+        }
         case Kind::malformed_body:
           out.request = state->assemble(values, body);
+          out.request.content_type = encode_body(state->body->media, nullptr).content_type;
           out.request.body = "{\"conform\": [1, 2,";
           out.mutation = "malformed_body";
           out.where = "body";
           out.detail = "truncated JSON";
-          return out;
+          break;
         case Kind::wrong_content_type: {
-          out.request = state->assemble(values, body);
-          const auto& content = state->operation.request_body->content;
-          std::string type = "text/x-conform";
-          bool declared = std::any_of(content.begin(), content.end(), [&](const auto& m) {
-            return spec::match_media_type({m}, type) != nullptr;
-          });
-          if (declared) {  // `*/*` accepts everything: nothing to break
-            kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
-            continue;
-          }
-          out.request.content_type = type;
+          out.request = state->assemble(values, body ? body : nlohmann::json::object());
+          out.request.content_type = "text/x-conform";
           out.mutation = "wrong_content_type";
           out.where = "body";
-          out.detail = "sent as " + type;
-          return out;
+          out.detail = "sent as text/x-conform";
+          break;
         }
         case Kind::missing_body:
           out.request = state->assemble(values, std::nullopt);
           out.mutation = "missing_body";
           out.where = "body";
           out.detail = "no body where one is required";
-          return out;
+          break;
       }
+      Judgement judgement = state->judge(out.request);
+      if (judgement.invalid()) return out;
+      why = out.mutation + " at " + out.where + ": " + judgement.why_not_invalid();
+      // Kinds without random values cannot do better on another attempt.
+      if (kind != Kind::body_value && kind != Kind::parameter_value) drop_kind();
     }
     throw Unsatisfiable(state->operation.operation_id,
-                        "the operation declares nothing that a negative request can break");
+                        "no invalid request reads as invalid once serialised (" + why + ")");
   });
 }
 
-std::vector<RequestCase> OperationCases::examples() const {
+FixedCases OperationCases::examples() const {
   const State& state = *state_;
-  std::vector<RequestCase> out;
-  // The values a case does not vary: each parameter's first example, else a fixed draw.
+  FixedCases out;
+  // Keeps a case that reads as valid; says why another is not sent.
+  auto offer = [&](RequestCase c) {
+    Judgement judgement = state.judge(c.request);
+    if (judgement.valid()) {
+      out.cases.push_back(std::move(c));
+    } else {
+      out.left_out.push_back(c.detail + " (" + c.where +
+                             ") is not a valid request: " + judgement.why_not_valid());
+    }
+  };
+  // The values a case does not vary: each parameter's first example that reads as valid, else a
+  // fixed draw.
   std::map<const spec::Parameter*, nlohmann::json> base;
   for (const Part& part : state.parameters) {
     if (!part.parameter->examples.empty()) {
@@ -318,7 +380,8 @@ std::vector<RequestCase> OperationCases::examples() const {
                                  kBaseSeed, 1)
                               .front()
                         : nlohmann::json("x");
-      } catch (const Unsatisfiable&) {
+      } catch (const Unsatisfiable& e) {
+        out.left_out.push_back("no value for " + describe(*part.parameter) + ": " + e.reason());
         return out;
       }
     }
@@ -328,12 +391,12 @@ std::vector<RequestCase> OperationCases::examples() const {
     for (std::size_t i = 1; i < part.parameter->examples.size(); ++i) {
       auto values = base;
       values[part.parameter] = part.parameter->examples[i].value;
-      out.push_back({state.assemble(values, std::nullopt), "examples", false, "",
-                     describe(*part.parameter),
-                     "example '" + part.parameter->examples[i].name + "'"});
+      offer({state.assemble(values, std::nullopt), "examples", false, "", describe(*part.parameter),
+             "example '" + part.parameter->examples[i].name + "'"});
     }
     any_parameter_examples = any_parameter_examples || !part.parameter->examples.empty();
   }
+  bool any_body_examples = false;
   if (state.operation.request_body) {
     for (const auto& media : state.operation.request_body->content) {
       for (const auto& example : media.examples) {
@@ -341,62 +404,73 @@ std::vector<RequestCase> OperationCases::examples() const {
         EncodedBody encoded = encode_body(media.name, example.value);
         request.content_type = encoded.content_type;
         request.body = encoded.bytes;
-        out.push_back({std::move(request), "examples", false, "", "body",
-                       "example '" + example.name + "' of " + media.name});
+        offer({std::move(request), "examples", false, "", "body",
+               "example '" + example.name + "' of " + media.name});
+        any_body_examples = true;
       }
     }
   }
-  if (out.empty() && any_parameter_examples && !state.body_required) {
-    out.push_back({state.assemble(base, std::nullopt), "examples", false, "", "parameters",
-                   "the parameters' examples"});
+  if (!any_body_examples && any_parameter_examples && !state.body_required) {
+    offer({state.assemble(base, std::nullopt), "examples", false, "", "parameters",
+           "the parameters' examples"});
   }
   return out;
 }
 
-std::vector<RequestCase> OperationCases::coverage() const {
+FixedCases OperationCases::coverage() const {
   const State& state = *state_;
-  std::vector<RequestCase> out;
+  FixedCases out;
   std::map<const spec::Parameter*, nlohmann::json> base;
   std::optional<nlohmann::json> base_body;
   try {
-    for (const Part& part : state.parameters) {
-      if (part.parameter->required && part.source) {
-        base[part.parameter] = sample(positive_values(part.source), kBaseSeed, 1).front();
-      }
-    }
-    if (state.body && state.body->source) {
-      base_body = sample(positive_values(state.body->source), kBaseSeed, 1).front();
-    }
-  } catch (const Unsatisfiable&) {
-    return out;  // the fuzzing phase reports what cannot be generated
+    auto parts =
+        sample(rc::gen::exec([&state] { return state.draw_valid_parts(); }), kBaseSeed, 1).front();
+    base = std::move(parts.first);
+    base_body = std::move(parts.second);
+  } catch (const Unsatisfiable& e) {
+    out.left_out.push_back("no valid request to vary: " + e.reason());
+    return out;
   }
+  std::map<std::string, int> dropped;  // reason → count, said once each
+  auto offer = [&](RequestCase c) {
+    Judgement judgement = state.judge(c.request);
+    bool fits = c.negative ? judgement.invalid() : judgement.valid();
+    if (fits) {
+      out.cases.push_back(std::move(c));
+      return;
+    }
+    std::string what = c.negative ? "invalid boundary values" : "valid boundary values";
+    ++dropped[what + " of " + c.where + " not sent: " +
+              (c.negative ? judgement.why_not_invalid() : judgement.why_not_valid())];
+  };
   for (const Part& part : state.parameters) {
     if (!part.source) continue;
     Boundaries edges = boundary_values(*part.source);
     for (const auto& value : edges.positive) {
       auto values = base;
       values[part.parameter] = value;
-      out.push_back({state.assemble(values, base_body), "coverage", false, "",
-                     describe(*part.parameter), "boundary value " + value.dump()});
+      offer({state.assemble(values, base_body), "coverage", false, "", describe(*part.parameter),
+             "boundary value " + value.dump()});
     }
     for (const auto& negative : edges.negative) {
-      if (!state.refused_as_sent(part, negative.value)) continue;
       auto values = base;
       values[part.parameter] = negative.value;
-      out.push_back({state.assemble(values, base_body), "coverage", true, negative.mutation,
-                     describe(*part.parameter), "one past a bound: " + negative.value.dump()});
+      offer({state.assemble(values, base_body), "coverage", true, negative.mutation,
+             describe(*part.parameter), "one past a bound: " + negative.value.dump()});
     }
   }
   if (state.body && state.body->source) {
     Boundaries edges = boundary_values(*state.body->source);
     for (const auto& value : edges.positive) {
-      out.push_back({state.assemble(base, value), "coverage", false, "", "body", "boundary value"});
+      offer({state.assemble(base, value), "coverage", false, "", "body", "boundary value"});
     }
     for (const auto& negative : edges.negative) {
-      out.push_back({state.assemble(base, negative.value), "coverage", true, negative.mutation,
-                     "body " + (negative.pointer.empty() ? "/" : negative.pointer),
-                     negative.detail});
+      offer({state.assemble(base, negative.value), "coverage", true, negative.mutation,
+             "body " + (negative.pointer.empty() ? "/" : negative.pointer), negative.detail});
     }
+  }
+  for (const auto& [reason, count] : dropped) {
+    out.left_out.push_back(std::to_string(count) + " " + reason);
   }
   return out;
 }

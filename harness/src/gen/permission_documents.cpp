@@ -181,7 +181,7 @@ PermissionGrammar permission_grammar(const spec::Spec& spec, const schema::SpecS
       const auto& document = schemas.standalone(*p.schema, spec::Direction::request);
       detail::Flattener flatten(document);
       const nlohmann::json* flat = flatten.try_flatten(document);
-      std::string type = flat && flat->is_object() ? flat->value("type", "") : "";
+      std::string type = flat ? primary_type(*flat) : "";
       if (type == "integer" || type == "number" || type == "string") {
         endpoint.parameters.push_back({p.name, type});
       }

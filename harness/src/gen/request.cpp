@@ -263,27 +263,50 @@ EncodedBody encode_body(std::string_view media_type, const nlohmann::json& value
   return {essence, value.dump()};
 }
 
-nlohmann::json read_parameter_text(std::string_view text, const nlohmann::json& flat_schema) {
-  std::string type;
-  if (auto t = flat_schema.find("type"); t != flat_schema.end() && t->is_string()) {
-    type = t->get<std::string>();
+std::vector<std::string> type_names(const nlohmann::json& flat_schema) {
+  std::vector<std::string> out;
+  if (!flat_schema.is_object()) return out;
+  auto type = flat_schema.find("type");
+  if (type == flat_schema.end()) return out;
+  if (type->is_string()) out.push_back(type->get<std::string>());
+  if (type->is_array()) {
+    for (const auto& t : *type) {
+      if (t.is_string()) out.push_back(t.get<std::string>());
+    }
   }
+  return out;
+}
+
+std::string primary_type(const nlohmann::json& flat_schema) {
+  for (const auto& type : type_names(flat_schema)) {
+    if (type != "null") return type;
+  }
+  return "";
+}
+
+nlohmann::json read_parameter_text(std::string_view text, const nlohmann::json& flat_schema) {
+  auto types = type_names(flat_schema);
+  auto declares = [&](const char* type) {
+    return std::find(types.begin(), types.end(), type) != types.end();
+  };
   const char* begin = text.data();
   const char* end = text.data() + text.size();
-  if (type == "integer") {
-    std::int64_t value = 0;
-    auto r = std::from_chars(begin, end, value);
-    if (r.ec == std::errc() && r.ptr == end && !text.empty()) return value;
-  } else if (type == "number") {
-    double value = 0;
-    auto r = std::from_chars(begin, end, value);
-    if (r.ec == std::errc() && r.ptr == end && !text.empty()) {
-      if (std::floor(value) == value && std::fabs(value) < 9e15) {
-        return static_cast<std::int64_t>(value);
+  if (declares("integer") || declares("number")) {
+    std::int64_t whole = 0;
+    auto r = std::from_chars(begin, end, whole);
+    if (r.ec == std::errc() && r.ptr == end && !text.empty()) return whole;
+    if (declares("number")) {
+      double value = 0;
+      auto d = std::from_chars(begin, end, value);
+      if (d.ec == std::errc() && d.ptr == end && !text.empty()) {
+        if (std::floor(value) == value && std::fabs(value) < 9e15) {
+          return static_cast<std::int64_t>(value);
+        }
+        return value;
       }
-      return value;
     }
-  } else if (type == "boolean") {
+  }
+  if (declares("boolean")) {
     if (text == "true") return true;
     if (text == "false") return false;
   }

@@ -7,6 +7,7 @@
 #include "conform/core/error.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
+#include "conform/spec/router.hpp"
 #include "conform/spec/runtime_expression.hpp"
 
 namespace conform::spec {
@@ -564,6 +565,7 @@ Spec Spec::load(const std::filesystem::path& path, const LoadOptions& options) {
   OpenApiVersion version = detect_version(documents);
   Spec spec(std::move(documents), version);
   Builder(spec, options).build();
+  spec.router_ = std::make_shared<const Router>(spec);
   return spec;
 }
 

@@ -14,7 +14,9 @@ const spec::Operation* probe_operation(const spec::Spec& spec, const KeyOperatio
 }
 
 engine::PhaseResult api_key_lifecycle(SuiteContext& context, const KeyOperations& operations) {
-  engine::PhaseResult result{"ApiKeyLifecycle", "scenario", 0, {}, {}, "", 0};
+  engine::PhaseResult result;
+  result.operation_id = "ApiKeyLifecycle";
+  result.phase = "scenario";
   auto started = std::chrono::steady_clock::now();
   ApiKeys keys(context, operations);
   auto fail = [&](const char* check, std::string message, const spec::Operation& op,

@@ -247,7 +247,9 @@ PermissionSuite::Outcome PermissionSuite::check_invalid(
 template <typename T, typename Check>
 engine::PhaseResult PermissionSuite::run_property(const char* name, const rc::Gen<T>& generator,
                                                   Check check) {
-  engine::PhaseResult result{"Permissions", name, 0, {}, {}, "", 0};
+  engine::PhaseResult result;
+  result.operation_id = "Permissions";
+  result.phase = name;
   auto started = std::chrono::steady_clock::now();
   if (!keys_at_start_) keys_at_start_ = keys_.list();
   auto interrupted = [&] {
@@ -294,7 +296,9 @@ engine::PhaseResult PermissionSuite::invalid_documents() {
 }
 
 engine::PhaseResult PermissionSuite::cleanup() {
-  engine::PhaseResult result{"Permissions", "cleanup", 0, {}, {}, "", 0};
+  engine::PhaseResult result;
+  result.operation_id = "Permissions";
+  result.phase = "cleanup";
   auto now = keys_.list();
   ++result.sent;
   if (!now || !keys_at_start_) {

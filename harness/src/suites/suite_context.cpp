@@ -40,7 +40,7 @@ gen::Request SuiteContext::valid_request(const spec::Operation& operation) {
   auto& slot = cases_[operation.operation_id];
   if (!slot) slot = std::make_unique<gen::OperationCases>(spec_, schemas_, operation);
   auto examples = slot->examples();
-  for (const auto& e : examples) {
+  for (const auto& e : examples.cases) {
     if (!e.negative) return e.request;
   }
   return gen::sample(slot->positive(), options_.seed, 1).front().request;

@@ -63,9 +63,14 @@ struct PhaseResult {
   std::string operation_id;
   std::string phase;
   int sent = 0;                         // requests that got an answer
+  int valid_sent = 0;                   // of them, cases meant to be accepted
+  int invalid_sent = 0;                 // and cases meant to be refused
   std::vector<FailureRecord> failures;  // contract failures
-  std::vector<FailureRecord> errors;    // transport failures (no usable answer)
+  std::vector<FailureRecord> errors;    // transport failures (no usable answer), internal errors
   std::string not_tested;               // why nothing could be checked, if so
+  // Why the phase sent fewer or other cases than it was asked for (cases left out, kinds that
+  // could not be drawn, with counts): nothing is left untested unsaid.
+  std::vector<std::string> notes;
   double seconds = 0;
 };
 

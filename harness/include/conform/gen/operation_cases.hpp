@@ -24,9 +24,17 @@ struct RequestCase {
   std::string detail;
 };
 
+// Fixed cases, and those left out with the reason for each: nothing is dropped unsaid.
+struct FixedCases {
+  std::vector<RequestCase> cases;
+  std::vector<std::string> left_out;
+};
+
 // The requests of one operation: the document's own examples, boundary values, and
-// property-generated valid and invalid requests. Every negative case has been checked to break
-// the description (by validating what the server would read); every positive case conforms.
+// property-generated valid and invalid requests. Every case is judged as the server reads it once
+// serialised (gen::read_request, after routing): a positive case reaches this operation and reads
+// as valid, a negative one reaches it and reads as invalid, and no case depends on a part whose
+// reading servers disagree on. Cases that fail the judgement are not sent.
 class OperationCases {
  public:
   OperationCases(const spec::Spec& spec, const schema::SpecSchemas& schemas,
@@ -36,10 +44,13 @@ class OperationCases {
 
   const spec::Operation& operation() const;
 
-  std::vector<RequestCase> examples() const;
-  std::vector<RequestCase> coverage() const;
+  // The document's examples that read as valid; an example that does not is left out with its
+  // reason (a finding of the document, which lint reports too).
+  FixedCases examples() const;
+  FixedCases coverage() const;
+  // Throws Unsatisfiable (when drawn) with the reason when no valid request can be made.
   rc::Gen<RequestCase> positive() const;
-  // Throws Unsatisfiable (when drawn) if the operation declares nothing that can be broken.
+  // Throws Unsatisfiable (when drawn) if the operation declares nothing that can be broken as sent.
   rc::Gen<RequestCase> negative() const;
 
   struct State;

@@ -71,8 +71,13 @@ struct EncodedBody {
 };
 EncodedBody encode_body(std::string_view media_type, const nlohmann::json& value);
 
-// Reads parameter text back as the declared type would (integer, number, boolean, else string):
-// what a server sees. Used to verify that a negative parameter stays negative once serialised.
+// Reads parameter text back as the declared types would (integer, number, boolean, else string;
+// `type` may be a list, as a nullable schema's is): what a server sees.
 nlohmann::json read_parameter_text(std::string_view text, const nlohmann::json& flat_schema);
+
+// The types a flattened schema's `type` names (a string or a list), and the first that is not
+// "null" ("" when none is named).
+std::vector<std::string> type_names(const nlohmann::json& flat_schema);
+std::string primary_type(const nlohmann::json& flat_schema);
 
 }  // namespace conform::gen

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "conform/spec/schema_store.hpp"
 
 namespace conform::spec {
+
+class Router;
 
 struct LoadOptions {
   // Also normalise every component schema and every schema that carries an example, and resolve
@@ -26,6 +29,10 @@ class Spec {
   // Throws core::Error (exit code 2) when the file cannot be read, is not JSON/YAML, or is not an
   // OpenAPI 3.0/3.1 document. Problems inside the document become diagnostics.
   static Spec load(const std::filesystem::path& path, const LoadOptions& options = {});
+  Spec(Spec&&) noexcept = default;
+  Spec& operator=(Spec&&) noexcept = default;
+  Spec(const Spec&) = delete;  // the router points into this spec's operations
+  Spec& operator=(const Spec&) = delete;
 
   OpenApiVersion version() const { return version_; }
   const std::string& declared_version() const { return declared_version_; }
@@ -38,6 +45,8 @@ class Spec {
   const std::string& file() const { return documents_.root_file(); }
 
   const Operation* find_operation(std::string_view operation_id) const;
+  // Which operation a request's method and path name, as a server routes them.
+  const Router& router() const { return *router_; }
 
   // The model's findings and the schema normaliser's, in that order.
   core::Diagnostics diagnostics() const;
@@ -56,6 +65,7 @@ class Spec {
   std::map<std::string, SecurityScheme> schemes_;
   SchemaStore schemas_;
   core::Diagnostics diagnostics_;
+  std::shared_ptr<const Router> router_;  // points into operations_, whose buffer moves with it
 };
 
 }  // namespace conform::spec
