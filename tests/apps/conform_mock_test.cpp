@@ -135,6 +135,56 @@ TEST(ConformMock, ServesTheVastDescription) {
   EXPECT_EQ(mock.stop(), 0);
 }
 
+// A description that is not Vast.ai's: the mock's own errors take the shape it declares, and its
+// security schemes (API key, basic, cookie) are checked like bearer tokens are.
+TEST(ConformMock, ErrorsItMakesUseTheResponseTheDescriptionDeclares) {
+  auto spec = conform::spec::Spec::load(conform::test::data("generic.yaml"));
+  conform::schema::SpecSchemas schemas(spec);
+  MockProcess mock(conform::test::data("generic.yaml").string());
+  auto client = mock.client();
+  httplib::Headers key = {{"X-Api-Key", "conform-mock-root-token"}};
+  auto refused = client.Post("/things", key, R"({"name": ""})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(refused->get_header_value("Content-Type"), "application/problem+json");
+  auto problem = nlohmann::json::parse(refused->body);
+  const auto& declared = *spec.find_operation("createThing")->find_response(400);
+  EXPECT_TRUE(
+      schemas.validate(*declared.content[0].schema, conform::spec::Direction::response, problem)
+          .empty())
+      << refused->body;
+  EXPECT_THAT(problem["title"].get<std::string>(), HasSubstr("body /name"));
+
+  auto unauthenticated = client.Get("/things");
+  EXPECT_EQ(unauthenticated->status, 401);
+  EXPECT_EQ(unauthenticated->get_header_value("Content-Type"), "application/problem+json");
+  // getThing declares no 400: its `default` response gives the shape.
+  auto mistyped = client.Get("/things/abc", key);
+  EXPECT_EQ(mistyped->status, 400);
+  EXPECT_EQ(mistyped->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(mock.stop(), 0);
+}
+
+TEST(ConformMock, ChecksApiKeyBasicAndCookieSchemes) {
+  MockProcess mock(conform::test::data("generic.yaml").string());
+  auto client = mock.client();
+  EXPECT_EQ(client.Get("/things", {{"X-Api-Key", "conform-mock-root-token"}})->status, 200);
+  EXPECT_EQ(client.Get("/things", {{"X-Api-Key", "wrong"}})->status, 401);
+  // Basic: the key as the password, or the whole credential.
+  EXPECT_EQ(
+      client
+          .Get("/basic", {{"Authorization",
+                           "Basic " + std::string("dXNlcjpjb25mb3JtLW1vY2stcm9vdC10b2tlbg==")}})
+          ->status,
+      200);
+  EXPECT_EQ(client.Get("/basic", {{"Authorization", "Basic dXNlcjp3cm9uZw=="}})->status, 401);
+  EXPECT_EQ(client.Get("/basic")->status, 401);
+  EXPECT_EQ(client.Get("/cookie", {{"Cookie", "a=1; session=conform-mock-root-token"}})->status,
+            200);
+  EXPECT_EQ(client.Get("/cookie", {{"Cookie", "session=nope"}})->status, 401);
+  EXPECT_EQ(mock.stop(), 0);
+}
+
 }  // namespace
 
 namespace robustness {

@@ -53,6 +53,12 @@ TEST(Checks, StatusCodeConformance) {
   auto failures = f.run(status_code_conformance, "listApiKeys", 201, "{}");
   ASSERT_THAT(failures, SizeIs(1));
   EXPECT_THAT(failures[0].message, HasSubstr("201 is not declared (declared: 200, 401, 403, 429)"));
+  // An undeclared 4XX refusing an invalid case is right; the same status to a valid one is not.
+  EXPECT_THAT(f.run(status_code_conformance, "listApiKeys", 400, "{}", "application/json", true),
+              IsEmpty());
+  EXPECT_THAT(f.run(status_code_conformance, "listApiKeys", 400, "{}"), SizeIs(1));
+  EXPECT_THAT(f.run(status_code_conformance, "listApiKeys", 500, "{}", "application/json", true),
+              SizeIs(1));
 }
 
 TEST(Checks, ContentTypeConformance) {

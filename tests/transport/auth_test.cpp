@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "support/paths.hpp"
@@ -14,7 +16,11 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 spec::Spec with_schemes(const std::string& schemes, const std::string& security) {
-  auto path = std::filesystem::temp_directory_path() / "conform-auth-test.json";
+  // One file per call and process: ctest runs the tests of this file in parallel processes.
+  static int calls = 0;
+  auto path = std::filesystem::temp_directory_path() /
+              ("conform-auth-test-" + std::to_string(getpid()) + "-" + std::to_string(++calls) +
+               ".json");
   std::FILE* f = std::fopen(path.c_str(), "w");
   std::string text = R"({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
     "components": {"securitySchemes": )" +
@@ -24,7 +30,9 @@ spec::Spec with_schemes(const std::string& schemes, const std::string& security)
     "paths": {"/x": {"get": {"operationId": "x", "responses": {"200": {"description": "ok"}}}}}})";
   std::fputs(text.c_str(), f);
   std::fclose(f);
-  return spec::Spec::load(path);
+  auto spec = spec::Spec::load(path);
+  std::filesystem::remove(path);
+  return spec;
 }
 
 TEST(Auth, FollowsTheSecurityScheme) {
@@ -40,6 +48,47 @@ TEST(Auth, FollowsTheSecurityScheme) {
   EXPECT_EQ(auth_for(query, query.operations()[0], "t").kind, Auth::Kind::query);
   auto anonymous = with_schemes(R"({})", R"([])");
   EXPECT_EQ(auth_for(anonymous, anonymous.operations()[0], "t").kind, Auth::Kind::none);
+}
+
+// Basic credentials: the token is "user:password", sent base64-encoded, reproduced with -u and
+// never shown in either form.
+TEST(Auth, SendsBasicCredentialsAndReproducesThemWithCurlsUserOption) {
+  auto basic = with_schemes(R"({"b": {"type": "http", "scheme": "Basic"}})", R"([{"b": []}])");
+  Auth auth = auth_for(basic, basic.operations()[0], "alice:s3cr3t-Passw0rd");
+  ASSERT_EQ(auth.kind, Auth::Kind::basic);
+  gen::Request request;
+  request.method = "GET";
+  request.path = "/x";
+  auto sent = with_auth(request, auth);
+  ASSERT_EQ(sent.headers.size(), 1u);
+  EXPECT_EQ(sent.headers[0].second, "Basic YWxpY2U6czNjcjN0LVBhc3N3MHJk");
+  std::string line = curl_line("http://h", request, auth);
+  EXPECT_THAT(line, HasSubstr("-u ''\"${CONFORM_TOKEN}\"''"));
+  EXPECT_THAT(line, Not(HasSubstr("s3cr3t")));
+  EXPECT_EQ(redact("Authorization: Basic YWxpY2U6czNjcjN0LVBhc3N3MHJk", auth.secret),
+            "Authorization: Basic ${CONFORM_TOKEN}");
+}
+
+TEST(Auth, OAuthAndOpenIdConnectTokensTravelAsBearerTokens) {
+  auto oauth = with_schemes(
+      R"({"o": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://t", "scopes": {}}}}})",
+      R"([{"o": []}])");
+  EXPECT_EQ(auth_for(oauth, oauth.operations()[0], "t").kind, Auth::Kind::bearer);
+  auto oidc = with_schemes(R"({"o": {"type": "openIdConnect", "openIdConnectUrl": "https://t"}})",
+                           R"([{"o": []}])");
+  EXPECT_EQ(auth_for(oidc, oidc.operations()[0], "t").kind, Auth::Kind::bearer);
+}
+
+TEST(Auth, SaysWhyNoCredentialIsSent) {
+  auto mtls = with_schemes(R"({"m": {"type": "mutualTLS"}})", R"([{"m": []}])");
+  EXPECT_THAT(unsatisfiable_security(mtls, mtls.operations()[0], "t"),
+              HasSubstr("'m' (mutualTLS)"));
+  auto bearer = with_schemes(R"({"b": {"type": "http", "scheme": "bearer"}})", R"([{"b": []}])");
+  EXPECT_EQ(unsatisfiable_security(bearer, bearer.operations()[0], "t"), "");
+  EXPECT_THAT(unsatisfiable_security(bearer, bearer.operations()[0], ""),
+              HasSubstr("no token is set"));
+  auto anonymous = with_schemes(R"({})", R"([])");
+  EXPECT_EQ(unsatisfiable_security(anonymous, anonymous.operations()[0], ""), "");
 }
 
 // Dot segments reach the server as they are, and the reproduce line says so to curl.

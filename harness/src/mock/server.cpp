@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -42,13 +43,23 @@ struct Outgoing {
   int status = 200;
   std::optional<nlohmann::json> body;  // JSON, or a string for other media types
   std::string content_type = "application/json";
-  const spec::Operation* operation = nullptr;  // null before routing
+  const spec::Operation* operation = nullptr;  // the answer's operation (faults apply to it)
   std::map<std::string, std::string> headers;
+  // An error the mock made (not an answer the operation gives): shaped as the routed operation
+  // declares that status, when it does.
+  std::string error_message;
+  const spec::Operation* routed = nullptr;
 };
 
 Outgoing error_reply(int status, const std::string& code, const std::string& message) {
-  return {status, vast_error(code, message)};
+  Outgoing out{status, vast_error(code, message)};
+  out.error_message = message;
+  return out;
 }
+
+// Members of an error body where the message reads naturally.
+constexpr std::array<const char*, 7> kMessageMembers = {"message", "msg",         "detail", "title",
+                                                        "error",   "description", "reason"};
 
 // "a=1; b = \"2\"" → {"a": "1", "b": "2"}: the name=value lists of Prefer and Cookie headers.
 std::map<std::string, std::string> header_pairs(const std::string& header,
@@ -71,23 +82,6 @@ std::map<std::string, std::string> header_pairs(const std::string& header,
     start = end + 1;
   }
   return out;
-}
-
-bool requires_bearer(const spec::Spec& spec, const spec::Operation& op) {
-  if (op.security.empty()) return false;
-  for (const auto& alternative : op.security) {
-    if (alternative.schemes.empty()) return false;  // anonymous access is one of the options
-  }
-  for (const auto& alternative : op.security) {
-    for (const auto& [name, scopes] : alternative.schemes) {
-      auto scheme = spec.security_schemes().find(name);
-      if (scheme != spec.security_schemes().end() && scheme->second.type == "http" &&
-          scheme->second.scheme == "bearer") {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 // Vast.ai writes the threshold as a decimal: "threshold=2.0".
@@ -181,22 +175,21 @@ struct MockServer::Impl {
       out.headers["Allow"] = allowed;
       return out;
     }
+    Outgoing out = handle_routed(request, route, who);
+    out.routed = route.operation;
+    return out;
+  }
+
+  Outgoing handle_routed(const httplib::Request& request, const spec::Route& route,
+                         std::string& who) {
     const spec::Operation& op = *route.operation;
 
     Identity identity;
-    if (requires_bearer(spec, op)) {
-      std::string authorization = request.get_header_value("Authorization");
-      constexpr std::string_view kBearer = "Bearer ";
-      std::optional<Identity> known;
-      if (authorization.rfind(kBearer, 0) == 0) {
-        known = account.authenticate(authorization.substr(kBearer.size()));
-      }
-      if (!known && !has(Fault::ignores_auth)) {
-        return error_reply(401, "unauthorized",
-                           authorization.empty() ? "a bearer token is required"
-                                                 : "the bearer token is not a known API key");
-      }
-      if (known) identity = *known;
+    std::string refusal;
+    if (auto known = authenticate(op, request, refusal)) {
+      identity = *known;
+    } else if (!has(Fault::ignores_auth)) {
+      return error_reply(401, "unauthorized", refusal);
     }
     who = identity.label();
 
@@ -267,6 +260,89 @@ struct MockServer::Impl {
 
   // The request as received: the raw query is decoded by the same reader conform's generator
   // verifies its cases with, so that the mock and the run read a request alike.
+  // The credential a request carries for one security scheme, if it carries one.
+  static std::optional<std::string> credential(const spec::SecurityScheme& scheme,
+                                               const httplib::Request& request) {
+    const std::string http_scheme = core::ascii_lower(scheme.scheme);
+    auto authorization = [&](std::string_view prefix) -> std::optional<std::string> {
+      std::string value = request.get_header_value("Authorization");
+      if (core::ascii_lower(value.substr(0, prefix.size())) != prefix) return std::nullopt;
+      return value.substr(prefix.size());
+    };
+    if ((scheme.type == "http" && http_scheme == "bearer") || scheme.type == "oauth2" ||
+        scheme.type == "openIdConnect") {
+      return authorization("bearer ");
+    }
+    if (scheme.type == "http" && http_scheme == "basic") {
+      auto encoded = authorization("basic ");
+      if (!encoded) return std::nullopt;
+      auto decoded = core::base64_decode(*encoded);
+      if (!decoded) return std::string();
+      return decoded;
+    }
+    if (scheme.type == "apiKey" && scheme.in == "header") {
+      if (!request.has_header(scheme.parameter)) return std::nullopt;
+      return request.get_header_value(scheme.parameter);
+    }
+    if (scheme.type == "apiKey" && scheme.in == "query") {
+      auto question = request.target.find('?');
+      if (question == std::string::npos) return std::nullopt;
+      for (const auto& [name, value] :
+           gen::decode_query(std::string_view(request.target).substr(question + 1))) {
+        if (name == scheme.parameter) return value;
+      }
+      return std::nullopt;
+    }
+    if (scheme.type == "apiKey" && scheme.in == "cookie") {
+      auto cookies = gen::decode_cookies(request.get_header_value("Cookie"));
+      auto it = cookies.find(scheme.parameter);
+      if (it == cookies.end()) return std::nullopt;
+      return core::percent_decode(it->second).value_or(it->second);
+    }
+    return std::nullopt;
+  }
+
+  // Schemes the mock checks; others (mutualTLS, digest...) are taken as satisfied.
+  static bool checkable(const spec::SecurityScheme& scheme) {
+    const std::string http_scheme = core::ascii_lower(scheme.scheme);
+    return scheme.type == "apiKey" || scheme.type == "oauth2" || scheme.type == "openIdConnect" ||
+           (scheme.type == "http" && (http_scheme == "bearer" || http_scheme == "basic"));
+  }
+
+  // Who the request's credentials say it is, when one alternative of the operation's security is
+  // satisfied by known keys (the root token, or keys made through the account area); otherwise
+  // nothing, with the reason in `refusal`. An operation without security is open to all. Basic
+  // credentials are known by their password ("user:<key>") or as a whole.
+  std::optional<Identity> authenticate(const spec::Operation& op, const httplib::Request& request,
+                                       std::string& refusal) const {
+    if (op.security.empty()) return Identity{};
+    refusal = "no credential that the operation's security accepts";
+    for (const auto& alternative : op.security) {
+      if (alternative.schemes.empty()) return Identity{};
+      std::optional<Identity> who;
+      bool satisfied = true;
+      for (const auto& [name, scopes] : alternative.schemes) {
+        auto scheme = spec.security_schemes().find(name);
+        if (scheme == spec.security_schemes().end() || !checkable(scheme->second)) continue;
+        auto secret = credential(scheme->second, request);
+        std::optional<Identity> known;
+        if (secret) known = account.authenticate(*secret);
+        if (secret && !known && core::ascii_lower(scheme->second.scheme) == "basic") {
+          auto colon = secret->find(':');
+          if (colon != std::string::npos) known = account.authenticate(secret->substr(colon + 1));
+        }
+        if (!known) {
+          if (secret) refusal = "the credential for '" + name + "' is not a known key";
+          satisfied = false;
+          break;
+        }
+        if (!who) who = known;
+      }
+      if (satisfied) return who.value_or(Identity{});
+    }
+    return std::nullopt;
+  }
+
   static gen::ReceivedRequest incoming_request(const httplib::Request& request,
                                                const spec::Route& route) {
     gen::ReceivedRequest incoming;
@@ -367,6 +443,57 @@ struct MockServer::Impl {
     return value;
   }
 
+  // An error the mock made, as the routed operation declares that status: the declared media
+  // type, and a body valid by its schema (the message in a member such as `message` when the
+  // schema allows it). The Vast.ai-shaped body stays where it is valid or nothing is declared.
+  void shape_error(Outgoing& out) const {
+    if (out.error_message.empty() || out.routed == nullptr) return;
+    const spec::Response* declared = out.routed->find_response(out.status);
+    if (declared == nullptr) return;
+    if (declared->content.empty()) {
+      out.body.reset();
+      return;
+    }
+    const spec::MediaType* media = &declared->content.front();
+    for (const auto& m : declared->content) {
+      if (spec::is_json_media_type(m.name)) {
+        media = &m;
+        break;
+      }
+    }
+    out.content_type =
+        media->name.find('*') != std::string::npos ? "application/json" : media->name;
+    if (!spec::is_json_media_type(out.content_type)) {
+      out.body = out.error_message;  // text/plain, text/html...: the message itself
+      if (media->schema &&
+          !schemas.validate(*media->schema, spec::Direction::response, *out.body).empty()) {
+        out.body = generate(*media->schema, out.routed->operation_id + declared->status);
+      }
+      return;
+    }
+    if (!media->schema) return;
+    auto valid = [&](const nlohmann::json& value) {
+      return schemas.validate(*media->schema, spec::Direction::response, value).empty();
+    };
+    if (out.body && valid(*out.body)) return;
+    nlohmann::json body =
+        !media->examples.empty() && valid(media->examples.front().value)
+            ? media->examples.front().value
+            : generate(*media->schema, out.routed->operation_id + declared->status);
+    if (body.is_object()) {
+      for (const char* member : kMessageMembers) {
+        if (!body.contains(member) || !body[member].is_string()) continue;
+        nlohmann::json with_message = body;
+        with_message[member] = out.error_message;
+        if (valid(with_message)) {
+          body = std::move(with_message);
+          break;
+        }
+      }
+    }
+    out.body = std::move(body);
+  }
+
   // The headers the description declares for the response being sent.
   void add_declared_headers(const Outgoing& out, httplib::Response& response) const {
     if (out.operation == nullptr) return;
@@ -386,6 +513,7 @@ struct MockServer::Impl {
   }
 
   void send(Outgoing out, httplib::Response& response) const {
+    shape_error(out);
     for (const auto& [name, value] : out.headers) response.set_header(name, value);
     bool success = out.status >= 200 && out.status < 300 && out.operation != nullptr;
     if (success && has(Fault::undocumented_status)) {

@@ -1,11 +1,18 @@
 #include "conform/transport/auth.hpp"
 
+#include "conform/core/text.hpp"
+
 namespace conform::transport {
 namespace {
 
 std::optional<Auth> auth_for_scheme(const spec::SecurityScheme& scheme, const std::string& token) {
-  if (scheme.type == "http" && scheme.scheme == "bearer") {
+  const std::string http_scheme = core::ascii_lower(scheme.scheme);
+  if ((scheme.type == "http" && http_scheme == "bearer") || scheme.type == "oauth2" ||
+      scheme.type == "openIdConnect") {
     return Auth{Auth::Kind::bearer, "Authorization", token};
+  }
+  if (scheme.type == "http" && http_scheme == "basic") {
+    return Auth{Auth::Kind::basic, "Authorization", token};
   }
   if (scheme.type == "apiKey") {
     if (scheme.in == "header") return Auth{Auth::Kind::header, scheme.parameter, token};
@@ -41,12 +48,41 @@ Auth auth_for(const spec::Spec& spec, const spec::Operation& operation, const st
   return {};
 }
 
+std::string unsatisfiable_security(const spec::Spec& spec, const spec::Operation& operation,
+                                   const std::string& token) {
+  if (operation.security.empty()) return "";
+  std::string schemes;
+  for (const auto& alternative : operation.security) {
+    if (alternative.schemes.empty()) return "";  // anonymous access is one of the options
+    std::string names;
+    for (const auto& [name, scopes] : alternative.schemes) {
+      auto scheme = spec.security_schemes().find(name);
+      std::string kind =
+          scheme == spec.security_schemes().end()
+              ? "undeclared"
+              : scheme->second.type +
+                    (scheme->second.scheme.empty() ? "" : " " + scheme->second.scheme);
+      names += (names.empty() ? "" : " and ") + ("'" + name + "' (" + kind + ")");
+    }
+    schemes += (schemes.empty() ? "" : ", or ") + names;
+  }
+  if (auth_for(spec, operation, token.empty() ? "x" : token).kind == Auth::Kind::none) {
+    return "the operation asks for " + schemes +
+           ", which conform cannot send (one bearer token, basic user:password or API key)";
+  }
+  if (token.empty()) return "the operation asks for " + schemes + " and no token is set";
+  return "";
+}
+
 gen::Request with_auth(gen::Request request, const Auth& auth) {
   switch (auth.kind) {
     case Auth::Kind::none:
       break;
     case Auth::Kind::bearer:
       request.headers.emplace_back("Authorization", "Bearer " + auth.secret);
+      break;
+    case Auth::Kind::basic:
+      request.headers.emplace_back("Authorization", "Basic " + core::base64_encode(auth.secret));
       break;
     case Auth::Kind::header:
       request.headers.emplace_back(auth.name, auth.secret);
@@ -63,7 +99,8 @@ gen::Request with_auth(gen::Request request, const Auth& auth) {
 
 std::string redact(std::string text, const std::string& secret, const std::string& placeholder) {
   if (secret.empty()) return text;
-  for (const std::string& form : {secret, gen::percent_encode(secret)}) {
+  for (const std::string& form :
+       {secret, gen::percent_encode(secret), core::base64_encode(secret)}) {
     for (std::size_t at = text.find(form); at != std::string::npos;
          at = text.find(form, at + placeholder.size())) {
       text.replace(at, form.size(), placeholder);
@@ -73,8 +110,10 @@ std::string redact(std::string text, const std::string& secret, const std::strin
 }
 
 std::string curl_line(const std::string& base_url, const gen::Request& request, const Auth& auth) {
-  gen::Request sent = with_auth(request, auth);
+  // curl writes basic credentials itself (-u), so the line names the variable, not its base64.
+  gen::Request sent = auth.kind == Auth::Kind::basic ? request : with_auth(request, auth);
   std::string line = "curl -X " + sent.method;
+  if (auth.kind == Auth::Kind::basic) line += " -u " + quote(auth.secret);
   for (const auto& [name, value] : sent.headers) line += " -H " + quote(name + ": " + value);
   if (!sent.cookies.empty()) {
     std::string cookies;
