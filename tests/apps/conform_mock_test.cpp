@@ -185,6 +185,41 @@ TEST(ConformMock, ChecksApiKeyBasicAndCookieSchemes) {
   EXPECT_EQ(mock.stop(), 0);
 }
 
+// Any description keeps state: a POST on a collection creates what the item path reads,
+// replaces and deletes; a deleted item is gone; the collection lists what was created.
+TEST(ConformMock, KeepsResourcesForAnyDescription) {
+  MockProcess mock(conform::test::data("generic.yaml").string());
+  auto client = mock.client();
+  httplib::Headers key = {{"X-Api-Key", "conform-mock-root-token"}};
+  auto first = client.Post("/things", key, R"({"name": "lamp"})", "application/json");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 201);
+  auto created = nlohmann::json::parse(first->body);
+  EXPECT_EQ(created["name"], "lamp");
+  ASSERT_TRUE(created["id"].is_number_integer());
+  const std::string id = std::to_string(created["id"].get<long long>());
+  EXPECT_EQ(first->get_header_value("Location"), "/things/" + id);
+
+  auto read = client.Get("/things/" + id, key);
+  EXPECT_EQ(read->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(read->body), created);
+  auto listed = nlohmann::json::parse(client.Get("/things", key)->body);
+  EXPECT_EQ(listed, nlohmann::json::array({created}));
+
+  EXPECT_EQ(client.Delete("/things/" + id, key)->status, 204);
+  auto gone = client.Get("/things/" + id, key);
+  EXPECT_EQ(gone->status, 404);
+  // getThing declares 404 as text/html: the mock's 404 is that.
+  EXPECT_EQ(gone->get_header_value("Content-Type"), "text/html");
+  EXPECT_EQ(client.Delete("/things/" + id, key)->status, 404);
+
+  // A new item never takes a deleted one's identifier.
+  auto second = nlohmann::json::parse(
+      client.Post("/things", key, R"({"name": "desk"})", "application/json")->body);
+  EXPECT_NE(std::to_string(second["id"].get<long long>()), id);
+  EXPECT_EQ(mock.stop(), 0);
+}
+
 }  // namespace
 
 namespace robustness {

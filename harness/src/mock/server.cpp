@@ -17,6 +17,7 @@
 #include "conform/mock/account.hpp"
 #include "conform/mock/account_api.hpp"
 #include "conform/mock/rate_limiter.hpp"
+#include "conform/mock/resource_store.hpp"
 #include "conform/permission/permission.hpp"
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/spec/extensions.hpp"
@@ -132,6 +133,7 @@ struct MockServer::Impl {
   spec::Router router;
   Account account;
   AccountApi account_api;
+  ResourceStore resources;
   RateLimiter rate_limiter;
   httplib::Server server;
   std::mutex log_mutex;
@@ -144,7 +146,11 @@ struct MockServer::Impl {
         schemas(s),
         router(s),
         account(options.root_token, options.state_seed),
-        account_api(s, schemas, account, options.faults) {}
+        account_api(s, schemas, account, options.faults),
+        resources(s, schemas, options.faults,
+                  [this](spec::SchemaId schema, const std::string& salt) {
+                    return generate(schema, salt, false);
+                  }) {}
 
   bool has(Fault fault) const { return options.faults.contains(fault); }
 
@@ -252,6 +258,17 @@ struct MockServer::Impl {
       Outgoing out{reply.status, std::move(reply.body)};
       out.operation = &op;
       return out;
+    }
+    if (prefer.empty()) {
+      std::string path = request.target.substr(0, request.target.find('?'));
+      if (auto kept = resources.handle(op, path, checked)) {
+        if (kept->status == 404) return error_reply(404, "not_found", kept->not_found);
+        Outgoing out{kept->status, std::move(kept->body)};
+        out.headers = std::move(kept->headers);
+        if (!out.body) out.content_type.clear();
+        out.operation = &op;
+        return out;
+      }
     }
     Outgoing out = respond(op, prefer);
     out.operation = &op;
@@ -421,9 +438,10 @@ struct MockServer::Impl {
     return {status, std::move(body), content_type};
   }
 
-  // Generated values depend only on the seed and the salt, so each is made once. RapidCheck keeps
-  // its generation context in globals: generating on several server threads at once corrupts it.
-  nlohmann::json generate(spec::SchemaId schema, const std::string& salt) const {
+  // Generated values depend only on the seed and the salt, so each is made once (`keep`: values
+  // of created items differ by salt and are not kept twice). RapidCheck keeps its generation
+  // context in globals: generating on several server threads at once corrupts it.
+  nlohmann::json generate(spec::SchemaId schema, const std::string& salt, bool keep = true) const {
     std::lock_guard lock(generate_mutex);
     auto cached = generated.find(salt);
     if (cached != generated.end()) return cached->second;
@@ -439,7 +457,7 @@ struct MockServer::Impl {
     } catch (const gen::Unsatisfiable&) {
       value = gen::sample(gen::positive_values(source), seed, 1).front();
     }
-    generated.emplace(salt, value);
+    if (keep) generated.emplace(salt, value);
     return value;
   }
 

@@ -46,7 +46,7 @@ ApiKeys::Created ApiKeys::create(const nlohmann::json& permissions, const std::s
   Created created{context_.send(*operations_.create, request), request, std::nullopt, std::nullopt};
   if (created.exchange.response && created.exchange.response->status / 100 == 2) {
     auto answer = nlohmann::json::parse(created.exchange.response->body, nullptr, false);
-    created.id = engine::created_identifier(answer, "id");
+    created.id = spec::created_identifier(answer, "id");
     if (answer.is_object()) {
       for (const char* field : {"key", "api_key", "token", "secret"}) {
         if (auto it = answer.find(field); it != answer.end() && it->is_string()) {

@@ -6,24 +6,11 @@
 #include <vector>
 
 #include "conform/engine/engine.hpp"
+#include "conform/spec/resources.hpp"
 
 namespace conform::engine {
 
-// A resource a description lets a client create and delete: a POST on a collection path, and
-// operations on the item path below it (`/things/` → `/things/{id}/`). Inferred from the paths.
-struct Resource {
-  const spec::Operation* create = nullptr;   // POST on the collection
-  const spec::Operation* list = nullptr;     // GET on the collection, if any
-  const spec::Operation* remove = nullptr;   // DELETE on the item
-  std::vector<const spec::Operation*> uses;  // GET, PUT, PATCH on the item
-  std::string item_parameter;                // the item path's one parameter
-
-  // create, list, each use, delete, each use again, delete again
-  int planned_requests() const;
-};
-
-// The resource `create` makes, when it is a POST with a deletable item path below its path.
-std::optional<Resource> find_resource(const spec::Spec& spec, const spec::Operation& create);
+using spec::Resource;
 
 struct StatefulContext {
   const spec::Spec& spec;
@@ -51,9 +38,5 @@ int planned_link_requests(const spec::Operation& operation);
 // go through the run's per-response checks.
 void follow_links(const StatefulContext& context, const spec::Operation& operation,
                   PhaseResult& result);
-
-// The identifier a create answer carries: `name` (or `id`) at the top of the body or inside one
-// nested object. Exposed for tests.
-std::optional<std::string> created_identifier(const nlohmann::json& body, const std::string& name);
 
 }  // namespace conform::engine

@@ -1,13 +1,13 @@
-#include "conform/engine/stateful.hpp"
+#include "conform/spec/resources.hpp"
 
 #include <gtest/gtest.h>
 
 #include "support/paths.hpp"
 
-namespace conform::engine {
+namespace conform::spec {
 namespace {
 
-TEST(Stateful, ResourcesAreInferredFromThePaths) {
+TEST(Resources, ResourcesAreInferredFromThePaths) {
   spec::Spec spec = spec::Spec::load(test::source("spec/openapi.json"));
   auto ssh = find_resource(spec, *spec.find_operation("createSshKey"));
   ASSERT_TRUE(ssh);
@@ -26,7 +26,7 @@ TEST(Stateful, ResourcesAreInferredFromThePaths) {
   EXPECT_FALSE(find_resource(spec, *spec.find_operation("listSshKeys")));
 }
 
-TEST(Stateful, TheCreatedIdentifierIsFoundAtTheTopOrOneLevelDown) {
+TEST(Resources, TheCreatedIdentifierIsFoundAtTheTopOrOneLevelDown) {
   auto parse = [](const char* text) { return nlohmann::json::parse(text); };
   EXPECT_EQ(created_identifier(parse(R"({"id": 17, "key": "s"})"), "id"), "17");
   EXPECT_EQ(created_identifier(parse(R"({"success": true, "key": {"id": 5}})"), "id"), "5");
@@ -37,4 +37,4 @@ TEST(Stateful, TheCreatedIdentifierIsFoundAtTheTopOrOneLevelDown) {
 }
 
 }  // namespace
-}  // namespace conform::engine
+}  // namespace conform::spec

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conform/spec/spec.hpp"
+
+namespace conform::spec {
+
+// A resource a description lets a client create and delete: a POST on a collection path, and
+// operations on the item path below it (`/things/` → `/things/{id}/`). Inferred from the paths;
+// the run's stateful phase and the mock's generic state read descriptions alike through it.
+struct Resource {
+  const Operation* create = nullptr;   // POST on the collection
+  const Operation* list = nullptr;     // GET on the collection, if any
+  const Operation* remove = nullptr;   // DELETE on the item
+  std::vector<const Operation*> uses;  // GET, PUT, PATCH on the item
+  std::string item_parameter;          // the item path's one parameter
+
+  // create, list, each use, delete, each use again, delete again
+  int planned_requests() const;
+};
+
+// The resource `create` makes, when it is a POST with a deletable item path below its path.
+std::optional<Resource> find_resource(const Spec& spec, const Operation& create);
+
+// Every resource of the description, one per create operation.
+std::vector<Resource> find_resources(const Spec& spec);
+
+// An identifier value as text: an integer, or a string that is not empty.
+std::optional<std::string> identifier_text(const nlohmann::json& value);
+
+// The identifier a create answer carries: `name` (or `id`) at the top of the body or inside one
+// nested object.
+std::optional<std::string> created_identifier(const nlohmann::json& body, const std::string& name);
+
+}  // namespace conform::spec

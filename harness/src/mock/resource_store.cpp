@@ -1,0 +1,197 @@
+#include "conform/mock/resource_store.hpp"
+
+#include "conform/gen/request.hpp"
+#include "conform/spec/media_type.hpp"
+
+namespace conform::mock {
+namespace {
+
+// The operation's first 2XX response (its status as a number), if it declares one.
+const spec::Response* success_response(const spec::Operation& operation, int& status) {
+  status = 200;
+  for (const auto& response : operation.responses) {
+    if (response.status.size() == 3 && response.status[0] == '2') {
+      if (std::isdigit(static_cast<unsigned char>(response.status[1]))) {
+        status = std::stoi(response.status);
+      }
+      return &response;
+    }
+  }
+  return nullptr;
+}
+
+// The JSON schema of a response's body, when it has one.
+std::optional<spec::SchemaId> json_schema(const spec::Response* response) {
+  if (response == nullptr) return std::nullopt;
+  for (const auto& media : response->content) {
+    if (media.schema &&
+        (spec::is_json_media_type(media.name) || media.name.find('*') != std::string::npos)) {
+      return media.schema;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string uuid_like(std::int64_t n) {
+  char text[40];
+  std::snprintf(text, sizeof text, "00000000-0000-4000-8000-%012llx",
+                static_cast<unsigned long long>(n));
+  return text;
+}
+
+}  // namespace
+
+ResourceStore::ResourceStore(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                             const Faults& faults, Generate generate)
+    : spec_(spec),
+      schemas_(schemas),
+      faults_(faults),
+      generate_(std::move(generate)),
+      resources_(spec::find_resources(spec)) {
+  for (std::size_t i = 0; i < resources_.size(); ++i) {
+    const spec::Resource& r = resources_[i];
+    roles_.try_emplace(r.create, i, Role::create);
+    if (r.list != nullptr) roles_.try_emplace(r.list, i, Role::list);
+    roles_.try_emplace(r.remove, i, Role::remove);
+    for (const auto* use : r.uses) {
+      roles_.try_emplace(use, i, use->method == "get" ? Role::read : Role::update);
+    }
+  }
+}
+
+bool ResourceStore::valid(spec::SchemaId schema, const nlohmann::json& value) const {
+  return schemas_.validate(schema, spec::Direction::response, value).empty();
+}
+
+std::optional<StoreReply> ResourceStore::handle(const spec::Operation& operation,
+                                                const std::string& path,
+                                                const gen::ReadRequest& request) {
+  auto found = roles_.find(&operation);
+  if (found == roles_.end()) return std::nullopt;
+  auto [index, role] = found->second;
+  const spec::Resource& resource = resources_[index];
+  std::lock_guard lock(mutex_);
+  Kept& kept = kept_[index];
+  if (role == Role::create) return create(resource, path, request, kept);
+  if (role == Role::list) return list(operation, kept);
+
+  auto value = request.parameters.find(resource.item_parameter);
+  if (value == request.parameters.end()) return std::nullopt;
+  const std::string id = gen::parameter_text(value->second);
+  if (kept.deleted.contains(id)) {
+    return StoreReply{404, std::nullopt, {}, resource.item_parameter + " " + id + " was deleted"};
+  }
+  auto item = kept.items.find(id);
+  if (item == kept.items.end()) return std::nullopt;  // not one the mock made: answered as usual
+
+  if (role == Role::read && faults_.contains(Fault::resource_unavailable)) {
+    return StoreReply{404, std::nullopt, {}, resource.item_parameter + " " + id + " is not known"};
+  }
+  if (role == Role::update && request.body.is_object()) {
+    int status = 0;
+    auto schema = json_schema(success_response(*resource.create, status));
+    for (const auto& [name, member] : request.body.items()) {
+      nlohmann::json changed = item->second;
+      changed[name] = member;
+      if (!schema || valid(*schema, changed)) item->second = std::move(changed);
+    }
+  }
+  StoreReply reply;
+  reply.body = answer_body(operation, item->second, reply.status);
+  if (role == Role::remove && !faults_.contains(Fault::delete_does_not_delete)) {
+    kept.items.erase(item);
+    std::erase(kept.order, id);
+    kept.deleted.insert(id);
+  }
+  return reply;
+}
+
+StoreReply ResourceStore::create(const spec::Resource& resource, const std::string& path,
+                                 const gen::ReadRequest& request, Kept& kept) {
+  int status = 200;
+  const spec::Response* declared = success_response(*resource.create, status);
+  auto schema = json_schema(declared);
+  const std::int64_t n = ++kept.next;
+  nlohmann::json item = nlohmann::json::object();
+  if (schema) item = generate_(*schema, resource.create->operation_id + "#" + std::to_string(n));
+  // The request's members where the answer has them, as far as the schema allows.
+  if (item.is_object() && request.body.is_object()) {
+    for (const auto& [name, member] : request.body.items()) {
+      if (!item.contains(name)) continue;
+      nlohmann::json changed = item;
+      changed[name] = member;
+      if (!schema || valid(*schema, changed)) item = std::move(changed);
+    }
+  }
+  // A fresh identifier, in the member the item path names (else `id`), of the type the answer
+  // has there; the generated value when no fresh one fits the schema.
+  std::string member = resource.item_parameter;
+  if (item.is_object() && !item.contains(member) && item.contains("id")) member = "id";
+  std::string id = std::to_string(1000 + n);
+  if (item.is_object() && item.contains(member)) {
+    const nlohmann::json current = item[member];
+    std::vector<nlohmann::json> candidates;
+    if (current.is_number_integer()) candidates.emplace_back(1000 + n);
+    if (current.is_string()) {
+      candidates.emplace_back(uuid_like(n));
+      candidates.emplace_back("item-" + std::to_string(n));
+    }
+    candidates.push_back(current);
+    for (const auto& candidate : candidates) {
+      nlohmann::json changed = item;
+      changed[member] = candidate;
+      auto text = spec::identifier_text(candidate);
+      if (!text || kept.items.contains(*text) || kept.deleted.contains(*text)) continue;
+      if (schema && !valid(*schema, changed)) continue;
+      item = std::move(changed);
+      id = *text;
+      break;
+    }
+  }
+  kept.items[id] = item;
+  kept.order.push_back(id);
+  if (faults_.contains(Fault::resource_unavailable)) {
+    kept.items.erase(id);
+    std::erase(kept.order, id);
+  }
+
+  StoreReply reply;
+  reply.status = status;
+  if (declared != nullptr && !declared->content.empty()) reply.body = item;
+  std::string base = path;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  bool slash = !resource.remove->path.empty() && resource.remove->path.back() == '/';
+  reply.headers["Location"] = base + "/" + gen::percent_encode(id) + (slash ? "/" : "");
+  return reply;
+}
+
+std::optional<StoreReply> ResourceStore::list(const spec::Operation& operation, const Kept& kept) {
+  if (kept.order.empty()) return std::nullopt;
+  int status = 200;
+  auto schema = json_schema(success_response(operation, status));
+  if (!schema) return std::nullopt;
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& id : kept.order) items.push_back(kept.items.at(id));
+  if (valid(*schema, items)) return StoreReply{status, items, {}, ""};
+  // A page object: the kept items in its first array member that takes them.
+  nlohmann::json page = generate_(*schema, operation.operation_id + "#list");
+  if (!page.is_object()) return std::nullopt;
+  for (auto& [name, member] : page.items()) {
+    if (!member.is_array()) continue;
+    nlohmann::json changed = page;
+    changed[name] = items;
+    if (valid(*schema, changed)) return StoreReply{status, changed, {}, ""};
+  }
+  return std::nullopt;
+}
+
+std::optional<nlohmann::json> ResourceStore::answer_body(const spec::Operation& operation,
+                                                         const nlohmann::json& item, int& status) {
+  const spec::Response* declared = success_response(operation, status);
+  if (declared == nullptr || declared->content.empty()) return std::nullopt;
+  auto schema = json_schema(declared);
+  if (!schema || valid(*schema, item)) return item;
+  return generate_(*schema, operation.operation_id);
+}
+
+}  // namespace conform::mock
