@@ -454,6 +454,10 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
           transport_,
           options_,
           [this](const spec::Operation& o) { return impl_->valid_case(o).request; },
+          [this](const spec::Operation& o) {
+            auto plain = impl_->cases_for(o).minimal();
+            return plain ? plain->request : impl_->valid_case(o).request;
+          },
           [this](const spec::Operation& o, const gen::RequestCase& sent,
                  const transport::Response& response) { return impl_->check(o, sent, response); }};
       if (auto resource = impl_->lifecycle_resource(op)) run_lifecycle(context, *resource, result);

@@ -4,6 +4,7 @@
 
 #include "conform/engine/links.hpp"
 #include "conform/gen/request.hpp"
+#include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/resources.hpp"
 #include "conform/transport/auth.hpp"
@@ -21,6 +22,38 @@ bool mentions(const nlohmann::json& body, const std::string& name, const std::st
   if (body.is_structured()) {
     for (const auto& item : body) {
       if (mentions(item, name, id)) return true;
+    }
+  }
+  return false;
+}
+
+// Whether the list's declared 2XX answer holds an array (itself, or a member up to two levels
+// down): only then does the description say the new item is listed in it.
+bool lists_items(const StatefulContext& context, const spec::Operation& list) {
+  for (const auto& response : list.responses) {
+    if (response.status.empty() || response.status[0] != '2') continue;
+    for (const auto& media : response.content) {
+      if (!media.schema) continue;
+      const nlohmann::json& document =
+          context.schemas.standalone(*media.schema, spec::Direction::response);
+      gen::detail::Flattener flatten(document);
+      auto holds_array = [&](const nlohmann::json& schema, int depth, auto& self) -> bool {
+        const nlohmann::json* flat = flatten.try_flatten(schema);
+        if (flat == nullptr || !flat->is_object()) return false;
+        auto types = gen::type_names(*flat);
+        if (std::find(types.begin(), types.end(), "array") != types.end() ||
+            flat->contains("items")) {
+          return true;
+        }
+        if (depth == 0) return false;
+        auto properties = flat->find("properties");
+        if (properties == flat->end() || !properties->is_object()) return false;
+        for (const auto& [name, property] : properties->items()) {
+          if (self(property, depth - 1, self)) return true;
+        }
+        return false;
+      };
+      if (holds_array(document, 2, holds_array)) return true;
     }
   }
   return false;
@@ -121,8 +154,13 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
     return;
   }
 
-  if (resource.list != nullptr && enabled("resource_availability")) {
-    gen::Request request = valid_request(*resource.list);
+  if (resource.list != nullptr && enabled("resource_availability") &&
+      !lists_items(context, *resource.list)) {
+    result.notes.push_back(resource.list->operation_id +
+                           " declares no array in its answer: the new item is not looked for in "
+                           "the list");
+  } else if (resource.list != nullptr && enabled("resource_availability")) {
+    gen::Request request = context.plain_request(*resource.list);
     auto listed = send(*resource.list, request);
     if (success(listed)) {
       auto list_body = nlohmann::json::parse(listed.response->body, nullptr, false);

@@ -417,6 +417,35 @@ FixedCases OperationCases::examples() const {
   return out;
 }
 
+std::optional<RequestCase> OperationCases::minimal() const {
+  const State& state = *state_;
+  std::map<const spec::Parameter*, nlohmann::json> values;
+  try {
+    for (const Part& part : state.parameters) {
+      if (!part.parameter->required) continue;
+      if (!part.parameter->examples.empty()) {
+        values[part.parameter] = part.parameter->examples.front().value;
+      } else if (part.flat.is_object() && part.flat.contains("default")) {
+        values[part.parameter] = part.flat["default"];
+      } else {
+        values[part.parameter] =
+            sample(rc::gen::exec([&state, &part] { return state.draw_value(part); }), kBaseSeed, 1)
+                .front();
+      }
+    }
+    std::optional<nlohmann::json> body;
+    if (state.body && state.body_required) {
+      body = state.body->source ? sample(positive_values(state.body->source), kBaseSeed, 1).front()
+                                : nlohmann::json::object();
+    }
+    Request request = state.assemble(values, body);
+    if (!state.judge(request).valid()) return std::nullopt;
+    return RequestCase{std::move(request), "stateful", false, "", "", "required parameters only"};
+  } catch (const Unsatisfiable&) {
+    return std::nullopt;
+  }
+}
+
 FixedCases OperationCases::coverage() const {
   const State& state = *state_;
   FixedCases out;

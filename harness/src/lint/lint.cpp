@@ -1,9 +1,11 @@
 #include "conform/lint/lint.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "conform/core/error.hpp"
+#include "conform/gen/values.hpp"
 #include "conform/schema/spec_schemas.hpp"
 
 namespace conform::lint {
@@ -24,6 +26,7 @@ class Linter {
     }
     check_schema_examples();
     check_schemas_compile();
+    for (const spec::Operation& op : spec_.operations()) check_schemas_satisfiable(op);
     return std::move(findings_);
   }
 
@@ -115,6 +118,69 @@ class Linter {
     }
   }
 
+  // Schemas conform cannot make a valid value for: some no value satisfies (an allOf of a closed
+  // object and a branch requiring another property; a oneOf of open objects, which every object
+  // matches twice), others are beyond the generator. Either way the mock answers 500 where they
+  // are used and the run cannot send valid values: a note says so, without claiming which.
+  void check_schemas_satisfiable(const spec::Operation& op) {
+    auto check = [&](std::optional<spec::SchemaId> id, spec::Direction direction) {
+      if (!id || schemas_.compile_error(*id, direction)) return;
+      if (!satisfiable_checked_.insert({*id, direction}).second) return;
+      // Only composition (allOf, oneOf, not) or contradictory bounds leave a schema without values:
+      // the generator, costly on large descriptions, is asked only about schemas that hold them.
+      if (!may_be_empty(spec_.schemas().standalone(*id, direction))) return;
+      gen::ValueOptions quick;  // optional members kept shallow: lint stays fast on large APIs
+      quick.max_depth = 2;
+      quick.attempts = 12;
+      try {
+        gen::sample(gen::positive_values(gen::source_for(spec_, schemas_, *id, direction), quick),
+                    1, 1);
+      } catch (const gen::Unsatisfiable& e) {
+        report(Severity::info, "schema.unsatisfiable", spec_.schemas().location(*id),
+               "conform could not make a value valid by this schema (" + e.reason() +
+                   "); if none exists no server can conform to it, and the mock answers 500 "
+                   "where it is used");
+      }
+    };
+    const auto direction_request = spec::Direction::request;
+    for (const spec::Parameter& p : op.parameters) check(p.schema, direction_request);
+    if (op.request_body) {
+      for (const auto& media : op.request_body->content) check(media.schema, direction_request);
+    }
+    for (const spec::Response& response : op.responses) {
+      for (const auto& media : response.content) check(media.schema, spec::Direction::response);
+    }
+  }
+
+  static bool may_be_empty(const nlohmann::json& schema) {
+    if (schema.is_boolean()) return !schema.get<bool>();
+    if (schema.is_array()) {
+      return std::any_of(schema.begin(), schema.end(),
+                         [](const auto& s) { return may_be_empty(s); });
+    }
+    if (!schema.is_object()) return false;
+    for (const char* keyword : {"allOf", "oneOf", "not"}) {
+      if (schema.contains(keyword)) return true;
+    }
+    auto above = [&](const char* low, const char* high) {
+      auto a = schema.find(low), b = schema.find(high);
+      return a != schema.end() && b != schema.end() && a->is_number() && b->is_number() &&
+             a->get<double>() > b->get<double>();
+    };
+    if (above("minimum", "maximum") || above("minLength", "maxLength") ||
+        above("minItems", "maxItems") || above("minProperties", "maxProperties")) {
+      return true;
+    }
+    if (auto e = schema.find("enum"); e != schema.end() && e->is_array() && e->empty()) return true;
+    for (const auto& [keyword, value] : schema.items()) {
+      if (keyword != "enum" && keyword != "const" && keyword != "examples" &&
+          keyword != "default" && value.is_structured() && may_be_empty(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void check_schemas_compile() {
     for (spec::SchemaId id = 0; id < spec_.schemas().size(); ++id) {
       if (auto error = schemas_.compile_error(id, spec::Direction::neutral)) {
@@ -127,6 +193,7 @@ class Linter {
   schema::SpecSchemas schemas_;
   core::Diagnostics findings_;
   std::set<spec::Location> checked_;
+  std::set<std::pair<spec::SchemaId, spec::Direction>> satisfiable_checked_;
 };
 
 }  // namespace

@@ -71,7 +71,9 @@ std::optional<StoreReply> ResourceStore::handle(const spec::Operation& operation
   auto [index, role] = found->second;
   const spec::Resource& resource = resources_[index];
   std::lock_guard lock(mutex_);
-  Kept& kept = kept_[index];
+  std::string key = resource.remove->path;
+  while (key.size() > 1 && key.back() == '/') key.pop_back();
+  Kept& kept = kept_[key];
   if (role == Role::create) return create(resource, path, request, kept);
   if (role == Role::list) return list(operation, kept);
 
@@ -123,13 +125,29 @@ StoreReply ResourceStore::create(const spec::Resource& resource, const std::stri
       if (!schema || valid(*schema, changed)) item = std::move(changed);
     }
   }
-  // A fresh identifier, in the member the item path names (else `id`), of the type the answer
-  // has there; the generated value when no fresh one fits the schema.
-  std::string member = resource.item_parameter;
-  if (item.is_object() && !item.contains(member) && item.contains("id")) member = "id";
+  // A fresh identifier where spec::created_identifier reads one: the member the item path names
+  // (else `id`) at the top of the answer or in one nested object; of the type the answer has
+  // there; the generated value when no fresh one fits the schema.
   std::string id = std::to_string(1000 + n);
-  if (item.is_object() && item.contains(member)) {
-    const nlohmann::json current = item[member];
+  nlohmann::json::json_pointer at;
+  bool found = false;
+  for (const std::string& name : {resource.item_parameter, std::string("id")}) {
+    if (found || !item.is_object()) break;
+    if (item.contains(name)) {
+      at = nlohmann::json::json_pointer("/" + name);
+      found = true;
+      break;
+    }
+    for (const auto& [outer, value] : item.items()) {
+      if (value.is_object() && value.contains(name)) {
+        at = nlohmann::json::json_pointer("/" + outer) / name;
+        found = true;
+        break;
+      }
+    }
+  }
+  if (found) {
+    const nlohmann::json current = item[at];
     std::vector<nlohmann::json> candidates;
     if (current.is_number_integer()) candidates.emplace_back(1000 + n);
     if (current.is_string()) {
@@ -139,7 +157,7 @@ StoreReply ResourceStore::create(const spec::Resource& resource, const std::stri
     candidates.push_back(current);
     for (const auto& candidate : candidates) {
       nlohmann::json changed = item;
-      changed[member] = candidate;
+      changed[at] = candidate;
       auto text = spec::identifier_text(candidate);
       if (!text || kept.items.contains(*text) || kept.deleted.contains(*text)) continue;
       if (schema && !valid(*schema, changed)) continue;
@@ -170,19 +188,37 @@ std::optional<StoreReply> ResourceStore::list(const spec::Operation& operation, 
   int status = 200;
   auto schema = json_schema(success_response(operation, status));
   if (!schema) return std::nullopt;
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& id : kept.order) items.push_back(kept.items.at(id));
-  if (valid(*schema, items)) return StoreReply{status, items, {}, ""};
-  // A page object: the kept items in its first array member that takes them.
-  nlohmann::json page = generate_(*schema, operation.operation_id + "#list");
-  if (!page.is_object()) return std::nullopt;
-  for (auto& [name, member] : page.items()) {
-    if (!member.is_array()) continue;
-    nlohmann::json changed = page;
-    changed[name] = items;
-    if (valid(*schema, changed)) return StoreReply{status, changed, {}, ""};
+  // The kept answers, or the objects inside them that hold the identifiers, as the list's items.
+  for (std::size_t view = 0; view < 2; ++view) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& id : kept.order) {
+      auto shown = views(kept.items.at(id));
+      items.push_back(shown[std::min(view, shown.size() - 1)]);
+    }
+    if (valid(*schema, items)) return StoreReply{status, items, {}, ""};
+    // A page object: the items in its first array member that takes them.
+    nlohmann::json page = generate_(*schema, operation.operation_id + "#list");
+    if (!page.is_object()) continue;
+    for (auto& [name, member] : page.items()) {
+      if (!member.is_array()) continue;
+      nlohmann::json changed = page;
+      changed[name] = items;
+      if (valid(*schema, changed)) return StoreReply{status, changed, {}, ""};
+    }
   }
   return std::nullopt;
+}
+
+std::vector<nlohmann::json> ResourceStore::views(const nlohmann::json& kept_answer) const {
+  std::vector<nlohmann::json> out = {kept_answer};
+  if (!kept_answer.is_object()) return out;
+  for (const auto& [name, member] : kept_answer.items()) {
+    if (member.is_object() && !member.empty()) {
+      out.push_back(member);
+      break;
+    }
+  }
+  return out;
 }
 
 std::optional<nlohmann::json> ResourceStore::answer_body(const spec::Operation& operation,
@@ -190,7 +226,10 @@ std::optional<nlohmann::json> ResourceStore::answer_body(const spec::Operation& 
   const spec::Response* declared = success_response(operation, status);
   if (declared == nullptr || declared->content.empty()) return std::nullopt;
   auto schema = json_schema(declared);
-  if (!schema || valid(*schema, item)) return item;
+  if (!schema) return item;
+  for (const auto& view : views(item)) {
+    if (valid(*schema, view)) return view;
+  }
   return generate_(*schema, operation.operation_id);
 }
 

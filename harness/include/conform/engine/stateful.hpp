@@ -19,6 +19,9 @@ struct StatefulContext {
   const RunOptions& options;
   // The operation's first example, else one generated valid request.
   std::function<gen::Request(const spec::Operation&)> valid_request;
+  // A valid request with the required parameters only (a list without filters or pages), else
+  // one like valid_request's.
+  std::function<gen::Request(const spec::Operation&)> plain_request;
   // The run's per-response checks over one answer.
   std::function<std::vector<checks::Failure>(const spec::Operation&, const gen::RequestCase&,
                                              const transport::Response&)>

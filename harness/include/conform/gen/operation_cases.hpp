@@ -48,6 +48,10 @@ class OperationCases {
   // reason (a finding of the document, which lint reports too).
   FixedCases examples() const;
   FixedCases coverage() const;
+  // A valid request with the required parameters only (each its first example, else its
+  // default, else a fixed draw) and a body only when one is required: what a plain client sends,
+  // a list without filters or pages. Nothing when that does not read as valid.
+  std::optional<RequestCase> minimal() const;
   // Throws Unsatisfiable (when drawn) with the reason when no valid request can be made.
   rc::Gen<RequestCase> positive() const;
   // Throws Unsatisfiable (when drawn) if the operation declares nothing that can be broken as sent.

@@ -55,6 +55,9 @@ class ResourceStore {
   StoreReply create(const spec::Resource& resource, const std::string& path,
                     const gen::ReadRequest& request, Kept& kept);
   std::optional<StoreReply> list(const spec::Operation& operation, const Kept& kept);
+  // What a list or an item read shows of a kept answer: the answer, else the object inside it
+  // that holds the identifier ({"success": true, "key": {"id": 7}} → {"id": 7}).
+  std::vector<nlohmann::json> views(const nlohmann::json& kept_answer) const;
   // The body an operation's first 2XX response declares for `item`, or a generated one.
   std::optional<nlohmann::json> answer_body(const spec::Operation& operation,
                                             const nlohmann::json& item, int& status);
@@ -67,7 +70,8 @@ class ResourceStore {
   std::vector<spec::Resource> resources_;
   std::map<const spec::Operation*, std::pair<std::size_t, Role>> roles_;
   std::mutex mutex_;
-  std::map<std::size_t, Kept> kept_;  // by resource index
+  // By item path: two creates on one collection ("/ssh" and "/ssh/") keep the same items.
+  std::map<std::string, Kept> kept_;
 };
 
 }  // namespace conform::mock
