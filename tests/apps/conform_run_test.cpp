@@ -72,6 +72,48 @@ bool validates(const std::string& junit) {
   return ok;
 }
 
+// A description that is not Vast.ai's, against its own mock: no false alarm, the stateful phase
+// exercises the mock's generic state, and every phase says what it sent.
+TEST(ConformRun, AnotherDescriptionPassesAgainstItsMock) {
+  std::string spec = data("generic.yaml").string();
+  MockProcess mock(spec);
+  Outcome outcome = run(spec, url(mock), "--max-examples 40 -q");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_THAT(outcome.junit, HasSubstr(R"(<property name="fuzzing.invalid_sent")"));
+  EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="stateful" classname="createThing")"));
+  EXPECT_TRUE(validates(outcome.junit));
+}
+
+// A token the server refuses: the run says the operations were not exercised, and fails when
+// asked to.
+TEST(ConformRun, ARefusedCredentialLeavesOperationsNotExercised) {
+  std::string spec = data("generic.yaml").string();
+  MockProcess mock(spec);
+  std::string wrong = "CONFORM_TOKEN=not-a-key " + std::string(CONFORM_BINARY) + " run --spec " +
+                      spec + " --target " + url(mock) +
+                      " --seed 3 --max-examples 10 --phases fuzzing --operation listThings";
+  ShellResult warned = shell(wrong);
+  EXPECT_EQ(warned.exit_code, 0) << warned.output;
+  EXPECT_THAT(warned.output, HasSubstr("not exercised: all 10 valid requests were answered 401"));
+  ShellResult failed = shell(wrong + " --fail-on-unexercised");
+  EXPECT_EQ(failed.exit_code, 1) << failed.output;
+  EXPECT_THAT(failed.output, HasSubstr("not_exercised"));
+}
+
+// Vast.ai's rules that the generated description does not state are advisories there: its
+// create-key body declares `permissions` as any string.
+TEST(ConformRun, VastRulesTheDescriptionDoesNotStateAreAdvisories) {
+  auto generated = shared("reference/vast/openapi-generated-2026-05.json");
+  CONFORM_REQUIRE_SHARED(generated);
+  MockProcess mock(generated.string());
+  std::string args = "--phases permissions,scenarios --permission-cases 4 -q";
+  Outcome advised = run(generated.string(), url(mock), args);
+  EXPECT_EQ(advised.exit_code, 0) << advised.output;
+  EXPECT_THAT(advised.output, HasSubstr("Advisories (not failures):"));
+  Outcome enforced = run(generated.string(), url(mock), args + " --enforce-vast-rules");
+  EXPECT_EQ(enforced.exit_code, 1) << enforced.output;
+}
+
 TEST(ConformRun, ACleanMockPasses) {
   MockProcess mock(project_spec());
   Outcome outcome = run(project_spec(), url(mock), "--max-examples 30");

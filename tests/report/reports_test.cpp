@@ -1,8 +1,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "conform/report/console.hpp"
 #include "conform/report/html.hpp"
@@ -204,6 +206,78 @@ TEST(Console, TheSummaryPutsFailuresFirstAndSaysHowToReproduce) {
                               "--operation createApiKey --phases fuzzing"));
   EXPECT_THAT(text, HasSubstr("FAILED: 4 tests"));
   EXPECT_THAT(failure_lines(results.tests[3]), HasSubstr("response_schema_conformance: body /id"));
+}
+
+// What a run could not test, or tested less than asked, and what it knows beyond the description:
+// every report says it, and none of it is a failure.
+RunResults shortfall_results() {
+  RunResults results;
+  results.spec_file = "api.yaml";
+  results.target = "http://127.0.0.1:9";
+  engine::PhaseResult fuzzing = phase_result("addPet", "fuzzing", 100, "", 0.5);
+  fuzzing.valid_sent = 60;
+  fuzzing.invalid_sent = 40;
+  fuzzing.notes = {"10 × invalid case not drawn: addPet: nothing to break at body /tag"};
+  engine::PhaseResult refused = phase_result("getPet", "fuzzing", 100, "", 0.5);
+  refused.valid_sent = 50;
+  refused.invalid_sent = 50;
+  refused.valid_refused = 50;
+  refused.not_exercised =
+      "all 50 valid requests were answered 401 or 403: the credential was refused";
+  engine::PhaseResult suite = phase_result("Permissions", "invalid_documents", 4, "", 0.1);
+  suite.advisories.push_back(
+      {"negative_data_rejection", "an invalid permission document (missing_api) was accepted (200)",
+       "", 200, "curl -X POST 'http://127.0.0.1:9/keys'", "document {}", 5, true});
+  results.tests = {{"addPet", "fuzzing", fuzzing},
+                   {"getPet", "fuzzing", refused},
+                   {"Permissions", "invalid_documents", suite}};
+  return results;
+}
+
+TEST(Reports, SayWhatWasTestedLessAndWhatIsOnlyAdvised) {
+  RunResults results = shortfall_results();
+  EXPECT_EQ(results.failures(), 0);
+  EXPECT_EQ(results.advisories(), 1);
+  EXPECT_EQ(results.not_exercised(), 1);
+
+  std::ostringstream console;
+  print_summary(results, console, ConsoleStyle{});
+  EXPECT_THAT(console.str(), HasSubstr("Tested less than asked:"));
+  EXPECT_THAT(console.str(), HasSubstr("nothing to break at body /tag"));
+  EXPECT_THAT(console.str(), HasSubstr("not exercised: all 50 valid requests"));
+  EXPECT_THAT(console.str(), HasSubstr("Advisories (not failures):"));
+  EXPECT_THAT(console.str(), HasSubstr("PASSED"));
+  EXPECT_THAT(console.str(), HasSubstr("1 advisories, 1 not exercised"));
+  EXPECT_THAT(test_line(results.tests[0], ConsoleStyle{}), HasSubstr("60 valid, 40 invalid"));
+
+  std::string xml = junit_xml(results);
+  EXPECT_THAT(xml, HasSubstr(R"(<property name="fuzzing.valid_sent" value="60"/>)"));
+  EXPECT_THAT(xml, HasSubstr(R"(<property name="fuzzing.invalid_sent" value="40"/>)"));
+  EXPECT_THAT(xml, HasSubstr("note: 10 × invalid case not drawn"));
+  EXPECT_THAT(xml, HasSubstr(R"(<skipped message="not exercised: all 50 valid requests)"));
+  EXPECT_THAT(xml, HasSubstr("advisory (negative_data_rejection)"));
+  EXPECT_THAT(xml, Not(HasSubstr("<failure")));
+
+  std::string html = html_report(results);
+  EXPECT_THAT(html, HasSubstr("<h2>Advisories</h2>"));
+  EXPECT_THAT(html, HasSubstr("not exercised: all 50 valid requests"));
+  EXPECT_THAT(html, HasSubstr("nothing to break at body /tag"));
+
+  auto back = results_from_json(to_json(results));
+  EXPECT_EQ(back.tests[0].result.notes, results.tests[0].result.notes);
+  EXPECT_EQ(back.tests[0].result.valid_sent, 60);
+  EXPECT_EQ(back.tests[1].result.not_exercised, results.tests[1].result.not_exercised);
+  EXPECT_EQ(back.advisories(), 1);
+
+  auto xsd = test::shared("corpus/junit/junit-10.xsd");
+  CONFORM_REQUIRE_SHARED(xsd);
+  if (std::system("command -v xmllint >/dev/null") != 0) GTEST_SKIP() << "xmllint is missing";
+  auto file = std::filesystem::temp_directory_path() /
+              ("conform-junit-shortfall-" + std::to_string(getpid()) + ".xml");
+  write_atomically(file, xml);
+  std::string validate = "xmllint --noout --schema " + xsd.string() + " " + file.string() + " 2>&1";
+  EXPECT_EQ(std::system(validate.c_str()), 0) << validate;
+  std::filesystem::remove(file);
 }
 
 }  // namespace

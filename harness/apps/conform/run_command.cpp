@@ -380,6 +380,11 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
       ->check(CLI::Range(1, 100000));
   command.add_flag("--allow-destructive", o.allow_destructive,
                    "Let the permission suite call write-scoped operations with its keys");
+  command.add_flag("--fail-on-unexercised", o.fail_on_unexercised,
+                   "Fail an operation whose valid requests were all answered 401 or 403");
+  command.add_flag("--enforce-vast-rules", o.enforce_vast_rules,
+                   "Hold the server to Vast.ai rules the description does not state (failures, "
+                   "not advisories)");
   command.add_option("--results", o.results,
                      "Write the results as JSON too (for `conform merge` across CI runners)");
   command.add_option("--shard-results", o.shard_results)->group("");  // for --jobs shards
@@ -399,6 +404,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   run_options.phases = chosen_phases(options);
   run_options.check_options.max_response_time_seconds = options.max_response_time;
   run_options.interrupted = &g_interrupted;
+  run_options.enforce_vast_rules = options.enforce_vast_rules;
   if (const char* token = std::getenv(options.token_env.c_str()); token && *token) {
     run_options.token = token;
   } else if (!options.dry_run) {
@@ -534,6 +540,14 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   results.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
+  if (options.fail_on_unexercised && !shard_child) {
+    // An operation only ever answered 401/403 was not tested: asked to, that is a failure.
+    for (auto& t : results.tests) {
+      if (t.result.not_exercised.empty()) continue;
+      t.result.failures.push_back({"not_exercised", "not exercised: " + t.result.not_exercised, "",
+                                   0, "", t.name, 0, false});
+    }
+  }
   if (shard_child) {
     report::write_atomically(options.shard_results, report::to_json(results).dump());
   } else {

@@ -37,6 +37,8 @@ struct RunCommandOptions {
   bool verbose = false;
   int permission_cases = 20;
   bool allow_destructive = false;
+  bool enforce_vast_rules = false;
+  bool fail_on_unexercised = false;
   std::string results;        // the results as JSON, for `conform merge`
   std::string shard_results;  // a --jobs shard's results, for its parent
   bool no_suites = false;  // a --jobs shard: the parent runs the suites  // a shard's results, for

@@ -202,16 +202,29 @@ struct Engine::Impl {
       if (result.errors.size() < kMaxFailuresPerPhase) result.errors.push_back(std::move(error));
       return true;
     }
-    count_sent(result, sent);
+    count_sent(result, sent, *exchange.response);
     for (const auto& f : check(op, sent, *exchange.response)) {
       add_failure(result, record(f, sent, *exchange.response, credential, seed));
     }
     return true;
   }
 
-  static void count_sent(PhaseResult& result, const gen::RequestCase& sent) {
+  static void count_sent(PhaseResult& result, const gen::RequestCase& sent,
+                         const transport::Response& response) {
     ++result.sent;
     ++(sent.negative ? result.invalid_sent : result.valid_sent);
+    if (!sent.negative && (response.status == 401 || response.status == 403)) {
+      ++result.valid_refused;
+    }
+  }
+
+  // A phase whose valid requests were all refused (401/403) exercised the credential only.
+  void judge_exercise(const spec::Operation& op, PhaseResult& result) const {
+    if (result.valid_sent == 0 || result.valid_refused < result.valid_sent) return;
+    std::string why = transport::unsatisfiable_security(engine.spec_, op, engine.options_.token);
+    result.not_exercised = "all " + std::to_string(result.valid_sent) +
+                           " valid requests were answered 401 or 403: " +
+                           (why.empty() ? "the credential was refused" : why);
   }
 
   void run_fuzzing(const spec::Operation& op, PhaseResult& result) {
@@ -284,7 +297,7 @@ struct Engine::Impl {
         absorb(op, drawn[i].value, exchange, credential, drawn[i].seed, result);
         continue;
       }
-      count_sent(result, drawn[i].value);
+      count_sent(result, drawn[i].value, *exchange.response);
       for (const auto& f : check(op, drawn[i].value, *exchange.response)) {
         first_failure.try_emplace(f.check, i);
       }
@@ -441,10 +454,13 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
   try {
     if (phase == "examples") {
       impl_->run_fixed(op, impl_->examples(op), result);
+      impl_->judge_exercise(op, result);
     } else if (phase == "coverage") {
       impl_->run_fixed(op, impl_->coverage(op), result);
+      impl_->judge_exercise(op, result);
     } else if (phase == "fuzzing") {
       impl_->run_fuzzing(op, result);
+      impl_->judge_exercise(op, result);
     } else if (phase == "auth") {
       impl_->run_auth(op, result);
     } else if (phase == "stateful") {

@@ -57,7 +57,13 @@ std::string test_line(const TestRecord& test, const ConsoleStyle& style) {
   std::string line = paint(pad(verdict, 5), colour_of(verdict), style) + " " + test.suite + "." +
                      test.name + "  (" + std::to_string(r.sent) + " requests, " +
                      duration_text(r.seconds) + ")";
+  if (r.valid_sent + r.invalid_sent > 0) {
+    line += "  " + std::to_string(r.valid_sent) + " valid, " + std::to_string(r.invalid_sent) +
+            " invalid";
+  }
   if (!r.failures.empty()) line += "  " + std::to_string(r.failures.size()) + " failures";
+  if (!r.advisories.empty()) line += "  " + std::to_string(r.advisories.size()) + " advisories";
+  if (!r.not_exercised.empty()) line += "  " + paint("not exercised", "1;33", style);
   if (!r.errors.empty()) line += "  " + std::to_string(r.errors.size()) + " transport errors";
   if (!r.not_tested.empty() && r.failures.empty() && r.errors.empty()) {
     line += "  " + r.not_tested;
@@ -132,6 +138,28 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
           << "\n    " << f.curl << "\n";
     }
   }
+  // What was not tested, or less than asked, and why: never left unsaid.
+  bool noted = false;
+  for (const auto& t : results.tests) {
+    if (t.result.notes.empty() && t.result.not_exercised.empty()) continue;
+    if (!noted) out << "\nTested less than asked:\n";
+    noted = true;
+    out << "  " << t.suite << "." << t.name << "\n";
+    if (!t.result.not_exercised.empty()) {
+      out << "    " << paint("not exercised", "1;33", style) << ": " << t.result.not_exercised
+          << "\n";
+    }
+    for (const auto& note : t.result.notes) out << "    " << note << "\n";
+  }
+  bool advised = false;
+  for (const auto& t : results.tests) {
+    for (const auto& f : t.result.advisories) {
+      if (!advised) out << "\nAdvisories (not failures):\n";
+      advised = true;
+      out << "  " << t.suite << "." << t.name << " — " << paint(f.check, "33", style) << ": "
+          << f.message << "\n    " << f.curl << "\n";
+    }
+  }
   out << "\n";
   if (!by_check.empty()) {
     out << "By check:";
@@ -143,6 +171,10 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
       << results.tests.size() << " tests, " << results.requests() << " requests in "
       << duration_text(results.seconds) << ": " << results.failures() << " failures, "
       << results.errors() << " transport errors, " << results.skipped() << " skipped"
+      << (results.advisories() ? ", " + std::to_string(results.advisories()) + " advisories" : "")
+      << (results.not_exercised()
+              ? ", " + std::to_string(results.not_exercised()) + " not exercised"
+              : "")
       << (results.interrupted ? " (interrupted: the report covers what ran)" : "") << "; seed "
       << results.seed << "\n";
 }

@@ -13,10 +13,20 @@ namespace {
 // Text for HTML content and attributes (the same escaping serves both).
 std::string h(std::string_view text) { return xml_text(text); }
 
+// Why a test tested less than asked: not tested, not exercised, cases left out.
+std::string note_of(const TestRecord& t) {
+  std::string note = t.result.not_tested;
+  if (!t.result.not_exercised.empty()) {
+    note += (note.empty() ? "" : "; ") + ("not exercised: " + t.result.not_exercised);
+  }
+  for (const auto& n : t.result.notes) note += (note.empty() ? "" : "; ") + n;
+  return note;
+}
+
 std::string status_of(const TestRecord& t) {
   if (!t.result.failures.empty()) return "failure";
   if (!t.result.errors.empty()) return "error";
-  if (!t.result.not_tested.empty()) return "skipped";
+  if (!t.result.not_tested.empty() || !t.result.not_exercised.empty()) return "skipped";
   return "passed";
 }
 
@@ -169,6 +179,8 @@ std::string html_report(const RunResults& results) {
   fact("failures", std::to_string(results.failures()));
   fact("transport errors", std::to_string(results.errors()));
   fact("skipped", std::to_string(results.skipped()));
+  fact("advisories", std::to_string(results.advisories()));
+  fact("not exercised", std::to_string(results.not_exercised()));
   if (results.interrupted) fact("note", "interrupted: this report covers what ran");
   out += "</dl>\n</header>\n<main>\n";
 
@@ -217,6 +229,20 @@ std::string html_report(const RunResults& results) {
   if (shown == 0) out += "<p id=\"no-failures\">No failures.</p>\n";
   out += "</section>\n";
 
+  // Expectations from Vast.ai's rules the description does not state: shown, never failing.
+  std::string advisories;
+  for (const auto& t : results.tests) {
+    for (const auto& f : t.result.advisories) {
+      advisories += "<article class=\"advisory\"><h3><span class=\"check\">" + h(f.check) +
+                    "</span> — " + h(t.suite) + "." + h(t.name) + "</h3>\n<p class=\"message\">" +
+                    h(f.message) + "</p>\n<pre class=\"curl\">" + h(f.curl) +
+                    "</pre>\n</article>\n";
+    }
+  }
+  if (!advisories.empty()) {
+    out += "<section id=\"advisories\">\n<h2>Advisories</h2>\n" + advisories + "</section>\n";
+  }
+
   // Every test, failures first.
   std::vector<const TestRecord*> ordered;
   for (const auto& t : results.tests) ordered.push_back(&t);
@@ -228,7 +254,8 @@ std::string html_report(const RunResults& results) {
                    [&](auto* a, auto* b) { return rank(a) < rank(b); });
   out +=
       "<section id=\"tests\">\n<h2>Tests</h2>\n<table>\n<thead><tr><th>operation</th><th>"
-      "test</th><th>status</th><th>requests</th><th>failures</th><th>time</th><th>note</th>"
+      "test</th><th>status</th><th>requests</th><th>valid</th><th>invalid</th><th>failures</th>"
+      "<th>time</th><th>note</th>"
       "</tr></thead>\n<tbody>\n";
   for (const auto* t : ordered) {
     std::string status = status_of(*t);
@@ -239,9 +266,11 @@ std::string html_report(const RunResults& results) {
            "\" data-checks=\"" + h(failing_checks) + "\"><td>" + h(t->suite) + "</td><td>" +
            h(t->name) + "</td><td><span class=\"badge " + status + "\">" + status +
            "</span></td><td class=\"num\">" + std::to_string(t->result.sent) +
+           "</td><td class=\"num\">" + std::to_string(t->result.valid_sent) +
+           "</td><td class=\"num\">" + std::to_string(t->result.invalid_sent) +
            "</td><td class=\"num\">" + std::to_string(t->result.failures.size()) +
            "</td><td class=\"num\">" + duration_text(t->result.seconds) + "</td><td>" +
-           h(t->result.not_tested) + "</td></tr>\n";
+           h(note_of(*t)) + "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n</section>\n</main>\n";
   out += "<script type=\"application/json\" id=\"run-data\">" + script_safe(data.dump()) +

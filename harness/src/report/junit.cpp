@@ -113,8 +113,8 @@ std::string junit_xml(const RunResults& results) {
     for (const auto* t : tests) {
       failures += !t->result.failures.empty();
       errors += t->result.failures.empty() && !t->result.errors.empty();
-      skipped +=
-          t->result.failures.empty() && t->result.errors.empty() && !t->result.not_tested.empty();
+      skipped += t->result.failures.empty() && t->result.errors.empty() &&
+                 (!t->result.not_tested.empty() || !t->result.not_exercised.empty());
       seconds += t->result.seconds;
     }
     body += "  <testsuite" + attribute("name", suite) +
@@ -130,6 +130,22 @@ std::string junit_xml(const RunResults& results) {
             "/>\n";
     body += "      <property" + attribute("name", "seed") +
             attribute("value", std::to_string(results.seed)) + "/>\n";
+    // What each phase sent, by kind, and what it could not exercise: a CI reader sees coverage.
+    for (const auto* t : tests) {
+      auto property = [&](const std::string& name, const std::string& value) {
+        body += "      <property" + attribute("name", t->name + "." + name) +
+                attribute("value", value) + "/>\n";
+      };
+      if (t->result.valid_sent + t->result.invalid_sent > 0) {
+        property("valid_sent", std::to_string(t->result.valid_sent));
+        property("invalid_sent", std::to_string(t->result.invalid_sent));
+      }
+      if (!t->result.notes.empty()) property("notes", std::to_string(t->result.notes.size()));
+      if (!t->result.advisories.empty()) {
+        property("advisories", std::to_string(t->result.advisories.size()));
+      }
+      if (!t->result.not_exercised.empty()) property("not_exercised", t->result.not_exercised);
+    }
     body += "    </properties>\n";
     for (const auto* t : tests) {
       body += "    <testcase" + attribute("name", t->name) + attribute("classname", suite) +
@@ -144,9 +160,24 @@ std::string junit_xml(const RunResults& results) {
       }
       if (t->result.failures.empty() && t->result.errors.empty() && !t->result.not_tested.empty()) {
         body += "      <skipped" + attribute("message", t->result.not_tested) + "/>\n";
+      } else if (t->result.failures.empty() && t->result.errors.empty() &&
+                 !t->result.not_exercised.empty()) {
+        body += "      <skipped" +
+                attribute("message", "not exercised: " + t->result.not_exercised) + "/>\n";
       }
-      body += "      <system-out>" +
-              xml_text(std::to_string(t->result.sent) + " requests answered\n") + "</system-out>\n";
+      std::string out = std::to_string(t->result.sent) + " requests answered";
+      if (t->result.valid_sent + t->result.invalid_sent > 0) {
+        out += " (" + std::to_string(t->result.valid_sent) + " valid, " +
+               std::to_string(t->result.invalid_sent) + " invalid)";
+      }
+      out += "\n";
+      if (!t->result.not_exercised.empty())
+        out += "not exercised: " + t->result.not_exercised + "\n";
+      for (const auto& note : t->result.notes) out += "note: " + note + "\n";
+      for (const auto& f : t->result.advisories) {
+        out += "advisory (" + f.check + "): " + f.message + "\n  " + f.curl + "\n";
+      }
+      body += "      <system-out>" + xml_text(out) + "</system-out>\n";
       body += "    </testcase>\n";
     }
     body += "  </testsuite>\n";

@@ -16,6 +16,18 @@ int RunResults::failures() const {
   return n;
 }
 
+int RunResults::advisories() const {
+  int n = 0;
+  for (const auto& t : tests) n += static_cast<int>(t.result.advisories.size());
+  return n;
+}
+
+int RunResults::not_exercised() const {
+  int n = 0;
+  for (const auto& t : tests) n += !t.result.not_exercised.empty();
+  return n;
+}
+
 int RunResults::errors() const {
   int n = 0;
   for (const auto& t : tests) n += static_cast<int>(t.result.errors.size());
@@ -56,8 +68,10 @@ nlohmann::json to_json(const RunResults& results) {
   for (const auto& t : results.tests) {
     nlohmann::json failures = nlohmann::json::array();
     nlohmann::json errors = nlohmann::json::array();
+    nlohmann::json advisories = nlohmann::json::array();
     for (const auto& f : t.result.failures) failures.push_back(failure_json(f));
     for (const auto& f : t.result.errors) errors.push_back(failure_json(f));
+    for (const auto& f : t.result.advisories) advisories.push_back(failure_json(f));
     tests.push_back({{"suite", t.suite},
                      {"name", t.name},
                      {"operation", t.result.operation_id},
@@ -65,7 +79,13 @@ nlohmann::json to_json(const RunResults& results) {
                      {"sent", t.result.sent},
                      {"not_tested", t.result.not_tested},
                      {"seconds", t.result.seconds},
+                     {"valid_sent", t.result.valid_sent},
+                     {"invalid_sent", t.result.invalid_sent},
+                     {"valid_refused", t.result.valid_refused},
+                     {"notes", t.result.notes},
+                     {"not_exercised", t.result.not_exercised},
                      {"failures", failures},
+                     {"advisories", advisories},
                      {"errors", errors}});
   }
   return {
@@ -91,6 +111,14 @@ RunResults results_from_json(const nlohmann::json& json) {
     record.result.seconds = t.at("seconds");
     for (const auto& f : t.at("failures")) record.result.failures.push_back(failure_from(f));
     for (const auto& f : t.at("errors")) record.result.errors.push_back(failure_from(f));
+    for (const auto& f : t.value("advisories", nlohmann::json::array())) {
+      record.result.advisories.push_back(failure_from(f));
+    }
+    record.result.valid_sent = t.value("valid_sent", 0);
+    record.result.invalid_sent = t.value("invalid_sent", 0);
+    record.result.valid_refused = t.value("valid_refused", 0);
+    record.result.notes = t.value("notes", std::vector<std::string>{});
+    record.result.not_exercised = t.value("not_exercised", "");
     results.tests.push_back(std::move(record));
   }
   return results;

@@ -1,6 +1,9 @@
 #include "conform/suites/api_keys.hpp"
 
 #include "conform/engine/stateful.hpp"
+#include "conform/gen/request.hpp"
+#include "conform/gen/values.hpp"
+#include "conform/spec/media_type.hpp"
 
 namespace conform::suites {
 namespace {
@@ -26,6 +29,25 @@ const nlohmann::json* key_array(const nlohmann::json& body) {
   return nullptr;
 }
 
+// Whether the create operation's JSON body declares `permissions` as a string: a permission
+// document then travels as JSON text, as the description says, not as an object.
+bool permissions_as_text(const SuiteContext& context, const spec::Operation& create) {
+  if (!create.request_body) return false;
+  for (const auto& media : create.request_body->content) {
+    if (!media.schema || !spec::is_json_media_type(media.name)) continue;
+    const nlohmann::json& document =
+        context.schemas().standalone(*media.schema, spec::Direction::request);
+    gen::detail::Flattener flatten(document);
+    const nlohmann::json* top = flatten.try_flatten(document);
+    if (top == nullptr || !top->is_object() || !top->contains("properties")) return false;
+    const auto& properties = (*top)["properties"];
+    if (!properties.is_object() || !properties.contains("permissions")) return false;
+    const nlohmann::json* member = flatten.try_flatten(properties["permissions"]);
+    return member != nullptr && gen::primary_type(*member) == "string";
+  }
+  return false;
+}
+
 }  // namespace
 
 ApiKeys::ApiKeys(SuiteContext& context, KeyOperations operations)
@@ -40,7 +62,11 @@ ApiKeys::Created ApiKeys::create(const nlohmann::json& permissions, const std::s
   }
   body["name"] = name;
   body.erase("permissions");
-  if (!permissions.is_null()) body["permissions"] = permissions;
+  if (!permissions.is_null()) {
+    body["permissions"] = permissions_as_text(context_, *operations_.create)
+                              ? nlohmann::json(permissions.dump())
+                              : permissions;
+  }
   request.body = body.dump();
   request.content_type = "application/json";
   Created created{context_.send(*operations_.create, request), request, std::nullopt, std::nullopt};
@@ -73,6 +99,10 @@ std::optional<std::map<std::string, ApiKeys::Listed>> ApiKeys::list() {
     nlohmann::json rights = key.contains("rights")        ? key["rights"]
                             : key.contains("permissions") ? key["permissions"]
                                                           : nlohmann::json();
+    if (rights.is_string()) {  // a document kept as JSON text
+      auto parsed = nlohmann::json::parse(rights.get<std::string>(), nullptr, false);
+      if (!parsed.is_discarded()) rights = std::move(parsed);
+    }
     auto name = key.find("name");
     out[*id] = {rights, name != key.end() && name->is_string() ? name->get<std::string>() : ""};
   }

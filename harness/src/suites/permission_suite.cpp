@@ -37,6 +37,7 @@ std::vector<nlohmann::json> probes(const permission::Constraint& c) {
 struct PermissionSuite::Outcome {
   std::optional<engine::FailureRecord> failure;
   int sent = 0;
+  bool vast_rule = false;  // the failure follows from Vast.ai's rules alone, not the description
 };
 
 PermissionSuite::PermissionSuite(SuiteContext& context, KeyOperations operations,
@@ -93,6 +94,8 @@ PermissionSuite::Outcome PermissionSuite::check_valid(const nlohmann::json& docu
   ++outcome.sent;
   if (created.id) created_.insert(*created.id);
   if (!created.exchange.response || created.exchange.response->status / 100 != 2) {
+    // Valid by Vast.ai's rules; if the description refuses it, refusing it is no defect of it.
+    outcome.vast_rule = context_.description_refuses(*ops.create, created.request);
     record("positive_data_acceptance",
            "a valid permission document was refused: " + ops.create->operation_id + " answered " +
                status_text(created.exchange) +
@@ -103,6 +106,7 @@ PermissionSuite::Outcome PermissionSuite::check_valid(const nlohmann::json& docu
   }
   if (auto problems = context_.schema_problems(*ops.create, *created.exchange.response);
       !problems.empty() || !created.id || !created.token) {
+    outcome.vast_rule = problems.empty();  // a key's id and secret: Vast.ai's, if undeclared
     record("response_schema_conformance",
            problems.empty() ? "the answer carries no id or no key" : problems, *ops.create,
            created.request, created.exchange);
@@ -216,6 +220,8 @@ PermissionSuite::Outcome PermissionSuite::check_invalid(
       keys_.remove(*created.id);
       ++outcome.sent;
     }
+    // Invalid by Vast.ai's rules; where the description accepts it, that is all it is.
+    outcome.vast_rule = !context_.description_refuses(*ops.create, created.request);
     record(what + " was accepted (" + std::to_string(status) + ")");
     return outcome;
   }
@@ -265,11 +271,13 @@ engine::PhaseResult PermissionSuite::run_property(const char* name, const rc::Ge
     if (!outcome.failure) continue;
     // Shrink: the smallest document that still fails the same check.
     engine::FailureRecord failure = *outcome.failure;
+    bool vast_rule = outcome.vast_rule;
     auto still_fails = [&](const rc::Shrinkable<T>& next) {
       Outcome again = check(next.value());
       result.sent += again.sent;
       if (!again.failure || again.failure->check != failure.check) return false;
       failure = *again.failure;
+      vast_rule = again.vast_rule;
       return true;
     };
     bool shrunk =
@@ -277,7 +285,7 @@ engine::PhaseResult PermissionSuite::run_property(const char* name, const rc::Ge
             .second;
     failure.seed = seed;
     failure.shrunk = shrunk;
-    result.failures.push_back(std::move(failure));
+    context_.record(result, std::move(failure), vast_rule, *keys_.operations().create);
     break;  // one shrunk counterexample per property
   }
   result.seconds =

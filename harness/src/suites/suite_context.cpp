@@ -2,9 +2,11 @@
 
 #include "conform/checks/checks.hpp"
 #include "conform/core/json_pointer.hpp"
+#include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/media_type.hpp"
+#include "conform/spec/router.hpp"
 
 namespace conform::suites {
 namespace {
@@ -44,6 +46,30 @@ gen::Request SuiteContext::valid_request(const spec::Operation& operation) {
     if (!e.negative) return e.request;
   }
   return gen::sample(slot->positive(), options_.seed, 1).front().request;
+}
+
+bool SuiteContext::description_refuses(const spec::Operation& operation,
+                                       const gen::Request& request) const {
+  spec::Route route = spec_.router().route(request.method, request.path);
+  if (route.operation != &operation) return true;
+  auto read = gen::read_request(operation, schemas_, gen::received(request, route.raw_path_values));
+  return !read.problems.empty();
+}
+
+bool SuiteContext::vast_rules_apply(const spec::Operation& operation) const {
+  return options_.enforce_vast_rules || spec::permission_name_of(operation).has_value();
+}
+
+void SuiteContext::record(engine::PhaseResult& result, engine::FailureRecord failure,
+                          bool vast_rule, const spec::Operation& operation) const {
+  if (vast_rule && !vast_rules_apply(operation)) {
+    failure.message +=
+        " (a Vast.ai rule the description does not state: an advisory; "
+        "--enforce-vast-rules makes it a failure)";
+    result.advisories.push_back(std::move(failure));
+  } else {
+    result.failures.push_back(std::move(failure));
+  }
 }
 
 transport::Auth SuiteContext::auth(const spec::Operation& operation,

@@ -24,6 +24,9 @@ struct RunOptions {
   std::string token;                               // sent as each operation's security scheme asks
   int max_shrink_sends = 48;                       // requests spent shrinking one failure
   const std::atomic<bool>* interrupted = nullptr;  // set on Ctrl-C: stop sending
+  // Hold servers to Vast.ai's rules that a description does not state (what a permission document
+  // may hold, that a created key authenticates): failures instead of advisories.
+  bool enforce_vast_rules = false;
 };
 
 // One failure, with everything needed to reproduce it.
@@ -67,10 +70,17 @@ struct PhaseResult {
   int invalid_sent = 0;                 // and cases meant to be refused
   std::vector<FailureRecord> failures;  // contract failures
   std::vector<FailureRecord> errors;    // transport failures (no usable answer), internal errors
-  std::string not_tested;               // why nothing could be checked, if so
+  // Expectations from what conform knows beyond the description (Vast.ai's rules), which a server
+  // that follows the description need not meet: shown apart, never failing the run.
+  std::vector<FailureRecord> advisories;
+  std::string not_tested;  // why nothing could be checked, if so
   // Why the phase sent fewer or other cases than it was asked for (cases left out, kinds that
   // could not be drawn, with counts): nothing is left untested unsaid.
   std::vector<std::string> notes;
+  // Set when every valid request was answered 401 or 403: the phase tested the credential, not
+  // the operation.
+  std::string not_exercised;
+  int valid_refused = 0;  // valid cases answered 401 or 403
   double seconds = 0;
 };
 

@@ -26,6 +26,8 @@ struct RunResults {
   std::vector<TestRecord> tests;
 
   int failures() const;
+  int advisories() const;
+  int not_exercised() const;
   int errors() const;
   int skipped() const;
   int requests() const;

@@ -42,6 +42,19 @@ class SuiteContext {
   bool allows(const spec::Operation& operation, const gen::Request& request,
               const std::string& name, const nlohmann::json& value) const;
 
+  // Whether the description itself refuses the request, read as the server reads it.
+  bool description_refuses(const spec::Operation& operation, const gen::Request& request) const;
+
+  // Whether Vast.ai's rules about an operation are the description's own: its `x-permission`
+  // names the Vast.ai endpoint (so the description opts into Vast's model), or the run was asked
+  // to enforce them. Otherwise what follows from them alone is an advisory.
+  bool vast_rules_apply(const spec::Operation& operation) const;
+
+  // Adds `failure` to the result's failures, or to its advisories when it follows from Vast.ai's
+  // rules alone (`vast_rule`) and they do not apply to `operation`.
+  void record(engine::PhaseResult& result, engine::FailureRecord failure, bool vast_rule,
+              const spec::Operation& operation) const;
+
   // The response as a failure shows it, the run's token and `token` redacted; empty if none.
   std::string excerpt(const transport::Exchange& exchange, const std::string& token = {}) const;
 
