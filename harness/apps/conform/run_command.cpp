@@ -549,10 +549,14 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     }
   }
   if (shard_child) {
-    report::write_atomically(options.shard_results, report::to_json(results).dump());
+    report::write_atomically(
+        options.shard_results,
+        report::to_json(results).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     if (!options.results.empty()) {
-      report::write_atomically(options.results, report::to_json(results).dump(2));
+      report::write_atomically(
+          options.results,
+          report::to_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (!options.junit.empty()) {
       report::write_atomically(options.junit, report::junit_xml(results));

@@ -10,6 +10,62 @@ std::string ascii_lower(std::string text) {
   return text;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at the start of `text`, or 0 when it is not one.
+std::size_t sequence_length(std::string_view text) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(0);
+  std::size_t length = lead < 0x80           ? 1
+                       : (lead >> 5) == 0x6  ? 2
+                       : (lead >> 4) == 0xE  ? 3
+                       : (lead >> 3) == 0x1E ? 4
+                                             : 0;
+  if (length == 0 || length > text.size()) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+  }
+  // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+  if (length == 2 && lead < 0xC2) return 0;
+  if (length == 3 && ((lead == 0xE0 && byte(1) < 0xA0) || (lead == 0xED && byte(1) >= 0xA0))) {
+    return 0;
+  }
+  if (length == 4 &&
+      ((lead == 0xF0 && byte(1) < 0x90) || lead > 0xF4 || (lead == 0xF4 && byte(1) >= 0x90))) {
+    return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::string escape_invalid_utf8(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(bytes.size());
+  for (std::size_t at = 0; at < bytes.size();) {
+    std::size_t length = sequence_length(bytes.substr(at));
+    if (length > 0) {
+      out.append(bytes.substr(at, length));
+      at += length;
+      continue;
+    }
+    auto byte = static_cast<unsigned char>(bytes[at++]);
+    out += "\\x";
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  }
+  return out;
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  // Back over continuation bytes to the start of the sequence the cut falls in.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 // Base64 (RFC 4648) is a dozen lines; the libraries that have it (OpenSSL) would be a dependency
 // of every module for it alone.
 namespace {

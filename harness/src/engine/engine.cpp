@@ -59,16 +59,21 @@ void mask_secrets(nlohmann::json& value) {
 std::string response_excerpt(const transport::Response& response, const std::string& secret) {
   constexpr std::size_t kBodyBytes = 1024;
   std::string text = "HTTP " + std::to_string(response.status) + "\n";
-  for (const auto& [name, value] : response.headers) text += name + ": " + value + "\n";
+  for (const auto& [name, value] : response.headers) {
+    text += core::escape_invalid_utf8(name + ": " + value) + "\n";
+  }
   std::string body = response.body;
   auto json = nlohmann::json::parse(body, nullptr, false);
   if (!json.is_discarded()) {
     mask_secrets(json);
     body = json.dump();
   }
-  text += "\n" + body.substr(0, kBodyBytes);
-  if (body.size() > kBodyBytes) {
-    text += "\n[... " + std::to_string(body.size() - kBodyBytes) + " more bytes]";
+  // Cut on a character, never inside one; bytes that are not UTF-8 (a gzip body, say) are shown
+  // escaped, so that every report can carry the excerpt.
+  std::string_view shown = core::utf8_prefix(body, kBodyBytes);
+  text += "\n" + core::escape_invalid_utf8(shown);
+  if (body.size() > shown.size()) {
+    text += "\n[... " + std::to_string(body.size() - shown.size()) + " more bytes]";
   }
   return transport::redact(text, secret);
 }

@@ -273,7 +273,8 @@ std::string html_report(const RunResults& results) {
            h(note_of(*t)) + "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n</section>\n</main>\n";
-  out += "<script type=\"application/json\" id=\"run-data\">" + script_safe(data.dump()) +
+  out += "<script type=\"application/json\" id=\"run-data\">" +
+         script_safe(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) +
          "</script>\n<script>" + kScript + "</script>\n</body>\n</html>\n";
   return out;
 }

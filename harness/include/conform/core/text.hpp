@@ -9,6 +9,12 @@ namespace conform::core {
 // ASCII lower case: header names, methods, media types (never locale-dependent).
 std::string ascii_lower(std::string text);
 
+// Text as UTF-8 that any output takes: valid sequences kept, every other byte written as \xNN.
+std::string escape_invalid_utf8(std::string_view bytes);
+
+// The longest prefix of `text` of at most `max_bytes` that does not cut a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 // Base64 with padding (RFC 4648): HTTP basic credentials. Decoding refuses other characters.
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);

@@ -1,0 +1,39 @@
+#include "conform/core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace conform::core {
+namespace {
+
+TEST(Text, InvalidUtf8IsShownEscapedAndValidTextKept) {
+  EXPECT_EQ(escape_invalid_utf8("caf\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x98\x80"),
+            "caf\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x98\x80");
+  EXPECT_EQ(escape_invalid_utf8("a\xFF"
+                                "b"),
+            "a\\xFFb");
+  EXPECT_EQ(escape_invalid_utf8("\x1F\x8B\x08"), "\x1F\\x8B\x08");    // gzip's magic bytes
+  EXPECT_EQ(escape_invalid_utf8("\xC3"), "\\xC3");                    // a sequence cut short
+  EXPECT_EQ(escape_invalid_utf8("\xC0\xAF"), "\\xC0\\xAF");           // an overlong '/'
+  EXPECT_EQ(escape_invalid_utf8("\xED\xA0\x80"), "\\xED\\xA0\\x80");  // a surrogate
+}
+
+TEST(Text, APrefixNeverCutsACharacter) {
+  std::string text =
+      "ab\xC3\xA9"
+      "cd";  // "abécd": é takes bytes 2 and 3
+  EXPECT_EQ(utf8_prefix(text, 3), "ab");
+  EXPECT_EQ(utf8_prefix(text, 4), "ab\xC3\xA9");
+  EXPECT_EQ(utf8_prefix(text, 100), text);
+  EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 3), "");
+}
+
+TEST(Text, Base64RoundTrips) {
+  EXPECT_EQ(base64_encode("user:pass"), "dXNlcjpwYXNz");
+  EXPECT_EQ(base64_encode("a"), "YQ==");
+  EXPECT_EQ(base64_decode("dXNlcjpwYXNz"), "user:pass");
+  EXPECT_EQ(base64_decode("YQ=="), "a");
+  EXPECT_FALSE(base64_decode("not base64!").has_value());
+}
+
+}  // namespace
+}  // namespace conform::core
