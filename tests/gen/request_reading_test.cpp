@@ -211,12 +211,13 @@ TEST(RequestReading, DecodesQueriesAndCookiesAsServersDo) {
             (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}}));
   Request sent;
   sent.query = {{"q", "a%2Cb"}};
-  sent.headers = {{"X-Trace", " t "}};
+  sent.headers = {{"X-Trace", " t "}, {"X-Empty", ""}};
   sent.content_type = "text/plain";
   sent.body = "hi";
   ReceivedRequest got = received(sent, {{"id", "7"}});
   EXPECT_EQ(got.query, (Pairs{{"q", "a,b"}}));
   EXPECT_EQ(got.headers.at("x-trace"), "t");
+  EXPECT_FALSE(got.headers.contains("x-empty"));
   EXPECT_EQ(got.headers.at("content-type"), "text/plain");
   EXPECT_EQ(got.body, "hi");
 }

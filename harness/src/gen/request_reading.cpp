@@ -427,6 +427,9 @@ ReceivedRequest received(const Request& request, std::map<std::string, std::stri
   }
   out.query = decode_query(query);
   for (const auto& [name, value] : request.headers) {
+    // An empty header does not travel (libcurl removes a header given as "Name:"), so the server
+    // never receives it.
+    if (trimmed(value).empty()) continue;
     out.headers[core::ascii_lower(name)] = trimmed(value);
   }
   for (const auto& [name, value] : request.cookies) out.cookies[name] = value;

@@ -193,7 +193,7 @@ std::optional<StoreReply> ResourceStore::list(const spec::Operation& operation, 
     nlohmann::json items = nlohmann::json::array();
     for (const auto& id : kept.order) {
       auto shown = views(kept.items.at(id));
-      items.push_back(shown[std::min(view, shown.size() - 1)]);
+      items.push_back(with_identifier(shown[std::min(view, shown.size() - 1)], id));
     }
     if (valid(*schema, items)) return StoreReply{status, items, {}, ""};
     // A page object: the items in its first array member that takes them.
@@ -207,6 +207,15 @@ std::optional<StoreReply> ResourceStore::list(const spec::Operation& operation, 
     }
   }
   return std::nullopt;
+}
+
+nlohmann::json ResourceStore::with_identifier(nlohmann::json item, const std::string& id) const {
+  // The identifier the mock gave out (in Location) where a listed item names it, when the
+  // answer it kept does not carry it ({"success": true, "result": 7}).
+  if (!item.is_object() || item.contains("id")) return item;
+  bool digits = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
+  item["id"] = digits ? nlohmann::json(std::stoll(id)) : nlohmann::json(id);
+  return item;
 }
 
 std::vector<nlohmann::json> ResourceStore::views(const nlohmann::json& kept_answer) const {

@@ -375,6 +375,27 @@ struct MockServer::Impl {
       incoming.content_type = request.get_header_value("Content-Type");
     }
     incoming.body = request.body;
+    if (incoming.body.empty() && request.is_multipart_form_data() && incoming.content_type) {
+      // cpp-httplib parses multipart bodies itself and keeps only the parts: written out again
+      // with the request's own boundary, the shared reader reads them as sent.
+      auto at = incoming.content_type->find("boundary=");
+      std::string boundary =
+          at == std::string::npos ? "conform" : incoming.content_type->substr(at + 9);
+      boundary = boundary.substr(0, boundary.find(';'));
+      if (boundary.size() >= 2 && boundary.front() == '"') {
+        boundary = boundary.substr(1, boundary.size() - 2);
+      }
+      for (const auto& [name, part] : request.files) {
+        incoming.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+        if (!part.filename.empty()) incoming.body += "; filename=\"" + part.filename + "\"";
+        incoming.body += "\r\n";
+        if (!part.content_type.empty()) {
+          incoming.body += "Content-Type: " + part.content_type + "\r\n";
+        }
+        incoming.body += "\r\n" + part.content + "\r\n";
+      }
+      if (!request.files.empty()) incoming.body += "--" + boundary + "--\r\n";
+    }
     return incoming;
   }
 
@@ -406,6 +427,17 @@ struct MockServer::Impl {
           status =
               std::isdigit(static_cast<unsigned char>(r.status[1])) ? std::stoi(r.status) : 200;
           break;
+        }
+      }
+      // No 2XX declared (a redirect only, say): the first status the operation declares.
+      for (const auto& r : op.responses) {
+        if (chosen != nullptr) break;
+        if (r.status.size() == 3 && std::isdigit(static_cast<unsigned char>(r.status[0])) &&
+            std::isdigit(static_cast<unsigned char>(r.status[1]))) {
+          chosen = &r;
+          status = std::stoi(r.status);
+        } else if (r.status == "default") {
+          chosen = &r;
         }
       }
       if (chosen == nullptr) return {204, std::nullopt, ""};

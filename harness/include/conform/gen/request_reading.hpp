@@ -32,7 +32,7 @@ Pairs decode_query(std::string_view query_string);
 std::map<std::string, std::string> decode_cookies(std::string_view header);
 
 // What a server receives of a request conform serialised, given the raw path values its router
-// read from the path.
+// read from the path. A header with an empty value is not received: it does not travel.
 ReceivedRequest received(const Request& request, std::map<std::string, std::string> path_values);
 
 // One way a request breaks its operation's description, said the way a 400 body says it.

@@ -58,6 +58,7 @@ class ResourceStore {
   // What a list or an item read shows of a kept answer: the answer, else the object inside it
   // that holds the identifier ({"success": true, "key": {"id": 7}} → {"id": 7}).
   std::vector<nlohmann::json> views(const nlohmann::json& kept_answer) const;
+  nlohmann::json with_identifier(nlohmann::json item, const std::string& id) const;
   // The body an operation's first 2XX response declares for `item`, or a generated one.
   std::optional<nlohmann::json> answer_body(const spec::Operation& operation,
                                             const nlohmann::json& item, int& status);
