@@ -477,6 +477,12 @@ ReadRequest read_request(const spec::Operation& operation, const schema::SpecSch
 
   if (!operation.request_body) return read;
   const spec::RequestBody& declared = *operation.request_body;
+  if (!request.body.empty() &&
+      (operation.method == "get" || operation.method == "head" || operation.method == "options")) {
+    // RFC 9110: content in these requests has no defined meaning; servers and proxies may drop it.
+    read.uncertain.push_back("a " + core::ascii_lower(operation.method) +
+                             " request's body, which servers and proxies may ignore");
+  }
   if (request.body.empty()) {  // an empty body is no body, whatever its Content-Type says
     if (declared.required) problems.push_back({"body", "is required but missing"});
     return read;

@@ -129,23 +129,11 @@ StoreReply ResourceStore::create(const spec::Resource& resource, const std::stri
   // (else `id`) at the top of the answer or in one nested object; of the type the answer has
   // there; the generated value when no fresh one fits the schema.
   std::string id = std::to_string(1000 + n);
-  nlohmann::json::json_pointer at;
-  bool found = false;
-  for (const std::string& name : {resource.item_parameter, std::string("id")}) {
-    if (found || !item.is_object()) break;
-    if (item.contains(name)) {
-      at = nlohmann::json::json_pointer("/" + name);
-      found = true;
-      break;
-    }
-    for (const auto& [outer, value] : item.items()) {
-      if (value.is_object() && value.contains(name)) {
-        at = nlohmann::json::json_pointer("/" + outer) / name;
-        found = true;
-        break;
-      }
-    }
-  }
+  // The same place the run reads it from: where an identifier is, else where one could be.
+  auto location = spec::identifier_location(item, resource.item_parameter);
+  if (!location) location = spec::identifier_location(item, resource.item_parameter, true);
+  const bool found = location.has_value();
+  const nlohmann::json::json_pointer at = location.value_or(nlohmann::json::json_pointer());
   if (found) {
     const nlohmann::json current = item[at];
     std::vector<nlohmann::json> candidates;

@@ -1,5 +1,7 @@
 #include "conform/spec/resources.hpp"
 
+#include "conform/core/json_pointer.hpp"
+
 namespace conform::spec {
 namespace {
 
@@ -47,22 +49,34 @@ std::optional<Resource> find_resource(const Spec& spec, const Operation& create)
   return resource;
 }
 
-std::optional<std::string> created_identifier(const nlohmann::json& body, const std::string& name) {
+std::optional<nlohmann::json::json_pointer> identifier_location(const nlohmann::json& body,
+                                                                const std::string& name,
+                                                                bool any_value) {
+  auto holds = [&](const nlohmann::json& value) {
+    return any_value || identifier_text(value).has_value();
+  };
   if (!body.is_object()) return std::nullopt;
   for (const auto& key : {name, std::string("id")}) {
-    if (auto it = body.find(key); it != body.end()) {
-      if (auto text = identifier_text(*it)) return text;
+    if (auto it = body.find(key); it != body.end() && holds(*it)) {
+      return nlohmann::json::json_pointer("/" + core::escape_pointer_token(key));
     }
   }
-  for (const auto& [key, value] : body.items()) {
+  for (const auto& [outer, value] : body.items()) {
     if (!value.is_object()) continue;
     for (const auto& inner : {name, std::string("id")}) {
-      if (auto it = value.find(inner); it != value.end()) {
-        if (auto text = identifier_text(*it)) return text;
+      if (auto it = value.find(inner); it != value.end() && holds(*it)) {
+        return nlohmann::json::json_pointer("/" + core::escape_pointer_token(outer) + "/" +
+                                            core::escape_pointer_token(inner));
       }
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> created_identifier(const nlohmann::json& body, const std::string& name) {
+  auto at = identifier_location(body, name);
+  if (!at) return std::nullopt;
+  return identifier_text(body.at(*at));
 }
 
 std::optional<std::string> identifier_text(const nlohmann::json& value) {

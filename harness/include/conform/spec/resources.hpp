@@ -31,8 +31,14 @@ std::vector<Resource> find_resources(const Spec& spec);
 // An identifier value as text: an integer, or a string that is not empty.
 std::optional<std::string> identifier_text(const nlohmann::json& value);
 
-// The identifier a create answer carries: `name` (or `id`) at the top of the body or inside one
-// nested object.
+// Where a create answer carries its identifier: `name` (else `id`) at the top of the body, else
+// either inside one nested object (the first such member); with `any_value`, a member that is
+// there counts even when it holds no identifier yet (where the mock writes a fresh one).
+std::optional<nlohmann::json::json_pointer> identifier_location(const nlohmann::json& body,
+                                                                const std::string& name,
+                                                                bool any_value = false);
+
+// The identifier a create answer carries, read at identifier_location.
 std::optional<std::string> created_identifier(const nlohmann::json& body, const std::string& name);
 
 }  // namespace conform::spec
