@@ -55,16 +55,16 @@ TEST_P(MockRunLoop, FailsOnlyWhereTheDocumentItselfIsAtFault) {
   const auto& settings = expectations().at("run");
   auto results = std::filesystem::temp_directory_path() /
                  ("conform-loop-" + GetParam() + "-" + std::to_string(getpid()) + ".json");
-  std::string run_command = "CONFORM_TOKEN=" + kRootToken + " " + CONFORM_BINARY +
-                            " run --spec '" + spec.string() + "' --seed " +
+  std::string run_command = "CONFORM_TOKEN=" + kRootToken + " " + CONFORM_BINARY + " run --spec '" +
+                            spec.string() + "' --seed " +
                             std::to_string(settings.at("seed").get<int>()) + " --max-examples " +
                             std::to_string(settings.at("max_examples").get<int>()) +
                             " -q --no-color --results " + results.string() + " --target ";
 
   if (entry->contains("refused")) {
     // A description conform refuses (exit 2) is refused by the mock too, with the reason given.
-    ShellResult mock = shell(std::string(CONFORM_BINARY) + " mock --port 0 --spec '" +
-                             spec.string() + "'");
+    ShellResult mock =
+        shell(std::string(CONFORM_BINARY) + " mock --port 0 --spec '" + spec.string() + "'");
     EXPECT_EQ(mock.exit_code, 2) << mock.output;
     EXPECT_THAT(mock.output, ::testing::HasSubstr(entry->at("refused").get<std::string>()));
     return;
@@ -102,16 +102,16 @@ TEST_P(MockRunLoop, FailsOnlyWhereTheDocumentItselfIsAtFault) {
   EXPECT_TRUE(unexpected.str().empty())
       << GetParam() << ": failures that are not findings of the document:" << unexpected.str();
   for (const auto& [key, reason] : expected) {
-    EXPECT_TRUE(seen.contains(key)) << GetParam() << ": the listed finding " << key.first << " "
-                                    << key.second << " (" << reason
-                                    << ") no longer happens: take it off the list";
+    EXPECT_TRUE(seen.contains(key))
+        << GetParam() << ": the listed finding " << key.first << " " << key.second << " (" << reason
+        << ") no longer happens: take it off the list";
   }
   EXPECT_EQ(ran.exit_code, expected.empty() ? 0 : 1) << ran.output.substr(0, 4000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Descriptions, MockRunLoop, ::testing::ValuesIn(description_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           std::string name = param.param;
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }
