@@ -157,6 +157,18 @@ TEST_P(ConformRunFault, IsCaughtByItsCheck) {
 INSTANTIATE_TEST_SUITE_P(Catalogue, ConformRunFault, ::testing::ValuesIn(mock::fault_catalogue()),
                          [](const auto& fault_info) { return std::string(fault_info.param.name); });
 
+// A POST sent again is not the same request: its failure is reported as first seen, never
+// "shrunk" by re-sending, and never blamed on a server that is "not deterministic".
+TEST(ConformRun, StateChangingRequestsAreNotReSentToShrink) {
+  MockProcess mock(project_spec(), {"--fault", "accepts_invalid_input", "--log"});
+  Outcome outcome =
+      run(project_spec(), url(mock), "--operation createApiKey --phases fuzzing --max-examples 10");
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  EXPECT_THAT(outcome.output, HasSubstr("not shrunk: post is not repeatable"));
+  EXPECT_THAT(outcome.output, Not(HasSubstr("not deterministic")));
+  EXPECT_THAT(outcome.junit, Not(HasSubstr("(shrunk)")));
+}
+
 // The permission suite reports a shrunk counterexample: a small document.
 TEST(ConformRun, PermissionFailuresShrinkToASmallDocument) {
   for (const char* fault : {"permission_not_round_tripped", "permission_not_enforced"}) {

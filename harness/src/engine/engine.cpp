@@ -291,6 +291,7 @@ struct Engine::Impl {
 
     // The first failing case of each check, to shrink.
     std::map<std::string, std::size_t> first_failure;
+    std::map<std::string, checks::Failure> first_found;  // what the first send of each showed
     int limited = 0;
     for (std::size_t i = 0; i < drawn.size(); ++i) {
       const auto& exchange = exchanges[i];
@@ -304,14 +305,30 @@ struct Engine::Impl {
       }
       count_sent(result, drawn[i].value, *exchange.response);
       for (const auto& f : check(op, drawn[i].value, *exchange.response)) {
-        first_failure.try_emplace(f.check, i);
+        if (first_failure.try_emplace(f.check, i).second) first_found.emplace(f.check, f);
       }
     }
     if (limited == static_cast<int>(drawn.size())) result.not_tested = "rate-limited throughout";
     for (const auto& [name, index] : first_failure) {
       if (interrupted()) break;
+      if (!repeatable(op)) {
+        // Sent again, a POST, PATCH or DELETE is not the same request (the first one changed the
+        // state it meets): the failure is reported as its first send saw it, unshrunk.
+        FailureRecord first = record(first_found.at(name), drawn[index].value,
+                                     *exchanges[index].response, credential, drawn[index].seed);
+        first.message += " (not shrunk: " + core::ascii_lower(op.method) +
+                         " is not repeatable without changing what it acts on)";
+        add_failure(result, std::move(first));
+        continue;
+      }
       add_failure(result, shrink(op, name, drawn[index].shrinkable, drawn[index].seed, credential));
     }
+  }
+
+  // Whether sending a request again repeats it: safe and idempotent methods only (RFC 9110).
+  static bool repeatable(const spec::Operation& op) {
+    return op.method == "get" || op.method == "head" || op.method == "options" ||
+           op.method == "put";
   }
 
   // Walks RapidCheck's shrink tree while the same check keeps failing.
