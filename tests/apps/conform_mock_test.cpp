@@ -200,7 +200,7 @@ TEST(ConformMock, KeepsResourcesForAnyDescription) {
   const std::string id = std::to_string(created["id"].get<long long>());
   EXPECT_EQ(first->get_header_value("Location"), "/things/" + id);
 
-  auto read = client.Get("/things/" + id, key);
+  auto read = client.Get("/v2/things/" + id, key);  // under the base path, and without it
   EXPECT_EQ(read->status, 200);
   EXPECT_EQ(nlohmann::json::parse(read->body), created);
   auto listed = nlohmann::json::parse(client.Get("/things", key)->body);

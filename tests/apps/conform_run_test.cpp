@@ -79,6 +79,10 @@ TEST(ConformRun, AnotherDescriptionPassesAgainstItsMock) {
   MockProcess mock(spec);
   Outcome outcome = run(spec, url(mock), "--max-examples 40 -q");
   EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  // The first server URL's path (its variable at the default) is where both put the paths.
+  EXPECT_THAT(mock.banner(), ::testing::EndsWith("/v2\n"));
+  EXPECT_THAT(outcome.junit,
+              HasSubstr(R"(<property name="target" value=")" + url(mock) + "/v2\"/>"));
   EXPECT_THAT(outcome.junit, HasSubstr(R"(<property name="fuzzing.invalid_sent")"));
   EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="stateful" classname="createThing")"));
   EXPECT_TRUE(validates(outcome.junit));

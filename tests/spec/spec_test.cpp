@@ -138,5 +138,13 @@ TEST(Spec, HeaderParametersOpenApiIgnoresAreIgnored) {
   EXPECT_TRUE(said);
 }
 
+TEST(Spec, TheBasePathIsTheFirstServerUrlsPathWithItsVariablesAtTheirDefaults) {
+  auto spec = Spec::load(test::data("generic.yaml"));
+  ASSERT_FALSE(spec.servers().empty());
+  EXPECT_EQ(spec.servers().front(), "https://api.example.com/v2/");
+  EXPECT_EQ(spec.base_path(), "/v2");
+  EXPECT_EQ(Spec::load(test::data("reading.yaml")).base_path(), "");
+}
+
 }  // namespace
 }  // namespace conform::spec

@@ -23,6 +23,9 @@ void add_mock_options(CLI::App& command, MockCommandOptions& options) {
   command.add_option("--state-seed", options.server.state_seed,
                      "Seed of generated response bodies");
   command.add_flag("--log", options.server.log, "One line per request on standard error");
+  command.add_option("--base-path", options.server.base_path,
+                     "Path the description's paths start at (default: the first server URL's "
+                     "path, e.g. /v1)");
   command.add_flag("--rate-limit", options.server.rate_limit,
                    "Enforce each operation's x-rate-limit per identity (429 when called too soon)");
   std::string names;
@@ -59,7 +62,8 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
   mock::MockServer server(spec, options.server);
   int port = server.bind();
   std::cout << "conform mock: serving " << spec.operations().size() << " operations of "
-            << spec.file() << " on http://" << options.server.host << ":" << port;
+            << spec.file() << " on http://" << options.server.host << ":" << port
+            << options.server.base_path.value_or(spec.base_path());
   for (const auto& name : options.fault_names) std::cout << " [fault " << name << "]";
   std::cout << std::endl;
   std::atomic<bool> finished{false};

@@ -321,6 +321,9 @@ report::RunResults run_shards(const RunCommandOptions& options, int argc, char**
 void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_option("--spec", o.spec, "OpenAPI document (JSON or YAML)")->required();
   command.add_option("--target", o.target, "Base URL of the server under test")->required();
+  command.add_option("--base-path", o.base_path,
+                     "Path the description's paths start at on the target (default: the first "
+                     "server URL's path when --target has none, e.g. /v1)");
   command.add_option("--junit", o.junit, "Write a JUnit XML report here");
   command.add_option("--html", o.html, "Write an HTML report here (one self-contained file)");
   command.add_option("--token-env", o.token_env, "Environment variable holding the API token")
@@ -392,6 +395,17 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.allow_extras();  // --gtest_* flags go to GoogleTest
 }
 
+// The URL paths are appended to: the target, with the base path the description's first server
+// URL gives (or --base-path) when the target names no path of its own.
+std::string target_url(std::string target, const std::optional<std::string>& base_path,
+                       const spec::Spec& spec) {
+  while (!target.empty() && target.back() == '/') target.pop_back();
+  auto scheme = target.find("://");
+  bool has_path = scheme != std::string::npos && target.find('/', scheme + 3) != std::string::npos;
+  if (base_path) return target + *base_path;
+  return has_path ? target : target + spec.base_path();
+}
+
 core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv) {
   auto loaded = load_usable_spec(options.spec, "running");
   if (!loaded) return core::ExitCode::bad_input;
@@ -413,7 +427,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   }
 
   transport::TransportOptions transport_options;
-  transport_options.base_url = options.target;
+  transport_options.base_url = target_url(options.target, options.base_path, spec);
   transport_options.timeout_seconds = options.timeout;
   transport_options.connect_timeout_seconds = std::min(options.timeout, 10.0);
   transport_options.insecure = options.insecure;

@@ -39,6 +39,7 @@ struct RunCommandOptions {
   bool allow_destructive = false;
   bool enforce_vast_rules = false;
   bool fail_on_unexercised = false;
+  std::optional<std::string> base_path;
   std::string results;        // the results as JSON, for `conform merge`
   std::string shard_results;  // a --jobs shard's results, for its parent
   bool no_suites = false;  // a --jobs shard: the parent runs the suites  // a shard's results, for

@@ -131,6 +131,7 @@ struct MockServer::Impl {
   MockOptions options;
   schema::SpecSchemas schemas;
   spec::Router router;
+  std::string base_path;
   Account account;
   AccountApi account_api;
   ResourceStore resources;
@@ -145,6 +146,7 @@ struct MockServer::Impl {
         options(std::move(o)),
         schemas(s),
         router(s),
+        base_path(options.base_path ? *options.base_path : s.base_path()),
         account(options.root_token, options.state_seed),
         account_api(s, schemas, account, options.faults),
         resources(s, schemas, options.faults,
@@ -169,7 +171,15 @@ struct MockServer::Impl {
 
   Outgoing handle(const httplib::Request& request, std::string& who) {
     std::string raw_path = request.target.substr(0, request.target.find('?'));
-    spec::Route route = router.route(request.method, raw_path);
+    // The description's paths start at the base path ("/v1"); a path without it is routed as it
+    // is, so that clients written against either form are served.
+    std::string routed_path = raw_path;
+    if (!base_path.empty() && routed_path.rfind(base_path, 0) == 0 &&
+        (routed_path.size() == base_path.size() || routed_path[base_path.size()] == '/')) {
+      routed_path = routed_path.substr(base_path.size());
+      if (routed_path.empty()) routed_path = "/";
+    }
+    spec::Route route = router.route(request.method, routed_path);
     if (route.outcome == spec::Route::Outcome::no_such_path) {
       return error_reply(404, "not_found", "no operation at " + raw_path);
     }
@@ -386,7 +396,8 @@ struct MockServer::Impl {
         boundary = boundary.substr(1, boundary.size() - 2);
       }
       for (const auto& [name, part] : request.files) {
-        incoming.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+        incoming.body +=
+            "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
         if (!part.filename.empty()) incoming.body += "; filename=\"" + part.filename + "\"";
         incoming.body += "\r\n";
         if (!part.content_type.empty()) {

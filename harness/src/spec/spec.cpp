@@ -91,7 +91,21 @@ class Spec::Builder {
     }
     if (auto servers = root.find("servers"); servers != root.end() && servers->is_array()) {
       for (const auto& server : *servers) {
-        if (server.is_object()) spec_.servers_.push_back(string_or(server, "url"));
+        if (!server.is_object()) continue;
+        // Server variables at their defaults: "https://{region}.example.com/{version}".
+        std::string url = string_or(server, "url");
+        if (auto variables = server.find("variables");
+            variables != server.end() && variables->is_object()) {
+          for (const auto& [name, variable] : variables->items()) {
+            if (!variable.is_object()) continue;
+            std::string value = string_or(variable, "default");
+            for (auto at = url.find("{" + name + "}"); at != std::string::npos;
+                 at = url.find("{" + name + "}", at + value.size())) {
+              url.replace(at, name.size() + 2, value);
+            }
+          }
+        }
+        spec_.servers_.push_back(url);
       }
     }
     read_security_schemes(root, top);
@@ -567,6 +581,19 @@ Spec Spec::load(const std::filesystem::path& path, const LoadOptions& options) {
   Builder(spec, options).build();
   spec.router_ = std::make_shared<const Router>(spec);
   return spec;
+}
+
+std::string Spec::base_path() const {
+  if (servers_.empty()) return "";
+  std::string url = servers_.front();
+  if (auto scheme = url.find("://"); scheme != std::string::npos) {
+    auto slash = url.find('/', scheme + 3);
+    url = slash == std::string::npos ? "" : url.substr(slash);
+  }
+  url = url.substr(0, url.find_first_of("?#"));
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (!url.empty() && url.front() != '/') return "";  // a relative URL that is no path
+  return url;
 }
 
 const Operation* Spec::find_operation(std::string_view operation_id) const {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "conform/mock/faults.hpp"
@@ -22,6 +23,8 @@ struct MockOptions {
   std::size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413
   bool rate_limit = false;  // enforce x-rate-limit / x-rateLimit per operation and identity
   Faults faults;            // deliberate contract violations (see faults.hpp)
+  // Where the description's paths start: the first server URL's path, unless given.
+  std::optional<std::string> base_path;
 };
 
 // Serves any description: routes each request (404/405), authenticates bearer tokens (401: the

@@ -37,7 +37,11 @@ class Spec {
   OpenApiVersion version() const { return version_; }
   const std::string& declared_version() const { return declared_version_; }
   const std::string& title() const { return title_; }
+  // Server URLs, their variables at their default values.
   const std::vector<std::string>& servers() const { return servers_; }
+  // The path of the first server URL ("/v1" of "https://api.example.com/v1/"), without its final
+  // '/'; "" when there is none: where the description's paths start on a server.
+  std::string base_path() const;
   const std::vector<Operation>& operations() const { return operations_; }
   const std::map<std::string, SecurityScheme>& security_schemes() const { return schemes_; }
   const SchemaStore& schemas() const { return schemas_; }
