@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <set>
@@ -256,6 +257,46 @@ paths:
   ASSERT_EQ(examples.left_out.size(), 1u);
   EXPECT_THAT(examples.left_out[0], ::testing::HasSubstr("example 'outside'"));
   EXPECT_THAT(examples.left_out[0], ::testing::HasSubstr("body /name"));
+  std::filesystem::remove(path);
+}
+
+// A constraint two levels down a body is broken in a default run's invalid cases: no exception
+// while drawing turns invalid cases off, and the mutation names where it broke the body.
+TEST(OperationCases, ABodyConstraintAtDepthIsBroken) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("conform-deep-pattern-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << R"(openapi: 3.0.3
+info: {title: deep, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [customer]
+              properties:
+                customer:
+                  type: object
+                  required: [address]
+                  properties:
+                    address:
+                      type: object
+                      required: [postcode]
+                      properties:
+                        postcode: {type: string, pattern: "^[0-9]{5}$"}
+      responses: {"201": {description: ok}}
+)";
+  Fixture f(path);
+  OperationCases cases(f.spec, f.schemas, *f.spec.find_operation("createOrder"));
+  int deep = 0;
+  for (const auto& c : sample(cases.negative(), 21, 50)) {
+    if (c.where.rfind("body /customer/address", 0) == 0) ++deep;
+  }
+  EXPECT_GT(deep, 0) << "no invalid case broke the body below /customer/address in 50";
   std::filesystem::remove(path);
 }
 
