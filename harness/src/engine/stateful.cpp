@@ -4,6 +4,7 @@
 
 #include "conform/engine/links.hpp"
 #include "conform/gen/request.hpp"
+#include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/resources.hpp"
@@ -264,6 +265,13 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
       continue;
     }
     const auto& linked = std::get<gen::Request>(built);
+    // The values a link reads make the request; an answer may hold values (an empty name) that
+    // make no valid request of the target, and then there is nothing to hold the server to.
+    if (auto why = gen::not_valid_for(context.spec, context.schemas, *target, linked)) {
+      not_followed.push_back("link '" + link.name + "' not followed: its values make no valid " +
+                             "request of " + target->operation_id + " (" + *why + ")");
+      continue;
+    }
     auto reply = session.send(*target, linked);
     if (!reply.response) continue;
     gen::RequestCase sent{linked, "stateful", false, "", "", "by link '" + link.name + "'"};
@@ -275,6 +283,7 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
   if (!not_followed.empty() && result.failures.empty() && result.sent <= 1) {
     result.not_tested = not_followed.front();
   }
+  for (auto& why : not_followed) result.notes.push_back(std::move(why));
 }
 
 }  // namespace conform::engine

@@ -7,6 +7,7 @@
 #include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/media_type.hpp"
+#include "conform/spec/router.hpp"
 
 namespace conform::gen {
 namespace {
@@ -545,6 +546,19 @@ ReadRequest read_request(const spec::Operation& operation, const schema::SpecSch
     return violations;
   }());
   return read;
+}
+
+std::optional<std::string> not_valid_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                                         const spec::Operation& operation, const Request& request) {
+  spec::Route route = spec.router().route(request.method, request.path);
+  if (route.outcome != spec::Route::Outcome::found || route.operation != &operation) {
+    return "the request reaches another route (" + request.method + " " + request.path + ")";
+  }
+  ReadRequest read = read_request(operation, schemas, received(request, route.raw_path_values));
+  if (!read.uncertain.empty()) return read.uncertain.front();
+  if (!read.problems.empty())
+    return read.problems.front().where + " " + read.problems.front().message;
+  return std::nullopt;
 }
 
 }  // namespace conform::gen

@@ -64,4 +64,9 @@ struct ReadRequest {
 ReadRequest read_request(const spec::Operation& operation, const schema::SpecSchemas& schemas,
                          const ReceivedRequest& request);
 
+// Why `request` is not a valid request of `operation` as a server reads it (it reaches another
+// route, breaks the description, or depends on a reading servers disagree on); nothing when it is.
+std::optional<std::string> not_valid_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                                         const spec::Operation& operation, const Request& request);
+
 }  // namespace conform::gen
