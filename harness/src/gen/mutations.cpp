@@ -4,6 +4,7 @@
 #include <set>
 
 #include "conform/core/json_pointer.hpp"
+#include "conform/gen/request.hpp"
 #include "conform/schema/formats.hpp"
 #include "conform/schema/regex.hpp"
 
@@ -13,16 +14,10 @@ namespace {
 const std::set<std::string> kAllTypes = {"null",   "boolean", "integer", "number",
                                          "string", "array",   "object"};
 
+// The declared types, an integer counting as a number.
 std::set<std::string> declared_types(const nlohmann::json& schema) {
-  std::set<std::string> types;
-  auto type = schema.find("type");
-  if (type == schema.end()) return types;
-  if (type->is_string()) types.insert(type->get<std::string>());
-  if (type->is_array()) {
-    for (const auto& t : *type) {
-      if (t.is_string()) types.insert(t.get<std::string>());
-    }
-  }
+  auto names = type_names(schema);
+  std::set<std::string> types(names.begin(), names.end());
   if (types.contains("number")) types.insert("integer");
   return types;
 }

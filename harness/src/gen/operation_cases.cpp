@@ -8,7 +8,6 @@
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/media_type.hpp"
-#include "conform/spec/router.hpp"
 
 namespace conform::gen {
 namespace {
@@ -40,28 +39,6 @@ std::string describe(const spec::Parameter& parameter) {
 }
 
 }  // namespace
-
-// How the server reads a serialised request.
-struct Judgement {
-  bool routed = false;  // it reaches this operation
-  ReadRequest read;
-
-  bool valid() const { return routed && read.uncertain.empty() && read.problems.empty(); }
-  bool invalid() const { return routed && read.uncertain.empty() && !read.problems.empty(); }
-  // Why the request is not what a positive case must be.
-  std::string why_not_valid() const {
-    if (!routed) return "the request reaches another route";
-    if (!read.uncertain.empty()) return read.uncertain.front();
-    if (!read.problems.empty())
-      return read.problems.front().where + " " + read.problems.front().message;
-    return "";
-  }
-  std::string why_not_invalid() const {
-    if (!routed) return "the request reaches another route";
-    if (!read.uncertain.empty()) return read.uncertain.front();
-    return "it reads as valid once serialised";
-  }
-};
 
 struct OperationCases::State {
   const spec::Spec& spec;
@@ -164,12 +141,7 @@ struct OperationCases::State {
   }
 
   Judgement judge(const Request& request) const {
-    Judgement out;
-    spec::Route route = spec.router().route(request.method, request.path);
-    out.routed = route.outcome == spec::Route::Outcome::found && route.operation == &operation;
-    if (!out.routed) return out;
-    out.read = read_request(operation, schemas, received(request, route.raw_path_values));
-    return out;
+    return gen::judge(spec, schemas, operation, request);
   }
 
   // Inside a generation context: a request that reads as valid, or Unsatisfiable with the reason

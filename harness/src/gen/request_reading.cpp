@@ -548,17 +548,39 @@ ReadRequest read_request(const spec::Operation& operation, const schema::SpecSch
   return read;
 }
 
-std::optional<std::string> not_valid_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
-                                         const spec::Operation& operation, const Request& request) {
-  spec::Route route = spec.router().route(request.method, request.path);
-  if (route.outcome != spec::Route::Outcome::found || route.operation != &operation) {
-    return "the request reaches another route (" + request.method + " " + request.path + ")";
-  }
-  ReadRequest read = read_request(operation, schemas, received(request, route.raw_path_values));
+std::string Judgement::why_not_valid() const {
+  if (!routed) return "the request reaches another route";
   if (!read.uncertain.empty()) return read.uncertain.front();
   if (!read.problems.empty())
     return read.problems.front().where + " " + read.problems.front().message;
-  return std::nullopt;
+  return "";
+}
+
+std::string Judgement::why_not_invalid() const {
+  if (!routed) return "the request reaches another route";
+  if (!read.uncertain.empty()) return read.uncertain.front();
+  return "it reads as valid once serialised";
+}
+
+Judgement judge(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                const spec::Operation& operation, const Request& request) {
+  Judgement out;
+  spec::Route route = spec.router().route(request.method, request.path);
+  out.routed = route.outcome == spec::Route::Outcome::found && route.operation == &operation;
+  if (out.routed) {
+    out.read = read_request(operation, schemas, received(request, route.raw_path_values));
+  }
+  return out;
+}
+
+std::optional<std::string> not_valid_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                                         const spec::Operation& operation, const Request& request) {
+  Judgement judgement = judge(spec, schemas, operation, request);
+  if (!judgement.routed) {
+    return "the request reaches another route (" + request.method + " " + request.path + ")";
+  }
+  if (judgement.valid()) return std::nullopt;
+  return judgement.why_not_valid();
 }
 
 }  // namespace conform::gen

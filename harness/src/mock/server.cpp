@@ -130,7 +130,6 @@ struct MockServer::Impl {
   const spec::Spec& spec;
   MockOptions options;
   schema::SpecSchemas schemas;
-  spec::Router router;
   std::string base_path;
   Account account;
   AccountApi account_api;
@@ -145,7 +144,6 @@ struct MockServer::Impl {
       : spec(s),
         options(std::move(o)),
         schemas(s),
-        router(s),
         base_path(options.base_path ? *options.base_path : s.base_path()),
         account(options.root_token, options.state_seed),
         account_api(s, schemas, account, options.faults),
@@ -179,7 +177,7 @@ struct MockServer::Impl {
       routed_path = routed_path.substr(base_path.size());
       if (routed_path.empty()) routed_path = "/";
     }
-    spec::Route route = router.route(request.method, routed_path);
+    spec::Route route = spec.router().route(request.method, routed_path);
     if (route.outcome == spec::Route::Outcome::no_such_path) {
       return error_reply(404, "not_found", "no operation at " + raw_path);
     }

@@ -6,7 +6,6 @@
 #include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/media_type.hpp"
-#include "conform/spec/router.hpp"
 
 namespace conform::suites {
 namespace {
@@ -50,10 +49,8 @@ gen::Request SuiteContext::valid_request(const spec::Operation& operation) {
 
 bool SuiteContext::description_refuses(const spec::Operation& operation,
                                        const gen::Request& request) const {
-  spec::Route route = spec_.router().route(request.method, request.path);
-  if (route.operation != &operation) return true;
-  auto read = gen::read_request(operation, schemas_, gen::received(request, route.raw_path_values));
-  return !read.problems.empty();
+  gen::Judgement judgement = gen::judge(spec_, schemas_, operation, request);
+  return !judgement.routed || !judgement.read.problems.empty();
 }
 
 bool SuiteContext::vast_rules_apply(const spec::Operation& operation) const {

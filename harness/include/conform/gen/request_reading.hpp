@@ -64,6 +64,20 @@ struct ReadRequest {
 ReadRequest read_request(const spec::Operation& operation, const schema::SpecSchemas& schemas,
                          const ReceivedRequest& request);
 
+// How a server reads a serialised request meant for `operation`: routed, then read.
+struct Judgement {
+  bool routed = false;  // it reaches this operation
+  ReadRequest read;
+
+  bool valid() const { return routed && read.uncertain.empty() && read.problems.empty(); }
+  bool invalid() const { return routed && read.uncertain.empty() && !read.problems.empty(); }
+  // Why the request is not what a valid (or an invalid) case must be.
+  std::string why_not_valid() const;
+  std::string why_not_invalid() const;
+};
+Judgement judge(const spec::Spec& spec, const schema::SpecSchemas& schemas,
+                const spec::Operation& operation, const Request& request);
+
 // Why `request` is not a valid request of `operation` as a server reads it (it reaches another
 // route, breaks the description, or depends on a reading servers disagree on); nothing when it is.
 std::optional<std::string> not_valid_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
