@@ -15,6 +15,25 @@ TEST(Boundaries, CoverEachBoundAndOnePastIt) {
   EXPECT_THAT(negatives, ::testing::IsSupersetOf({nlohmann::json(2), nlohmann::json(10)}));
 }
 
+TEST(Boundaries, OnePastABoundBeyondDoublePrecisionIsStillPastIt) {
+  // The int64 range as conform writes it: 2^63 as a double, where "+ 1" rounds back to 2^63.
+  const double bound = 9223372036854775807.0;
+  auto schema = nlohmann::json{{"type", "integer"}, {"minimum", -bound}, {"maximum", bound}};
+  auto result = boundary_values(*source_for(schema));
+  int past = 0;
+  for (const auto& negative : result.negative) {
+    if (negative.mutation == "above_maximum") {
+      EXPECT_GT(negative.value.get<double>(), bound);
+      ++past;
+    }
+    if (negative.mutation == "below_minimum") {
+      EXPECT_LT(negative.value.get<double>(), -bound);
+      ++past;
+    }
+  }
+  EXPECT_EQ(past, 2);
+}
+
 TEST(Boundaries, CoverLengthsEnumMembersAndBranchesInsideObjects) {
   auto schema = nlohmann::json::parse(R"({"type": "object", "required": ["name", "kind", "pick"],
     "properties": {"name": {"type": "string", "minLength": 2, "maxLength": 5},

@@ -81,6 +81,26 @@ TEST(Mutations, NegativeValuesAreNegative) {
   EXPECT_GE(seen.size(), 5u);
 }
 
+TEST(Mutations, BoundsPastDoublePrecisionAreBrokenStrictly) {
+  // int64's range as doubles: adding one to 2^63 is lost to rounding, and "above the maximum"
+  // was the maximum itself, a valid value that only this project's validator refused.
+  const double bound = 9223372036854775807.0;  // == 2^63 once a double
+  auto source =
+      source_for(nlohmann::json{{"type", "integer"}, {"minimum", -bound}, {"maximum", bound}}, "m");
+  int broken = 0;
+  for (const auto& negative : mutations_of(*source, 7)) {
+    if (negative.mutation == "above_maximum") {
+      EXPECT_GT(negative.value.get<double>(), bound);
+      ++broken;
+    }
+    if (negative.mutation == "below_minimum") {
+      EXPECT_LT(negative.value.get<double>(), -bound);
+      ++broken;
+    }
+  }
+  EXPECT_EQ(broken, 2);
+}
+
 TEST(Mutations, NothingToBreakIsReported) {
   EXPECT_THROW(sample(negative_values(source_for(nlohmann::json::object())), 1, 1), Unsatisfiable);
 }

@@ -12,11 +12,11 @@ namespace {
 // Values are capped so that a `maxLength: 1000000` does not produce megabyte strings by default.
 constexpr double kLongest = 4096;
 
+// An integer schema's bound as an integer; past 2^53 (int64's range, say) it stays a double,
+// which no int64 could hold at 2^63.
 nlohmann::json as_number(double value, bool integral) {
-  if (integral || (std::floor(value) == value && std::fabs(value) < 9e15)) {
-    return static_cast<std::int64_t>(value);
-  }
-  return value;
+  if (integral && std::fabs(value) < 9e15) return static_cast<std::int64_t>(value);
+  return json_number(value);
 }
 
 struct Edge {
@@ -38,11 +38,11 @@ std::vector<Edge> edges(detail::Flattener& flatten, const nlohmann::json& raw) {
   }
   if (auto minimum = numeric_keyword(schema, "minimum")) {
     out.push_back({as_number(*minimum, integral), true, ""});
-    out.push_back({as_number(*minimum - 1, integral), false, "below_minimum"});
+    out.push_back({as_number(strictly_below(*minimum, 1), integral), false, "below_minimum"});
   }
   if (auto maximum = numeric_keyword(schema, "maximum")) {
     out.push_back({as_number(*maximum, integral), true, ""});
-    out.push_back({as_number(*maximum + 1, integral), false, "above_maximum"});
+    out.push_back({as_number(strictly_above(*maximum, 1), integral), false, "above_maximum"});
   }
   if (auto minimum = numeric_keyword(schema, "exclusiveMinimum")) {
     out.push_back({integral ? as_number(std::floor(*minimum) + 1, true)

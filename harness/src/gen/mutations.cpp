@@ -29,13 +29,6 @@ std::optional<std::size_t> count_of(const nlohmann::json& schema, const char* ke
   return static_cast<std::size_t>(*value);
 }
 
-nlohmann::json as_json_number(double value) {
-  if (std::floor(value) == value && std::fabs(value) < 9e15) {
-    return static_cast<std::int64_t>(value);
-  }
-  return value;
-}
-
 std::size_t code_points(const std::string& text) {
   std::size_t count = 0;
   for (unsigned char c : text) count += (c & 0xC0) != 0x80;
@@ -139,24 +132,24 @@ class Collector {
         declared_types(schema).contains("integer") && !declared_types(schema).contains("number");
     double step = integral ? 1.0 : 0.5;
     if (auto minimum = numeric_keyword(schema, "minimum")) {
-      offer(pointer, as_json_number(integral ? std::ceil(*minimum) - 1 : *minimum - step),
+      offer(pointer, json_number(strictly_below(integral ? std::ceil(*minimum) : *minimum, step)),
             "below_minimum", "below the minimum " + nlohmann::json(*minimum).dump());
     }
     if (auto minimum = numeric_keyword(schema, "exclusiveMinimum")) {
-      offer(pointer, as_json_number(*minimum), "below_minimum",
+      offer(pointer, json_number(*minimum), "below_minimum",
             "equal to the exclusive minimum " + nlohmann::json(*minimum).dump());
     }
     if (auto maximum = numeric_keyword(schema, "maximum")) {
-      offer(pointer, as_json_number(integral ? std::floor(*maximum) + 1 : *maximum + step),
+      offer(pointer, json_number(strictly_above(integral ? std::floor(*maximum) : *maximum, step)),
             "above_maximum", "above the maximum " + nlohmann::json(*maximum).dump());
     }
     if (auto maximum = numeric_keyword(schema, "exclusiveMaximum")) {
-      offer(pointer, as_json_number(*maximum), "above_maximum",
+      offer(pointer, json_number(*maximum), "above_maximum",
             "equal to the exclusive maximum " + nlohmann::json(*maximum).dump());
     }
     if (auto multiple = numeric_keyword(schema, "multipleOf"); multiple && *multiple > 0) {
       double broken = value.get<double>() + *multiple / 2;
-      offer(pointer, as_json_number(broken), "not_multiple_of",
+      offer(pointer, json_number(broken), "not_multiple_of",
             "not a multiple of " + nlohmann::json(*multiple).dump());
     }
   }

@@ -299,10 +299,7 @@ nlohmann::json read_parameter_text(std::string_view text, const nlohmann::json& 
       double value = 0;
       auto d = std::from_chars(begin, end, value);
       if (d.ec == std::errc() && d.ptr == end && !text.empty()) {
-        if (std::floor(value) == value && std::fabs(value) < 9e15) {
-          return static_cast<std::int64_t>(value);
-        }
-        return value;
+        return json_number(value);
       }
     }
   }

@@ -1,5 +1,8 @@
 #include "conform/gen/schema_source.hpp"
 
+#include <cmath>
+#include <limits>
+
 namespace conform::gen {
 
 SchemaSourcePtr source_for(const spec::Spec& spec, const schema::SpecSchemas& schemas,
@@ -27,6 +30,23 @@ std::optional<double> numeric_keyword(const nlohmann::json& schema, const char* 
   auto it = schema.find(keyword);
   if (it == schema.end() || !it->is_number()) return std::nullopt;
   return it->get<double>();
+}
+
+nlohmann::json json_number(double value) {
+  if (std::floor(value) == value && std::fabs(value) < 9e15) {
+    return static_cast<std::int64_t>(value);
+  }
+  return value;
+}
+
+double strictly_below(double bound, double step) {
+  double moved = bound - step;
+  return moved < bound ? moved : std::nextafter(bound, -std::numeric_limits<double>::infinity());
+}
+
+double strictly_above(double bound, double step) {
+  double moved = bound + step;
+  return moved > bound ? moved : std::nextafter(bound, std::numeric_limits<double>::infinity());
 }
 
 }  // namespace conform::gen

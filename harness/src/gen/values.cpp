@@ -293,11 +293,7 @@ class Builder {
       if (high) khi = static_cast<std::int64_t>(std::floor(*high / *multiple));
       if (klo && khi && *klo > *khi) throw GiveUp("no multiple of multipleOf lies in range");
       auto k = draw::integer(klo, khi);
-      double value = static_cast<double>(k) * *multiple;
-      if (std::floor(value) == value && std::fabs(value) < 9e15) {
-        return static_cast<std::int64_t>(value);
-      }
-      return value;
+      return json_number(static_cast<double>(k) * *multiple);
     }
     return draw::number(low, high);
   }

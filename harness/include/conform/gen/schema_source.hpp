@@ -33,6 +33,15 @@ SchemaSourcePtr source_for(nlohmann::json draft7, std::string location = "schema
 // number.
 std::optional<double> numeric_keyword(const nlohmann::json& schema, const char* keyword);
 
+// A number as JSON: a whole number below 2^53 in magnitude as an integer (it serialises without a
+// fraction or an exponent), anything else as a double.
+nlohmann::json json_number(double value);
+
+// `bound` moved by `step` away from it, or to the next double where the step is lost to rounding:
+// past 2^53 adding one changes nothing, and "above the maximum" would be the maximum itself.
+double strictly_below(double bound, double step);
+double strictly_above(double bound, double step);
+
 // A schema for which no valid value could be produced (contradictory keywords, a pattern outside
 // the generator's subset without usable examples, runaway recursion). Reported by location.
 class Unsatisfiable : public std::runtime_error {
