@@ -204,6 +204,22 @@ TEST(RequestReading, ReadsEachBodyAsItsMediaType) {
   EXPECT_THAT(read.uncertain, ::testing::ElementsAre(::testing::HasSubstr("application/xml")));
 }
 
+TEST(RequestReading, AJsonNullForAnOptionalBodyMayBeReadAsNoBody) {
+  Reading r;
+  ReceivedRequest request;
+  request.content_type = "application/json";
+  request.body = "null";
+  auto read = r.read("replaceNotes", request);
+  EXPECT_THAT(wheres(read.problems), ::testing::ElementsAre("body /"));
+  EXPECT_THAT(read.uncertain, ::testing::ElementsAre(::testing::HasSubstr("no body")));
+
+  Fixture required;  // a required body: null is an invalid body, certainly
+  request.path_values = {{"id", "abc"}};
+  read = read_request(required.put, required.schemas, request);
+  EXPECT_FALSE(read.problems.empty());
+  EXPECT_TRUE(read.uncertain.empty());
+}
+
 TEST(RequestReading, DecodesQueriesAndCookiesAsServersDo) {
   EXPECT_EQ(decode_query("a=1&b=x%20y+z&&c&%zz=1"),
             (Pairs{{"a", "1"}, {"b", "x y z"}, {"c", ""}, {"%zz", "1"}}));

@@ -515,6 +515,12 @@ ReadRequest read_request(const spec::Operation& operation, const schema::SpecSch
       problems.push_back({"body", "is not well-formed JSON"});
       return read;
     }
+    if (body.is_null() && !declared.required) {
+      // Frameworks bind a JSON null to "no body" (Spring, Flask, Prism), which is valid here.
+      read.uncertain.push_back(
+          "a JSON null body, which servers may read as no body (it is "
+          "optional)");
+    }
   } else if (essence == "application/x-www-form-urlencoded") {
     body = form_object(decode_query(request.body), flat, reader);
   } else if (essence == "multipart/form-data") {
