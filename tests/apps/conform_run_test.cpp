@@ -391,6 +391,22 @@ TEST(ConformRun, DryRunSendsNothing) {
   EXPECT_EQ(outcome.junit, "");
 }
 
+// Errors refuse the operations they are in, not the others: the whole description is refused (a
+// path template with an undeclared {id} would be sent literally), one fine operation is not.
+TEST(ConformRun, RefusesOnlyTheOperationsWithErrors) {
+  const std::string spec =
+      (std::filesystem::path(CONFORM_TEST_DATA) / "partly-broken.yaml").string();
+  Outcome all = run(spec, "http://127.0.0.1:9", "--dry-run");
+  EXPECT_EQ(all.exit_code, 2) << all.output;
+  EXPECT_THAT(all.output,
+              HasSubstr("[operation.path-parameter-undeclared] path template /bad/{id}"));
+  EXPECT_THAT(all.output, HasSubstr("not running"));
+  Outcome good = run(spec, "http://127.0.0.1:9", "--dry-run --operation getGood");
+  EXPECT_EQ(good.exit_code, 0) << good.output;
+  EXPECT_THAT(good.output, HasSubstr("getGood"));
+  EXPECT_THAT(good.output, Not(HasSubstr("getBad")));
+}
+
 TEST(ConformRun, FiltersAndGoogleTestFlags) {
   MockProcess mock(project_spec());
   Outcome one =

@@ -32,6 +32,28 @@ TEST(Lint, NamesEachKindOfFindingWithItsPointer) {
   EXPECT_THAT(found, Contains("schema.compile /components/schemas/Thing"));
 }
 
+std::vector<std::string> blocking(const spec::Spec& spec,
+                                  std::vector<const spec::Operation*> operations) {
+  std::vector<std::string> out;
+  const core::Diagnostics found = blocking_errors(spec, operations);
+  for (const auto& d : found.items()) out.push_back(d.code + " " + d.pointer);
+  return out;
+}
+
+// `run --operation getGood` is not refused for getBad's errors; getBad itself is, for its
+// unresolved reference and for the {id} its template uses and no parameter declares.
+TEST(Lint, BlockingErrorsAreTheOnesInTheOperationsUsed) {
+  auto spec = spec::Spec::load(test::data("partly-broken.yaml"));
+  const spec::Operation* good = spec.find_operation("getGood");
+  const spec::Operation* bad = spec.find_operation("getBad");
+  EXPECT_THAT(blocking(spec, {good}), ::testing::IsEmpty());
+  EXPECT_THAT(blocking(spec, {good, bad}),
+              ::testing::UnorderedElementsAre(
+                  "ref.unresolved /paths/~1bad~1{id}/get/responses/200/content/"
+                  "application~1json/schema",
+                  "operation.path-parameter-undeclared /paths/~1bad~1{id}/get"));
+}
+
 TEST(Lint, ProjectSpecIsClean) {
   auto spec = spec::Spec::load(test::source("spec/openapi.json"), {.thorough = true});
   auto result = lint(spec);

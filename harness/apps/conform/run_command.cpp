@@ -407,7 +407,9 @@ std::string target_url(std::string target, const std::optional<std::string>& bas
 }
 
 core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv) {
-  auto loaded = load_usable_spec(options.spec, "running");
+  auto loaded = load_usable_spec(options.spec, "running", [&](const spec::Spec& described) {
+    return engine::select(described, options.selection);
+  });
   if (!loaded) return core::ExitCode::bad_input;
   const spec::Spec& spec = *loaded;
   auto operations = engine::select(spec, options.selection);

@@ -13,6 +13,35 @@ namespace {
 
 using core::Severity;
 
+// The path template's {names} and the operation's path parameters name the same set.
+void check_path_parameters(const spec::Operation& op, core::Diagnostics& findings) {
+  std::set<std::string> in_template;
+  for (std::size_t open = op.path.find('{'); open != std::string::npos;
+       open = op.path.find('{', open + 1)) {
+    std::size_t close = op.path.find('}', open);
+    if (close == std::string::npos) break;
+    in_template.insert(op.path.substr(open + 1, close - open - 1));
+  }
+  std::set<std::string> declared;
+  for (const spec::Parameter& parameter : op.parameters) {
+    if (parameter.in != "path") continue;
+    declared.insert(parameter.name);
+    if (!in_template.contains(parameter.name)) {
+      findings.add(Severity::error, "operation.path-parameter-unused", parameter.location.file,
+                   parameter.location.pointer,
+                   "path parameter '" + parameter.name + "' does not appear in " + op.path);
+    }
+  }
+  for (const std::string& name : in_template) {
+    if (!declared.contains(name)) {
+      findings.add(
+          Severity::error, "operation.path-parameter-undeclared", op.location.file,
+          op.location.pointer,
+          "path template " + op.path + " uses {" + name + "}, which no path parameter declares");
+    }
+  }
+}
+
 class Linter {
  public:
   explicit Linter(const spec::Spec& spec) : spec_(spec), schemas_(spec) {}
@@ -21,7 +50,7 @@ class Linter {
     findings_ = spec_.diagnostics();
     check_operation_ids();
     for (const spec::Operation& op : spec_.operations()) {
-      check_path_parameters(op);
+      check_path_parameters(op, findings_);
       check_operation_examples(op);
     }
     check_schema_examples();
@@ -44,32 +73,6 @@ class Linter {
         report(Severity::error, "operation.duplicate-id", op.location,
                "operationId '" + op.operation_id + "' is also used by " +
                    it->second->location.pointer);
-      }
-    }
-  }
-
-  void check_path_parameters(const spec::Operation& op) {
-    std::set<std::string> in_template;
-    for (std::size_t open = op.path.find('{'); open != std::string::npos;
-         open = op.path.find('{', open + 1)) {
-      std::size_t close = op.path.find('}', open);
-      if (close == std::string::npos) break;
-      in_template.insert(op.path.substr(open + 1, close - open - 1));
-    }
-    std::set<std::string> declared;
-    for (const spec::Parameter& parameter : op.parameters) {
-      if (parameter.in != "path") continue;
-      declared.insert(parameter.name);
-      if (!in_template.contains(parameter.name)) {
-        report(Severity::error, "operation.path-parameter-unused", parameter.location,
-               "path parameter '" + parameter.name + "' does not appear in " + op.path);
-      }
-    }
-    for (const std::string& name : in_template) {
-      if (!declared.contains(name)) {
-        report(
-            Severity::error, "operation.path-parameter-undeclared", op.location,
-            "path template " + op.path + " uses {" + name + "}, which no path parameter declares");
       }
     }
   }
@@ -199,6 +202,26 @@ class Linter {
 }  // namespace
 
 core::Diagnostics lint(const spec::Spec& spec) { return Linter(spec).run(); }
+
+core::Diagnostics blocking_errors(const spec::Spec& spec,
+                                  const std::vector<const spec::Operation*>& operations) {
+  std::set<const spec::Operation*> chosen(operations.begin(), operations.end());
+  // Inside an operation not chosen: at its pointer or below it, in its file.
+  auto elsewhere = [&](const core::Diagnostic& d) {
+    for (const spec::Operation& op : spec.operations()) {
+      if (chosen.contains(&op) || d.file != op.location.file) continue;
+      const std::string& at = op.location.pointer;
+      if (d.pointer == at || d.pointer.rfind(at + "/", 0) == 0) return true;
+    }
+    return false;
+  };
+  core::Diagnostics errors;
+  for (const core::Diagnostic& d : spec.diagnostics().items()) {
+    if (d.severity == Severity::error && !elsewhere(d)) errors.add(d);
+  }
+  for (const spec::Operation* op : operations) check_path_parameters(*op, errors);
+  return errors;
+}
 
 bool has_findings(const core::Diagnostics& diagnostics) {
   return diagnostics.count(Severity::error) + diagnostics.count(Severity::warning) > 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "conform/core/diagnostic.hpp"
 #include "conform/spec/spec.hpp"
 
@@ -10,6 +12,12 @@ namespace conform::lint {
 // compile, and keywords the validator cannot honour are named. Load the spec with
 // LoadOptions{.thorough = true} so that unused components are checked too.
 core::Diagnostics lint(const spec::Spec& spec);
+
+// The errors that stop `run` and `mock` from using `operations`: the description's load errors,
+// except those inside an operation that is not among them, and each of these operations whose
+// path template and path parameters disagree (a request would carry `{id}` literally).
+core::Diagnostics blocking_errors(const spec::Spec& spec,
+                                  const std::vector<const spec::Operation*>& operations);
 
 // Findings that make `conform lint` exit 1: errors and warnings (info lines are notes).
 bool has_findings(const core::Diagnostics& diagnostics);
