@@ -207,6 +207,25 @@ TEST(OperationCases, InvalidCasesReadAsInvalidOnceSerialised) {
   EXPECT_TRUE(mutations.contains("missing_required_parameter"));
 }
 
+// A label names what the server refuses: a "wrong type" 7 for a string query parameter arrives as
+// the string "7" (it breaks nothing, or the pattern), a string for a multipart body arrives as no
+// parts, and neither is sent under that label.
+TEST(OperationCases, MutationLabelsNameWhatArrives) {
+  Fixture f(test::data("reading.yaml"));
+  for (const char* id : {"getThing", "postNote"}) {
+    const spec::Operation& op = *f.spec.find_operation(id);
+    OperationCases cases(f.spec, f.schemas, op);
+    for (const auto& c : sample(cases.negative(), 13, 300)) {
+      if (c.mutation != "wrong_type" && c.mutation != "null_not_allowed") continue;
+      EXPECT_NE(c.where, "query parameter 'q'") << c.request.target();
+      EXPECT_NE(c.where, "query parameter 'note'") << c.request.target();
+      if (c.request.content_type && c.request.content_type->starts_with("multipart/")) {
+        EXPECT_NE(c.where, "body /") << c.request.body.value_or("");
+      }
+    }
+  }
+}
+
 // A JSON-typed mutation of a text/plain body ("7") is a valid text: it is never sent as invalid.
 TEST(OperationCases, TextBodiesAreBrokenOnlyWhereTheirSchemaIs) {
   Fixture f(test::data("reading.yaml"));

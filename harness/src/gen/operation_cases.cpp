@@ -240,13 +240,14 @@ rc::Gen<RequestCase> OperationCases::negative() const {
     // The rest of the request is valid as sent, so that what the server refuses is the mutation.
     auto [values, body] = state->draw_valid_parts();
     std::string why = "the operation declares nothing that a negative request can break";
-    for (int attempt = 0; attempt < 12 && !kinds.empty(); ++attempt) {
+    for (int attempt = 0; attempt < 40 && !kinds.empty(); ++attempt) {
       std::size_t pick = draw::index(kinds.size());
       auto [kind, part] = kinds[pick];
       auto drop_kind = [&, pick = pick] {
         kinds.erase(kinds.begin() + static_cast<std::ptrdiff_t>(pick));
       };
       RequestCase out{{}, "fuzzing", true, "", "", ""};
+      std::optional<nlohmann::json> mutated_value;  // what the server must read, for value kinds
       switch (kind) {
         case Kind::body_value: {
           auto drawn = draw_negative(*part);
@@ -255,6 +256,7 @@ rc::Gen<RequestCase> OperationCases::negative() const {
             continue;
           }
           out.request = state->assemble(values, drawn->value);
+          mutated_value = drawn->value;
           out.mutation = drawn->mutation;
           out.where = "body " + (drawn->pointer.empty() ? "/" : drawn->pointer);
           out.detail = drawn->detail;
@@ -268,6 +270,7 @@ rc::Gen<RequestCase> OperationCases::negative() const {
           }
           auto mutated = values;
           mutated[part->parameter] = drawn->value;
+          mutated_value = drawn->value;
           out.request = state->assemble(mutated, body);
           out.mutation = drawn->mutation;
           out.where = describe(*part->parameter);
@@ -316,8 +319,20 @@ rc::Gen<RequestCase> OperationCases::negative() const {
           break;
       }
       Judgement judgement = state->judge(out.request);
-      if (judgement.invalid()) return out;
-      why = out.mutation + " at " + out.where + ": " + judgement.why_not_invalid();
+      // The label names what the server refuses only if the mutated value arrives as it was:
+      // a wrong_type 7 for a text parameter arrives as the string "7" and breaks, if anything,
+      // its pattern; a string for a multipart body arrives as no parts at all.
+      const nlohmann::json* arrived = nullptr;
+      if (kind == Kind::body_value) arrived = &judgement.read.body;
+      if (kind == Kind::parameter_value) {
+        auto found = judgement.read.parameters.find(part->parameter->name);
+        if (found != judgement.read.parameters.end()) arrived = &found->second;
+      }
+      const bool label_holds = !mutated_value || (arrived != nullptr && *arrived == *mutated_value);
+      if (judgement.invalid() && label_holds) return out;
+      why = out.mutation + " at " + out.where + ": " +
+            (label_holds ? judgement.why_not_invalid()
+                         : "the value does not arrive as it was mutated, once serialised");
       // Kinds without random values cannot do better on another attempt.
       if (kind != Kind::body_value && kind != Kind::parameter_value) drop_kind();
     }
