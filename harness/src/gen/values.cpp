@@ -1,6 +1,7 @@
 #include "conform/gen/values.hpp"
 
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <set>
 
@@ -14,6 +15,7 @@ namespace {
 
 // Past this depth a schema is given up on rather than recursed into.
 constexpr int kHardDepth = 40;
+const nlohmann::json kAnything = nlohmann::json::object();
 
 struct GiveUp : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -208,10 +210,10 @@ class Builder {
     for (const char* keyword : {"anyOf", "oneOf"}) {
       auto branches = schema.find(keyword);
       if (branches == schema.end() || !branches->is_array() || branches->empty()) continue;
-      nlohmann::json rest = schema;
+      nlohmann::json& rest = keep(schema);
       rest.erase(keyword);
       rest.erase("examples");
-      nlohmann::json branch = flatten_((*branches)[draw::index(branches->size())]);
+      nlohmann::json& branch = keep(flatten_((*branches)[draw::index(branches->size())]));
       if (branch.is_boolean()) {
         if (!branch.get<bool>()) continue;
         return value(rest, depth + 1);
@@ -221,7 +223,7 @@ class Builder {
     }
     if (auto condition = schema.find("if"); condition != schema.end()) {
       // Taking the `then` side; the validator settles whether the `if` held.
-      nlohmann::json rest = schema;
+      nlohmann::json& rest = keep(schema);
       rest.erase("if");
       rest.erase("else");
       auto then = rest.find("then");
@@ -249,6 +251,11 @@ class Builder {
   }
 
  private:
+  // A schema made while building, kept until the builder ends: the Flattener caches by address,
+  // and a schema that died would leave its address to the next one (a string schema's merge was
+  // found for an object property that way, and Box's answers could not be built).
+  nlohmann::json& keep(nlohmann::json schema) { return kept_.emplace_back(std::move(schema)); }
+
   nlohmann::json integer(const nlohmann::json& schema) {
     std::optional<double> low = numeric_keyword(schema, "minimum");
     std::optional<double> high = numeric_keyword(schema, "maximum");
@@ -340,23 +347,24 @@ class Builder {
     auto items = schema.find("items");
     bool unique = schema.value("uniqueItems", false);
     for (std::size_t i = 0; i < count; ++i) {
-      nlohmann::json item_schema = nlohmann::json::object();
+      // A reference, never a copy: the Flattener caches merges by the schema's address.
+      const nlohmann::json* item_schema = &kAnything;
       if (items != schema.end()) {
         if (items->is_array()) {
           if (i < items->size()) {
-            item_schema = (*items)[i];
+            item_schema = &(*items)[i];
           } else if (auto extra = schema.find("additionalItems"); extra != schema.end()) {
-            item_schema = *extra;
+            item_schema = &*extra;
           }
         } else {
-          item_schema = *items;
+          item_schema = &*items;
         }
       }
-      if (item_schema.is_boolean() && !item_schema.get<bool>()) break;  // no more items allowed
-      nlohmann::json item = value(item_schema, depth + 1);
+      if (item_schema->is_boolean() && !item_schema->get<bool>()) break;  // no more items allowed
+      nlohmann::json item = value(*item_schema, depth + 1);
       for (int retry = 0;
            unique && retry < 8 && std::find(out.begin(), out.end(), item) != out.end(); ++retry) {
-        item = value(item_schema, depth + 1);
+        item = value(*item_schema, depth + 1);
       }
       out.push_back(std::move(item));
     }
@@ -380,14 +388,15 @@ class Builder {
     std::size_t max =
         count_of(schema, "maxProperties").value_or(std::numeric_limits<std::size_t>::max());
     std::size_t min = count_of(schema, "minProperties").value_or(0);
-    const nlohmann::json empty = nlohmann::json::object();
+    const nlohmann::json& empty = kAnything;
     auto properties_it = schema.find("properties");
     const nlohmann::json& properties =
         properties_it != schema.end() && properties_it->is_object() ? *properties_it : empty;
-    auto property_schema = [&](const std::string& name) -> nlohmann::json {
+    // A reference, never a copy: the Flattener caches merges by the schema's address.
+    auto property_schema = [&](const std::string& name) -> const nlohmann::json& {
       if (auto it = properties.find(name); it != properties.end()) return *it;
       if (auto extra = schema.find("additionalProperties"); extra != schema.end()) return *extra;
-      return nlohmann::json::object();
+      return empty;
     };
     if (auto required = schema.find("required"); required != schema.end() && required->is_array()) {
       for (const auto& name : *required) {
@@ -454,6 +463,7 @@ class Builder {
   const nlohmann::json& document_;
   const ValueOptions& options_;
   Flattener flatten_;
+  std::deque<nlohmann::json> kept_;
 };
 
 }  // namespace

@@ -84,6 +84,7 @@ nlohmann::json build_value(const nlohmann::json& document, const nlohmann::json&
 // `schema` with $ref followed and allOf merged into one schema (best effort: what cannot be merged
 // is left to the validator). Returns a reference into the document when there is nothing to
 // merge, and keeps each merge it makes, so that walking a large schema copies nothing twice.
+// Merges are kept by the schema's address: a schema given to it must outlive the Flattener.
 class Flattener {
  public:
   explicit Flattener(const nlohmann::json& document) : document_(document) {}
