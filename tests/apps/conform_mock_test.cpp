@@ -185,6 +185,27 @@ TEST(ConformMock, ChecksApiKeyBasicAndCookieSchemes) {
   EXPECT_EQ(mock.stop(), 0);
 }
 
+// A create that answers one of several kinds answers one its list can hold, so that what it
+// created is listed (Stripe's bank accounts and cards answer with any payment source).
+TEST(ConformMock, ACreatedItemIsOfAKindItsListHolds) {
+  MockProcess mock(conform::test::data("polymorphic.yaml").string());
+  auto client = mock.client();
+  std::set<std::string> created;
+  for (int i = 0; i < 12; ++i) {
+    auto answer = client.Post("/cards", "", "application/json");
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->status, 200) << answer->body;
+    auto card = nlohmann::json::parse(answer->body);
+    EXPECT_EQ(card["object"], "card") << answer->body;
+    created.insert(card["id"].get<std::string>());
+  }
+  auto list = nlohmann::json::parse(client.Get("/cards")->body);
+  std::set<std::string> listed;
+  for (const auto& card : list) listed.insert(card["id"].get<std::string>());
+  EXPECT_EQ(listed, created) << list.dump();
+  EXPECT_EQ(mock.stop(), 0);
+}
+
 // Any description keeps state: a POST on a collection creates what the item path reads,
 // replaces and deletes; a deleted item is gone; the collection lists what was created.
 TEST(ConformMock, KeepsResourcesForAnyDescription) {

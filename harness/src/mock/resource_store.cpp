@@ -115,7 +115,20 @@ StoreReply ResourceStore::create(const spec::Resource& resource, const std::stri
   auto schema = json_schema(declared);
   const std::int64_t n = ++kept.next;
   nlohmann::json item = nlohmann::json::object();
-  if (schema) item = generate_(*schema, resource.create->operation_id + "#" + std::to_string(n));
+  const std::string salt = resource.create->operation_id + "#" + std::to_string(n);
+  if (schema) item = generate_(*schema, salt);
+  // An answer that is one of several kinds (Stripe's card, bank account or source) is drawn again
+  // until it is a kind its collection's list can hold, so that the item is listed; a resource
+  // whose list held none of the first draws is not drawn again for.
+  if (schema && resource.list != nullptr && !kept.unlistable) {
+    const std::string listed_as = std::to_string(1000 + n);
+    bool listed = list_body(*resource.list, {{listed_as, item}}).has_value();
+    for (int attempt = 1; attempt < 32 && !listed; ++attempt) {
+      item = generate_(*schema, salt + "." + std::to_string(attempt));
+      listed = list_body(*resource.list, {{listed_as, item}}).has_value();
+    }
+    kept.unlistable = !listed;
+  }
   // The request's members where the answer has them, as far as the schema allows.
   if (item.is_object() && request.body.is_object()) {
     for (const auto& [name, member] : request.body.items()) {
@@ -173,14 +186,22 @@ StoreReply ResourceStore::create(const spec::Resource& resource, const std::stri
 
 std::optional<StoreReply> ResourceStore::list(const spec::Operation& operation, const Kept& kept) {
   if (kept.order.empty()) return std::nullopt;
+  std::vector<std::pair<std::string, nlohmann::json>> items;
+  for (const auto& id : kept.order) items.emplace_back(id, kept.items.at(id));
+  return list_body(operation, items);
+}
+
+std::optional<StoreReply> ResourceStore::list_body(
+    const spec::Operation& operation,
+    const std::vector<std::pair<std::string, nlohmann::json>>& kept_items) const {
   int status = 200;
   auto schema = json_schema(success_response(operation, status));
   if (!schema) return std::nullopt;
   // The kept answers, or the objects inside them that hold the identifiers, as the list's items.
   for (std::size_t view = 0; view < 2; ++view) {
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& id : kept.order) {
-      auto shown = views(kept.items.at(id));
+    for (const auto& [id, item] : kept_items) {
+      auto shown = views(item);
       items.push_back(with_identifier(shown[std::min(view, shown.size() - 1)], id));
     }
     if (valid(*schema, items)) return StoreReply{status, items, {}, ""};

@@ -49,12 +49,17 @@ class ResourceStore {
     std::vector<std::string> order;               // creation order, for listing
     std::set<std::string> deleted;
     std::int64_t next = 0;
+    bool unlistable = false;  // no answer drawn for a create could be listed: stop drawing
   };
   enum class Role { create, list, read, update, remove };
 
   StoreReply create(const spec::Resource& resource, const std::string& path,
                     const gen::ReadRequest& request, Kept& kept);
   std::optional<StoreReply> list(const spec::Operation& operation, const Kept& kept);
+  // The list operation's answer holding these (identifier, kept answer) pairs, if its schema can.
+  std::optional<StoreReply> list_body(
+      const spec::Operation& operation,
+      const std::vector<std::pair<std::string, nlohmann::json>>& kept_items) const;
   // What a list or an item read shows of a kept answer: the answer, else the object inside it
   // that holds the identifier ({"success": true, "key": {"id": 7}} → {"id": 7}).
   std::vector<nlohmann::json> views(const nlohmann::json& kept_answer) const;
