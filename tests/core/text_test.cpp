@@ -35,5 +35,14 @@ TEST(Text, Base64RoundTrips) {
   EXPECT_FALSE(base64_decode("not base64!").has_value());
 }
 
+TEST(Text, NearestNamesWhatWasMeantOnlyWhenClose) {
+  const std::vector<std::string> names = {"createApiKey", "listApiKeys", "deleteApiKey"};
+  EXPECT_EQ(nearest("createapikey", names), "createApiKey");  // case is ignored
+  EXPECT_EQ(nearest("listApiKey", names), "listApiKeys");
+  EXPECT_EQ(nearest("showInstance", names), std::nullopt);
+  EXPECT_EQ(did_you_mean("deleteApiKye", names), " (did you mean 'deleteApiKey'?)");
+  EXPECT_EQ(did_you_mean("zzz", names), "");
+}
+
 }  // namespace
 }  // namespace conform::core

@@ -1,5 +1,6 @@
 #include "conform/core/text.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -106,6 +107,38 @@ std::optional<std::string> base64_decode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::optional<std::string> nearest(std::string_view typed,
+                                   const std::vector<std::string>& candidates) {
+  const std::string a = ascii_lower(std::string(typed));
+  std::optional<std::string> best;
+  std::size_t best_distance = a.size() / 3 + 1;
+  for (const auto& candidate : candidates) {
+    const std::string b = ascii_lower(candidate);
+    // Levenshtein distance, one row at a time.
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[b.size()] < best_distance) {
+      best_distance = row[b.size()];
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view typed, const std::vector<std::string>& candidates) {
+  auto best = nearest(typed, candidates);
+  return best ? " (did you mean '" + *best + "'?)" : "";
 }
 
 }  // namespace conform::core

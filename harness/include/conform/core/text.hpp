@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace conform::core {
 
@@ -18,5 +19,12 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 // Base64 with padding (RFC 4648): HTTP basic credentials. Decoding refuses other characters.
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
+
+// The candidate closest to `typed` by edit distance, when it is close enough to be what was meant
+// (at most a third of its length away, case ignored): "did you mean ...?".
+std::optional<std::string> nearest(std::string_view typed,
+                                   const std::vector<std::string>& candidates);
+// " (did you mean 'X'?)" for the nearest candidate, or "".
+std::string did_you_mean(std::string_view typed, const std::vector<std::string>& candidates);
 
 }  // namespace conform::core
