@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -368,8 +369,15 @@ TEST(ConformRun, FollowsTheLinksOfTheDescription) {
     });
     s.Get("/", [](const httplib::Request&, httplib::Response& r) { r.status = 404; });
   });
-  Outcome outcome =
+  // A link to an operation the selection leaves out is not followed: it is said, not sent.
+  Outcome alone =
       run(data("links.yaml").string(), things.url(), "--phases stateful --operation createThing");
+  EXPECT_THAT(alone.output, HasSubstr("link 'DeleteThing' not followed: deleteThing is not in"));
+  EXPECT_THAT(seen, ::testing::IsEmpty());
+
+  Outcome outcome = run(data("links.yaml").string(), things.url(),
+                        "--phases stateful --operation createThing --operation getThing "
+                        "--operation deleteThing");
   EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
   EXPECT_THAT(outcome.output, HasSubstr("response_schema_conformance"));
   EXPECT_THAT(outcome.output, HasSubstr("by link 'GetThing' of createThing"));
@@ -405,6 +413,68 @@ TEST(ConformRun, RefusesOnlyTheOperationsWithErrors) {
   EXPECT_EQ(good.exit_code, 0) << good.output;
   EXPECT_THAT(good.output, HasSubstr("getGood"));
   EXPECT_THAT(good.output, Not(HasSubstr("getBad")));
+}
+
+// The methods the mock received, from its --log (one "METHOD /path status ..." line per request).
+std::map<std::string, int> methods_received(const std::filesystem::path& log) {
+  std::map<std::string, int> out;
+  std::istringstream lines(read_file(log));
+  for (std::string line; std::getline(lines, line);) {
+    std::string method = line.substr(0, line.find(' '));
+    if (!method.empty() && std::all_of(method.begin(), method.end(), ::isupper)) ++out[method];
+  }
+  return out;
+}
+
+// "Read-only" is read-only everywhere: the stateful phase, the scenario and the permission suites
+// send nothing but GET, and the suites that cannot run are reported skipped, with why.
+TEST(ConformRun, ReadOnlySelectionsSendOnlyReads) {
+  for (const std::string selection : {"--method GET", "--read-only"}) {
+    auto log = std::filesystem::temp_directory_path() /
+               ("conform-read-only-" + std::to_string(getpid()) + ".log");
+    MockProcess mock(project_spec(), {"--log"}, log.string());
+    Outcome outcome = run(project_spec(), url(mock), "--max-examples 5 " + selection);
+    mock.stop();
+    auto methods = methods_received(log);
+    std::filesystem::remove(log);
+    EXPECT_GT(methods["GET"], 20) << selection;
+    EXPECT_EQ(methods.size(), 1u) << selection << ": " << ::testing::PrintToString(methods);
+    EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+    EXPECT_THAT(outcome.output, HasSubstr("selection leaves out createApiKey")) << selection;
+    EXPECT_THAT(outcome.junit, HasSubstr("<skipped")) << selection;
+  }
+}
+
+// An operation excluded is never called, not by the suites either.
+TEST(ConformRun, AnExcludedOperationIsNeverCalled) {
+  auto log = std::filesystem::temp_directory_path() /
+             ("conform-excluded-" + std::to_string(getpid()) + ".log");
+  MockProcess mock(project_spec(), {"--log"}, log.string());
+  Outcome outcome =
+      run(project_spec(), url(mock), "--max-examples 3 --exclude-operation createApiKey");
+  mock.stop();
+  std::string received = read_file(log);
+  std::filesystem::remove(log);
+  EXPECT_THAT(received, Not(HasSubstr("POST /api/v0/auth/apikeys/")));
+  EXPECT_THAT(outcome.output, HasSubstr("ApiKeyLifecycle.scenario"));
+}
+
+// A misspelt name is an error with the nearest name, in an exclusion as anywhere: a typo there
+// would let the operation it meant to exclude run.
+TEST(ConformRun, UnknownNamesAreErrorsWithTheNearestName) {
+  const std::vector<std::pair<std::string, std::string>> typos = {
+      {"--exclude-operation createApiKy", "did you mean 'createApiKey'?"},
+      {"--operation listSshKey", "did you mean 'listSshKeys'?"},
+      {"--method GETT", "did you mean 'get'?"},
+      {"--tag nothing-like-it", "no tag 'nothing-like-it'"},
+      {"--exclude-tag nothing-like-it", "no tag 'nothing-like-it'"},
+      {"--checks ignored_aut", "did you mean 'ignored_auth'?"},
+      {"--phases fuzing", "did you mean 'fuzzing'?"}};
+  for (const auto& [option, message] : typos) {
+    Outcome outcome = run(project_spec(), "http://127.0.0.1:9", "--dry-run " + option);
+    EXPECT_EQ(outcome.exit_code, 2) << option << "\n" << outcome.output;
+    EXPECT_THAT(outcome.output, HasSubstr(message)) << option;
+  }
 }
 
 TEST(ConformRun, FiltersAndGoogleTestFlags) {

@@ -31,8 +31,41 @@ TEST(Selection, FiltersCombine) {
   EXPECT_THAT(ids(spec, excluding), ::testing::UnorderedElementsAre("listApiKeys", "createApiKey"));
   Selection by_tag;
   by_tag.tags = {spec.find_operation("listSshKeys")->tags.at(0)};
-  by_tag.exclude_tags = {"no-such-tag"};
+  by_tag.exclude_tags = {"Instances"};
   EXPECT_THAT(ids(spec, by_tag), ::testing::Contains("listSshKeys"));
+  EXPECT_THAT(ids(spec, by_tag), ::testing::Not(::testing::Contains("listInstances")));
+}
+
+TEST(Selection, ReadOnlyKeepsGetHeadAndOptions) {
+  spec::Spec spec = spec::Spec::load(test::source("spec/openapi.json"));
+  Selection read_only;
+  read_only.read_only = true;
+  auto selected = select(spec, read_only);
+  ASSERT_FALSE(selected.empty());
+  for (const auto* op : selected) EXPECT_TRUE(is_read_method(op->method)) << op->operation_id;
+  EXPECT_LT(selected.size(), spec.operations().size());
+}
+
+TEST(Selection, EveryNameMustExistAndTheErrorNamesTheNearest) {
+  spec::Spec spec = spec::Spec::load(test::source("spec/openapi.json"));
+  auto message = [&](Selection selection) -> std::string {
+    try {
+      select(spec, selection);
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.exit_code(), core::ExitCode::bad_input);
+      return e.diagnostic().message;
+    }
+    return "(accepted)";
+  };
+  Selection excluded;
+  excluded.exclude_operations = {"deleteApiKye"};
+  EXPECT_THAT(message(excluded), ::testing::HasSubstr("did you mean 'deleteApiKey'?"));
+  Selection tag;
+  tag.exclude_tags = {"no-such-tag"};
+  EXPECT_THAT(message(tag), ::testing::HasSubstr("no tag 'no-such-tag'"));
+  Selection method;
+  method.methods = {"PSOT"};
+  EXPECT_THAT(message(method), ::testing::HasSubstr("not an HTTP method"));
 }
 
 TEST(Selection, UnknownOperationsAndBadPatternsAreUsageErrors) {

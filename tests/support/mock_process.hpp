@@ -1,5 +1,6 @@
 #pragma once
 // Runs the real `conform mock` for end-to-end tests, on a free port, stopped with SIGTERM.
+#include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -24,10 +25,12 @@ inline httplib::Headers bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }
 
-// Starts `conform mock` on a free port and stops it (SIGTERM) at the end.
+// Starts `conform mock` on a free port and stops it (SIGTERM) at the end; its standard error goes
+// to `stderr_file` when one is named (with --log: a line per request it received).
 class MockProcess {
  public:
-  explicit MockProcess(const std::string& spec, std::vector<std::string> extra = {}) {
+  explicit MockProcess(const std::string& spec, std::vector<std::string> extra = {},
+                       const std::string& stderr_file = {}) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = fork();
@@ -35,6 +38,10 @@ class MockProcess {
       prctl(PR_SET_PDEATHSIG, SIGTERM);  // no mock outlives a test process that crashed
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
+      if (!stderr_file.empty()) {
+        int err = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (err >= 0) dup2(err, STDERR_FILENO);
+      }
       std::vector<std::string> args = {CONFORM_BINARY, "mock", "--spec", spec, "--port", "0"};
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "conform/checks/checks.hpp"
+#include "conform/core/text.hpp"
 #include "conform/engine/engine.hpp"
 #include "conform/report/console.hpp"
 #include "conform/report/html.hpp"
@@ -46,8 +47,11 @@ std::set<std::string> chosen_checks(const RunCommandOptions& options) {
   }
   for (const auto& name : options.checks) {
     if (!checks::is_check_name(name)) {
+      std::vector<std::string> names;
+      for (const auto& c : checks::catalogue()) names.emplace_back(c.name);
       core::fail_input("run.unknown_check", "", "",
-                       "--checks: '" + name + "' is not a check (see docs/checks.md)");
+                       "--checks: '" + name + "' is not a check" + core::did_you_mean(name, names) +
+                           " (see docs/checks.md)");
     }
     chosen.insert(name);
   }
@@ -68,9 +72,9 @@ std::set<std::string> chosen_phases(const RunCommandOptions& options) {
   for (const auto& name : options.phases) {
     if (std::find(all.begin(), all.end(), name) == all.end()) {
       core::fail_input("run.unknown_phase", "", "",
-                       "--phases: '" + name +
-                           "' is not a phase (examples, coverage, fuzzing, auth, stateful, "
-                           "scenarios, permissions)");
+                       "--phases: '" + name + "' is not a phase" + core::did_you_mean(name, all) +
+                           " (examples, coverage, fuzzing, auth, stateful, scenarios, "
+                           "permissions)");
     }
     chosen.insert(name);
   }
@@ -201,13 +205,34 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
             << " requests before shrinking\n";
   auto key_ops = suites::key_operations(spec);
   const auto& phases_chosen = engine.options().phases;
+  const std::string keys_left_out = key_ops ? suites::left_out(*key_ops, engine.options()) : "";
+  auto named = [](const spec::Operation* op) {
+    std::string method = op->method;
+    for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return method + " " + op->operation_id;
+  };
+  const std::string key_calls =
+      key_ops ? named(key_ops->create) + ", " + named(key_ops->list) + ", " + named(key_ops->remove)
+              : "";
   if (key_ops && phases_chosen.contains("scenarios")) {
-    std::cout << "Scenario: ApiKeyLifecycle.scenario (creates one key and deletes it)\n";
+    if (!keys_left_out.empty()) {
+      std::cout << "Scenario: ApiKeyLifecycle.scenario skipped (the selection leaves out "
+                << keys_left_out << ")\n";
+    } else {
+      std::cout << "Scenario: ApiKeyLifecycle.scenario (creates one key and deletes it: "
+                << key_calls << ")\n";
+    }
   }
   if (key_ops && phases_chosen.contains("permissions") && suites::PermissionSuite::applies(spec)) {
-    std::cout << "Permission suite: Permissions.valid_documents, .invalid_documents ("
-              << permission_cases << " documents each; every key it creates is deleted), "
-              << ".cleanup\n";
+    if (!keys_left_out.empty()) {
+      std::cout << "Permission suite: skipped (the selection leaves out " << keys_left_out << ")\n";
+    } else {
+      std::cout << "Permission suite: Permissions.valid_documents, .invalid_documents ("
+                << permission_cases
+                << " documents each; every key it creates is deleted: " << key_calls
+                << ", and the selected operations its keys are scoped to), "
+                << ".cleanup\n";
+    }
   }
 }
 
@@ -339,6 +364,8 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_option("--exclude-tag", o.selection.exclude_tags, "Not operations with this tag");
   command.add_option("--method", o.selection.methods, "Only this HTTP method (repeatable)");
   command.add_option("--path", o.selection.path_regex, "Only paths matching this regex");
+  command.add_flag("--read-only", o.selection.read_only,
+                   "Only GET, HEAD and OPTIONS, in every phase and suite (nothing that writes)");
   command
       .add_option("--checks", o.checks,
                   "Comma-separated checks (default: all but "
@@ -421,6 +448,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   run_options.check_options.max_response_time_seconds = options.max_response_time;
   run_options.interrupted = &g_interrupted;
   run_options.enforce_vast_rules = options.enforce_vast_rules;
+  run_options.callable = std::set<const spec::Operation*>(operations.begin(), operations.end());
   if (const char* token = std::getenv(options.token_env.c_str()); token && *token) {
     run_options.token = token;
   } else if (!options.dry_run) {
@@ -517,12 +545,33 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
                               return new RecordedTest(collector, suite, name, body);
                             });
   };
+  // A suite works on API keys: it runs only when the selection allows creating, listing and
+  // deleting them, and is reported skipped, with why, when it does not.
+  const std::string keys_left_out = key_ops ? suites::left_out(*key_ops, run_options) : "";
+  auto skipped = [&](const char* suite, const char* name) {
+    add_suite_test(suite, name, [suite, name, &keys_left_out] {
+      engine::PhaseResult result;
+      result.operation_id = suite;
+      result.phase = name;
+      result.not_tested = "it creates and deletes API keys, and the selection leaves out " +
+                          keys_left_out + ": nothing was sent";
+      return result;
+    });
+  };
   if (key_ops && run_options.phases.contains("scenarios")) {
-    add_suite_test("ApiKeyLifecycle", "scenario",
-                   [&] { return suites::api_key_lifecycle(suite_context, *key_ops); });
+    if (!keys_left_out.empty()) {
+      skipped("ApiKeyLifecycle", "scenario");
+    } else {
+      add_suite_test("ApiKeyLifecycle", "scenario",
+                     [&] { return suites::api_key_lifecycle(suite_context, *key_ops); });
+    }
   }
   if (key_ops && run_options.phases.contains("permissions") &&
-      suites::PermissionSuite::applies(spec)) {
+      suites::PermissionSuite::applies(spec) && !keys_left_out.empty()) {
+    skipped("Permissions", "valid_documents");
+    skipped("Permissions", "invalid_documents");
+  } else if (key_ops && run_options.phases.contains("permissions") &&
+             suites::PermissionSuite::applies(spec)) {
     permission_suite = std::make_unique<suites::PermissionSuite>(
         suite_context, *key_ops,
         suites::PermissionSuiteOptions{options.permission_cases, options.allow_destructive, 24});

@@ -395,7 +395,16 @@ struct Engine::Impl {
     if (!checks.contains("use_after_delete") && !checks.contains("resource_availability")) {
       return std::nullopt;
     }
-    return find_resource(engine.spec_, op);
+    auto resource = find_resource(engine.spec_, op);
+    // Only what the selection allows is called: without its DELETE the resource would be left
+    // behind, so there is no lifecycle; a list or a use left out is not checked.
+    if (!resource || !engine.options_.may_call(*resource->remove)) return std::nullopt;
+    if (resource->list != nullptr && !engine.options_.may_call(*resource->list)) {
+      resource->list = nullptr;
+    }
+    std::erase_if(resource->uses,
+                  [&](const spec::Operation* use) { return !engine.options_.may_call(*use); });
+    return resource;
   }
 
   void run_auth(const spec::Operation& op, PhaseResult& result) {
@@ -498,7 +507,14 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
           },
           [this](const spec::Operation& o, const gen::RequestCase& sent,
                  const transport::Response& response) { return impl_->check(o, sent, response); }};
-      if (auto resource = impl_->lifecycle_resource(op)) run_lifecycle(context, *resource, result);
+      if (auto resource = impl_->lifecycle_resource(op)) {
+        run_lifecycle(context, *resource, result);
+      } else if (auto whole = find_resource(spec_, op);
+                 whole && !options_.may_call(*whole->remove)) {
+        result.notes.push_back("no create/delete lifecycle: it needs " +
+                               whole->remove->operation_id +
+                               ", which the selection leaves out (what it creates would stay)");
+      }
       follow_links(context, op, result);
     }
   } catch (const gen::Unsatisfiable& e) {

@@ -20,12 +20,41 @@ bool any_tag_in(const spec::Operation& op, const std::vector<std::string>& tags)
 
 }  // namespace
 
+bool is_read_method(const std::string& method) {
+  const std::string m = core::ascii_lower(method);
+  return m == "get" || m == "head" || m == "options";
+}
+
 std::vector<const spec::Operation*> select(const spec::Spec& spec, const Selection& selection) {
-  for (const auto& id : selection.operations) {
-    if (spec.find_operation(id) == nullptr) {
-      core::fail_input("run.unknown_operation", spec.file(), "",
-                       "--operation " + id + ": the document has no operation with this id");
+  std::vector<std::string> ids;
+  std::vector<std::string> tags;
+  for (const auto& op : spec.operations()) {
+    ids.push_back(op.operation_id);
+    for (const auto& tag : op.tags) {
+      if (!contains(tags, tag)) tags.push_back(tag);
     }
+  }
+  auto require = [&](const std::vector<std::string>& given, const std::vector<std::string>& known,
+                     const char* option, const char* code, const char* what) {
+    for (const auto& name : given) {
+      if (contains(known, name)) continue;
+      core::fail_input(code, spec.file(), "",
+                       std::string(option) + " " + name + ": the document has no " + what + " '" +
+                           name + "'" + core::did_you_mean(name, known));
+    }
+  };
+  require(selection.operations, ids, "--operation", "run.unknown_operation", "operation with id");
+  require(selection.exclude_operations, ids, "--exclude-operation", "run.unknown_operation",
+          "operation with id");
+  require(selection.tags, tags, "--tag", "run.unknown_tag", "tag");
+  require(selection.exclude_tags, tags, "--exclude-tag", "run.unknown_tag", "tag");
+  const std::vector<std::string> http_methods = {"get",     "put",  "post",  "delete",
+                                                 "options", "head", "patch", "trace"};
+  for (const auto& method : selection.methods) {
+    if (contains(http_methods, core::ascii_lower(method))) continue;
+    core::fail_input(
+        "run.unknown_method", "", "",
+        "--method " + method + ": not an HTTP method" + core::did_you_mean(method, http_methods));
   }
   std::regex path_pattern;
   if (!selection.path_regex.empty()) {
@@ -47,6 +76,7 @@ std::vector<const spec::Operation*> select(const spec::Spec& spec, const Selecti
     if (!selection.tags.empty() && !any_tag_in(op, selection.tags)) continue;
     if (any_tag_in(op, selection.exclude_tags)) continue;
     if (!methods.empty() && !contains(methods, op.method)) continue;
+    if (selection.read_only && !is_read_method(op.method)) continue;
     if (!selection.path_regex.empty() && !std::regex_search(op.path, path_pattern)) continue;
     selected.push_back(&op);
   }

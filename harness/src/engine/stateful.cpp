@@ -245,10 +245,16 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
   // Links that read go first, then those that change, then those that delete: a link to the
   // resource's DELETE must not leave the others nothing to read.
   std::vector<std::pair<const spec::Link*, const spec::Operation*>> links;
+  std::vector<std::string> not_followed;
   for (const auto& link : declared->links) {
-    if (const auto* target = context.spec.find_operation(link.operation_id)) {
-      links.emplace_back(&link, target);
+    const auto* target = context.spec.find_operation(link.operation_id);
+    if (target == nullptr) continue;
+    if (!context.options.may_call(*target)) {
+      not_followed.push_back("link '" + link.name + "' not followed: " + target->operation_id +
+                             " is not in the selection");
+      continue;
     }
+    links.emplace_back(&link, target);
   }
   auto rank = [](const spec::Operation* op) {
     if (op->method == "get" || op->method == "head" || op->method == "options") return 0;
@@ -256,7 +262,6 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
   };
   std::stable_sort(links.begin(), links.end(),
                    [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
-  std::vector<std::string> not_followed;
   for (const auto& [link_pointer, target] : links) {
     const spec::Link& link = *link_pointer;
     auto built = linked_request(*target, session.valid_request(*target), link, from);

@@ -4,11 +4,15 @@
 
 namespace conform::suites {
 
-const spec::Operation* probe_operation(const spec::Spec& spec, const KeyOperations& operations) {
+const spec::Operation* probe_operation(const SuiteContext& context,
+                                       const KeyOperations& operations) {
   // The key list itself is such an operation; another GET without parameters will also do.
   if (operations.list->parameters.empty()) return operations.list;
-  for (const auto& op : spec.operations()) {
-    if (op.method == "get" && op.parameters.empty() && !op.security.empty()) return &op;
+  for (const auto& op : context.spec().operations()) {
+    if (op.method == "get" && op.parameters.empty() && !op.security.empty() &&
+        context.options().may_call(op)) {
+      return &op;
+    }
   }
   return nullptr;
 }
@@ -57,7 +61,7 @@ engine::PhaseResult api_key_lifecycle(SuiteContext& context, const KeyOperations
     fail("resource_availability", "the new key " + id + " is not in the key list", *operations.list,
          context.valid_request(*operations.list), {});
   }
-  if (const auto* probe = probe_operation(context.spec(), operations)) {
+  if (const auto* probe = probe_operation(context, operations)) {
     gen::Request request = context.valid_request(*probe);
     auto used = context.send(*probe, request, token);
     if (used.response) {

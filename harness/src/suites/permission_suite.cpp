@@ -60,7 +60,9 @@ std::vector<const spec::Operation*> PermissionSuite::enforced_operations() const
   const auto& ops = keys_.operations();
   for (const auto& op : context_.spec().operations()) {
     auto scope = spec::scope_of(op);
-    if (!scope || &op == ops.create || &op == ops.remove) continue;
+    if (!scope || &op == ops.create || &op == ops.remove || !context_.options().may_call(op)) {
+      continue;
+    }
     bool reads = op.method == "get" || op.method == "head" ||
                  (scope->size() > 5 && scope->compare(scope->size() - 5, 5, "_read") == 0);
     if (reads || options_.allow_destructive) out.push_back(&op);

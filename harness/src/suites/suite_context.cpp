@@ -1,5 +1,7 @@
 #include "conform/suites/suite_context.hpp"
 
+#include <stdexcept>
+
 #include "conform/checks/checks.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/gen/request_reading.hpp"
@@ -76,6 +78,12 @@ transport::Auth SuiteContext::auth(const spec::Operation& operation,
 
 transport::Exchange SuiteContext::send(const spec::Operation& operation,
                                        const gen::Request& request, const std::string& token) {
+  // The last guard of the selection: a suite that reached here with an operation the run may not
+  // call has a bug, and a request it sent could write what the user excluded.
+  if (!options_.may_call(operation)) {
+    throw std::logic_error("a suite tried to call " + operation.operation_id +
+                           ", which the selection leaves out");
+  }
   transport::Outgoing out{request, auth(operation, token), operation.operation_id,
                           spec::min_interval_of(operation).value_or(0)};
   return transport_.send(out);
@@ -194,6 +202,18 @@ std::optional<KeyOperations> key_operations(const spec::Spec& spec) {
   }
   if (keys.create == nullptr || keys.list == nullptr || keys.remove == nullptr) return std::nullopt;
   return keys;
+}
+
+std::string left_out(const KeyOperations& operations, const engine::RunOptions& options) {
+  std::vector<std::string> names;
+  for (const auto* op : {operations.create, operations.list, operations.remove}) {
+    if (!options.may_call(*op)) names.push_back(op->operation_id);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  return text;
 }
 
 }  // namespace conform::suites

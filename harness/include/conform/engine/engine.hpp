@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,6 +28,12 @@ struct RunOptions {
   // Hold servers to Vast.ai's rules that a description does not state (what a permission document
   // may hold, that a created key authenticates): failures instead of advisories.
   bool enforce_vast_rules = false;
+  // The operations the run may send requests to (its selection): the stateful phase, links and
+  // the scenario suites call no other. Unset: every operation.
+  std::optional<std::set<const spec::Operation*>> callable;
+  bool may_call(const spec::Operation& operation) const {
+    return !callable || callable->contains(&operation);
+  }
 };
 
 // One failure, with everything needed to reproduce it.

@@ -9,7 +9,8 @@ namespace conform::suites {
 engine::PhaseResult api_key_lifecycle(SuiteContext& context, const KeyOperations& operations);
 
 // An operation the new key can call to show that it authenticates: a GET needing no parameter,
-// in a category every key of the lifecycle holds; nullptr if there is none.
-const spec::Operation* probe_operation(const spec::Spec& spec, const KeyOperations& operations);
+// in a category every key of the lifecycle holds, that the run may call; nullptr if there is none.
+const spec::Operation* probe_operation(const SuiteContext& context,
+                                       const KeyOperations& operations);
 
 }  // namespace conform::suites

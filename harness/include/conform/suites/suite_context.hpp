@@ -81,4 +81,8 @@ struct KeyOperations {
 };
 std::optional<KeyOperations> key_operations(const spec::Spec& spec);
 
+// The key operations the run may not call (its selection leaves them out), as "createApiKey and
+// deleteApiKey"; empty when it may call all three.
+std::string left_out(const KeyOperations& operations, const engine::RunOptions& options);
+
 }  // namespace conform::suites
