@@ -87,8 +87,12 @@ TEST_P(MockRunLoop, FailsOnlyWhereTheDocumentItselfIsAtFault) {
   std::filesystem::remove(results);
 
   std::map<std::pair<std::string, std::string>, std::string> expected;  // (operation, check)
+  std::set<std::pair<std::string, std::string>> at_scale;  // seen only with more examples
   for (const auto& f : entry->value("findings", nlohmann::json::array())) {
     expected[{f.at("operation"), f.at("check")}] = f.at("reason");
+    if (f.value("at_scale", false)) {
+      at_scale.emplace(f.at("operation").get<std::string>(), f.at("check").get<std::string>());
+    }
   }
   std::set<std::pair<std::string, std::string>> seen;
   std::ostringstream unexpected;
@@ -108,11 +112,12 @@ TEST_P(MockRunLoop, FailsOnlyWhereTheDocumentItselfIsAtFault) {
   EXPECT_TRUE(unexpected.str().empty())
       << GetParam() << ": failures that are not findings of the document:" << unexpected.str();
   for (const auto& [key, reason] : expected) {
+    if (at_scale.contains(key)) continue;  // bench/mock-run-loop meets it; this small run may not
     EXPECT_TRUE(seen.contains(key))
         << GetParam() << ": the listed finding " << key.first << " " << key.second << " (" << reason
         << ") no longer happens: take it off the list";
   }
-  EXPECT_EQ(ran.exit_code, expected.empty() ? 0 : 1) << ran.output.substr(0, 4000);
+  EXPECT_EQ(ran.exit_code, seen.empty() ? 0 : 1) << ran.output.substr(0, 4000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Descriptions, MockRunLoop, ::testing::ValuesIn(description_names()),
