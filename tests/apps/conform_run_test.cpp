@@ -96,11 +96,16 @@ TEST(ConformRun, ARefusedCredentialLeavesOperationsNotExercised) {
   MockProcess mock(spec);
   std::string wrong = "CONFORM_TOKEN=not-a-key " + std::string(CONFORM_BINARY) + " run --spec " +
                       spec + " --target " + url(mock) +
-                      " --seed 3 --max-examples 10 --phases fuzzing --operation listThings";
-  ShellResult warned = shell(wrong);
+                      " --seed 3 --max-examples 10 --phases fuzzing";
+  // A GET shows at once that the credential is refused: the run stops there.
+  ShellResult probed = shell(wrong + " --operation listThings");
+  EXPECT_EQ(probed.exit_code, 1) << probed.output;
+  EXPECT_THAT(probed.output, HasSubstr("credential_refused"));
+  // A selection without a GET to probe with: each operation says it was not exercised.
+  ShellResult warned = shell(wrong + " --operation createThing");
   EXPECT_EQ(warned.exit_code, 0) << warned.output;
-  EXPECT_THAT(warned.output, HasSubstr("not exercised: all 10 valid requests were answered 401"));
-  ShellResult failed = shell(wrong + " --fail-on-unexercised");
+  EXPECT_THAT(warned.output, HasSubstr("valid requests were answered 401 or 403"));
+  ShellResult failed = shell(wrong + " --operation createThing --fail-on-unexercised");
   EXPECT_EQ(failed.exit_code, 1) << failed.output;
   EXPECT_THAT(failed.output, HasSubstr("not_exercised"));
 }
@@ -475,6 +480,43 @@ TEST(ConformRun, UnknownNamesAreErrorsWithTheNearestName) {
     EXPECT_EQ(outcome.exit_code, 2) << option << "\n" << outcome.output;
     EXPECT_THAT(outcome.output, HasSubstr(message)) << option;
   }
+}
+
+// A wrong or expired token is red: the run stops after a few 401s, says why, and writes its
+// reports, instead of passing on a run whose every answer was a declared 401.
+TEST(ConformRun, ARefusedCredentialStopsTheRun) {
+  auto log = std::filesystem::temp_directory_path() /
+             ("conform-refused-" + std::to_string(getpid()) + ".log");
+  MockProcess mock(project_spec(), {"--log"}, log.string());
+  auto junit = std::filesystem::temp_directory_path() /
+               ("conform-refused-" + std::to_string(getpid()) + ".xml");
+  ShellResult ran = shell("CONFORM_TOKEN=an-expired-token " + std::string(CONFORM_BINARY) +
+                          " run --spec " + project_spec() + " --target " + url(mock) +
+                          " --max-examples 5 --no-color --junit " + junit.string());
+  mock.stop();
+  auto methods = methods_received(log);
+  std::filesystem::remove(log);
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+  EXPECT_THAT(ran.output, HasSubstr("conform: the credential in $CONFORM_TOKEN was refused by the "
+                                    "target (401 on every request"));
+  std::string report = read_file(junit);
+  std::filesystem::remove(junit);
+  EXPECT_TRUE(validates(report)) << report;
+  EXPECT_THAT(report, HasSubstr("credential_refused"));
+  EXPECT_LE(methods["GET"], 4);  // the reachability probe and three GETs, nothing more
+  EXPECT_EQ(methods.size(), 1u);
+}
+
+// The empty-token warning is for descriptions that ask for a credential, in a dry run too.
+TEST(ConformRun, WarnsOfAnEmptyTokenOnlyWhereOneIsAskedFor) {
+  ShellResult asked = shell("CONFORM_TOKEN= " + std::string(CONFORM_BINARY) + " run --spec " +
+                            project_spec() + " --target http://127.0.0.1:9 --dry-run");
+  EXPECT_THAT(asked.output, HasSubstr("is empty: requests go without credentials"));
+  ShellResult open_api =
+      shell("CONFORM_TOKEN= " + std::string(CONFORM_BINARY) + " run --spec " +
+            data("reading.yaml").string() + " --target http://127.0.0.1:9 --dry-run");
+  EXPECT_EQ(open_api.exit_code, 0) << open_api.output;
+  EXPECT_THAT(open_api.output, Not(HasSubstr("is empty")));
 }
 
 TEST(ConformRun, FiltersAndGoogleTestFlags) {

@@ -44,5 +44,13 @@ TEST(Text, NearestNamesWhatWasMeantOnlyWhenClose) {
   EXPECT_EQ(did_you_mean("zzz", names), "");
 }
 
+TEST(Text, ShellQuoteLeavesPlainWordsAndQuotesTheRest) {
+  EXPECT_EQ(shell_quote("createApiKey"), "createApiKey");
+  EXPECT_EQ(shell_quote("build/release/harness/conform"), "build/release/harness/conform");
+  EXPECT_EQ(shell_quote("GET /things"), "'GET /things'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote(""), "''");
+}
+
 }  // namespace
 }  // namespace conform::core

@@ -208,6 +208,16 @@ TEST(Console, TheSummaryPutsFailuresFirstAndSaysHowToReproduce) {
   EXPECT_THAT(failure_lines(results.tests[3]), HasSubstr("response_schema_conformance: body /id"));
 }
 
+// The reproduce line is a command that works when pasted: an operation id with a space (one the
+// description does not name, "GET /things") is quoted.
+TEST(Console, TheReproduceLineQuotesWhatTheShellWouldSplit) {
+  RunResults results = sample_results();
+  results.tests[0].suite = "GET /things";
+  std::ostringstream out;
+  print_summary(results, out, {false, "conform run --spec s.yaml --target http://t"});
+  EXPECT_THAT(out.str(), HasSubstr("--operation 'GET /things' --phases"));
+}
+
 // What a run could not test, or tested less than asked, and what it knows beyond the description:
 // every report says it, and none of it is a failure.
 RunResults shortfall_results() {

@@ -23,6 +23,7 @@
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/spec/spec.hpp"
 #include "conform/suites/api_key_lifecycle.hpp"
+#include "conform/suites/credential_probe.hpp"
 #include "conform/suites/permission_suite.hpp"
 #include "load_spec.hpp"
 
@@ -449,9 +450,14 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   run_options.interrupted = &g_interrupted;
   run_options.enforce_vast_rules = options.enforce_vast_rules;
   run_options.callable = std::set<const spec::Operation*>(operations.begin(), operations.end());
+  // An empty token matters only where a selected operation asks for a credential; a dry run
+  // says so as the real run would.
+  const bool credentials_asked =
+      std::any_of(operations.begin(), operations.end(),
+                  [&](const spec::Operation* op) { return !op->security.empty(); });
   if (const char* token = std::getenv(options.token_env.c_str()); token && *token) {
     run_options.token = token;
-  } else if (!options.dry_run) {
+  } else if (credentials_asked) {
     std::cerr << "conform: $" << options.token_env
               << " is empty: requests go without credentials\n";
   }
@@ -487,7 +493,9 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   const bool shard_child = !options.shard_results.empty();
   report::ConsoleStyle style;
   style.colour = report::wants_colour(isatty(STDOUT_FILENO) != 0, options.no_colour);
-  style.command = "conform run --spec " + options.spec + " --target " + options.target;
+  // The program as it was invoked (a path when it is not on PATH), every value quoted for a shell.
+  style.command = core::shell_quote(argv[0]) + " run --spec " + core::shell_quote(options.spec) +
+                  " --target " + core::shell_quote(options.target);
   const int verbosity = options.quiet ? -1 : (options.verbose ? 1 : 0);
 
   // With --jobs the operations run in shard processes; the scenario suites, which work on the
@@ -501,7 +509,19 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
               << ", seed " << run_options.seed << std::endl;
   }
   require_reachable(transport, options.wait_for_target);
-  if (sharded) {
+  suites::SuiteContext suite_context(spec, schemas, transport, run_options);
+  // A refused credential stops the run before the bulk: every answer would be a declared 401.
+  bool stopped = false;
+  if (!shard_child) {
+    engine::PhaseResult probe =
+        suites::probe_credential(suite_context, operations, options.token_env);
+    if (!probe.failures.empty()) {
+      std::cerr << "conform: " << probe.failures.front().message << "\n";
+      results.tests.push_back({"Credential", "probe", std::move(probe)});
+      stopped = true;
+    }
+  }
+  if (sharded && !stopped) {
     auto merged = run_shards(options, argc, argv, run_options.seed);
     // The order of the document, whatever shard ran what.
     std::map<std::string, std::size_t> rank;
@@ -519,7 +539,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
 
   Collector collector;
   int total = 0;
-  if (!sharded) {
+  if (!sharded && !stopped) {
     for (const auto* op : operations) {
       for (const auto& phase : engine::phase_names()) {
         if (engine.planned(*op, phase) == 0) continue;
@@ -534,8 +554,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     }
   }
   // The scenario suites come after the operations; the permission suite's cleanup last.
-  suites::SuiteContext suite_context(spec, schemas, transport, run_options);
-  auto key_ops = options.no_suites ? std::nullopt : suites::key_operations(spec);
+  auto key_ops = options.no_suites || stopped ? std::nullopt : suites::key_operations(spec);
   std::unique_ptr<suites::PermissionSuite> permission_suite;
   auto add_suite_test = [&](const char* suite, const char* name,
                             std::function<engine::PhaseResult()> body) {

@@ -109,6 +109,17 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+std::string shell_quote(std::string_view text) {
+  auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("_-./:@%+=,").find(c) != std::string_view::npos;
+  };
+  if (!text.empty() && std::all_of(text.begin(), text.end(), plain)) return std::string(text);
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::optional<std::string> nearest(std::string_view typed,
                                    const std::vector<std::string>& candidates) {
   const std::string a = ascii_lower(std::string(typed));

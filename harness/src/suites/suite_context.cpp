@@ -76,6 +76,10 @@ transport::Auth SuiteContext::auth(const spec::Operation& operation,
   return transport::auth_for(spec_, operation, token.empty() ? options_.token : token);
 }
 
+bool SuiteContext::sends_credential(const spec::Operation& operation) const {
+  return auth(operation, {}).kind != transport::Auth::Kind::none;
+}
+
 transport::Exchange SuiteContext::send(const spec::Operation& operation,
                                        const gen::Request& request, const std::string& token) {
   // The last guard of the selection: a suite that reached here with an operation the run may not

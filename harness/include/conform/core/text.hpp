@@ -20,6 +20,10 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
+// `text` as one word of a POSIX shell: as it is when it holds only characters no shell treats
+// specially, else in single quotes.
+std::string shell_quote(std::string_view text);
+
 // The candidate closest to `typed` by edit distance, when it is close enough to be what was meant
 // (at most a third of its length away, case ignored): "did you mean ...?".
 std::optional<std::string> nearest(std::string_view typed,

@@ -21,6 +21,10 @@ class SuiteContext {
   const schema::SpecSchemas& schemas() const { return schemas_; }
   const engine::RunOptions& options() const { return options_; }
 
+  // Whether requests of the operation carry the run's credential (its security asks for one that
+  // conform can send).
+  bool sends_credential(const spec::Operation& operation) const;
+
   // A valid request for the operation: its first example, else a generated one.
   gen::Request valid_request(const spec::Operation& operation);
   // Sends with `token` as the operation's security scheme asks (the run's token when empty).
