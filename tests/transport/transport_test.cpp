@@ -204,6 +204,40 @@ TEST(Transport, AdaptivePacingStartsAtTheFirst429) {
   EXPECT_GE(times[3] - times[2], std::chrono::milliseconds(190));
 }
 
+// A stop (Ctrl-C) ends a paced batch at once: what had not gone is marked interrupted, and
+// nothing is sent after it.
+TEST(Transport, AStopEndsAPacedBatchAtOnce) {
+  std::atomic<int> calls{0};
+  LocalServer server([&](httplib::Server& s) {
+    s.Get("/op", [&](const httplib::Request&, httplib::Response&) { ++calls; });
+  });
+  std::atomic<bool> stop{false};
+  TransportOptions options = at(server.url());
+  options.pacing = TransportOptions::Pacing::declared;
+  options.stop = &stop;
+  Transport transport(options);
+  std::vector<Outgoing> batch(5, get("/op"));
+  for (auto& o : batch) {
+    o.pace_key = "op";
+    o.min_interval_seconds = 30;  // the batch would take two minutes
+  }
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+  });
+  const auto started = std::chrono::steady_clock::now();
+  auto answers = transport.send(batch);
+  const auto took = std::chrono::steady_clock::now() - started;
+  stopper.join();
+  EXPECT_LT(took, std::chrono::seconds(10));  // not the two minutes the pacing asks for
+  ASSERT_TRUE(answers[0].response.has_value());
+  for (std::size_t i = 1; i < answers.size(); ++i) {
+    EXPECT_EQ(answers[i].problem, Problem::interrupted) << i;
+  }
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(transport.send(get("/op")).problem, Problem::interrupted);
+}
+
 TEST(Transport, NotHttpAndResetAreNamed) {
   RawServer garbage("this is not HTTP at all\r\n\r\n");
   Transport a(at(garbage.url()));

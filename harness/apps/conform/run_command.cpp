@@ -34,7 +34,15 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-void on_interrupt(int) { g_interrupted.store(true); }
+// Cleared again only for the permission suite's cleanup, which deletes the keys the run made.
+std::atomic<bool> g_stop_sending{false};
+
+// The first signal stops sending at once (the transport looks every tenth of a second) and lets
+// the run write its reports; a second one exits at once.
+void on_interrupt(int) {
+  if (g_interrupted.exchange(true)) _exit(static_cast<int>(core::ExitCode::interrupted));
+  g_stop_sending.store(true);
+}
 
 std::set<std::string> chosen_checks(const RunCommandOptions& options) {
   std::set<std::string> chosen;
@@ -102,14 +110,27 @@ struct Collector {
 class RecordedTest : public ::testing::Test {
  public:
   RecordedTest(Collector& collector, std::string suite, std::string name,
-               std::function<engine::PhaseResult()> body)
+               std::function<engine::PhaseResult()> body, bool runs_after_interrupt = false)
       : collector_(collector),
         suite_(std::move(suite)),
         name_(std::move(name)),
-        body_(std::move(body)) {}
+        body_(std::move(body)),
+        runs_after_interrupt_(runs_after_interrupt) {}
 
   void TestBody() override {
-    engine::PhaseResult result = body_();
+    engine::PhaseResult result;
+    if (g_interrupted.load() && !runs_after_interrupt_) {
+      result.operation_id = suite_;
+      result.phase = name_;
+      result.not_tested = "interrupted: not started";
+    } else {
+      result = body_();
+      // What was stopped half-way did not pass: it is reported as interrupted.
+      if (g_interrupted.load() && result.failures.empty() && result.errors.empty() &&
+          !runs_after_interrupt_) {
+        result.not_tested = "interrupted";
+      }
+    }
     for (const auto& f : result.failures) {
       ADD_FAILURE() << f.check << ": " << f.message << "\n  " << f.case_summary << "\n  " << f.curl;
     }
@@ -128,6 +149,7 @@ class RecordedTest : public ::testing::Test {
   std::string suite_;
   std::string name_;
   std::function<engine::PhaseResult()> body_;
+  bool runs_after_interrupt_;  // a cleanup: it undoes what the run made, interrupted or not
 };
 
 // Prints a line per test as it ends; on a terminal, a progress line that redraws in place:
@@ -469,6 +491,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   transport_options.insecure = options.insecure;
   transport_options.cacert = options.cacert;
   transport_options.max_response_bytes = options.max_response_bytes;
+  transport_options.stop = &g_stop_sending;
   transport_options.rate = options.rate;
   transport_options.pacing =
       options.pace == "declared" ? transport::TransportOptions::Pacing::declared
@@ -557,11 +580,11 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   auto key_ops = options.no_suites || stopped ? std::nullopt : suites::key_operations(spec);
   std::unique_ptr<suites::PermissionSuite> permission_suite;
   auto add_suite_test = [&](const char* suite, const char* name,
-                            std::function<engine::PhaseResult()> body) {
+                            std::function<engine::PhaseResult()> body, bool cleanup = false) {
     ++total;
     ::testing::RegisterTest(suite, name, nullptr, nullptr, __FILE__, __LINE__,
-                            [&collector, suite, name, body]() -> ::testing::Test* {
-                              return new RecordedTest(collector, suite, name, body);
+                            [&collector, suite, name, body, cleanup]() -> ::testing::Test* {
+                              return new RecordedTest(collector, suite, name, body, cleanup);
                             });
   };
   // A suite works on API keys: it runs only when the selection allows creating, listing and
@@ -598,7 +621,13 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
                    [&] { return permission_suite->valid_documents(); });
     add_suite_test("Permissions", "invalid_documents",
                    [&] { return permission_suite->invalid_documents(); });
-    add_suite_test("Permissions", "cleanup", [&] { return permission_suite->cleanup(); });
+    add_suite_test(
+        "Permissions", "cleanup",
+        [&] {
+          g_stop_sending.store(false);  // deleting the keys the run made is what stopping asks
+          return permission_suite->cleanup();
+        },
+        true);
   }
   if (total > 0) {
     std::vector<std::string> gtest_args = {argv[0]};
@@ -650,9 +679,8 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     if (!options.junit.empty()) std::cout << "JUnit report: " << options.junit << "\n";
     if (!options.html.empty()) std::cout << "HTML report: " << options.html << "\n";
   }
-  if (results.interrupted || results.failures() > 0 || results.errors() > 0) {
-    return core::ExitCode::failures;
-  }
+  if (results.interrupted) return core::ExitCode::interrupted;
+  if (results.failures() > 0 || results.errors() > 0) return core::ExitCode::failures;
   return core::ExitCode::ok;
 }
 

@@ -193,7 +193,10 @@ struct Engine::Impl {
   bool absorb(const spec::Operation& op, const gen::RequestCase& sent,
               const transport::Exchange& exchange, const transport::Auth& credential,
               std::uint64_t seed, PhaseResult& result) const {
-    if (exchange.problem == transport::Problem::rate_limited) return false;
+    if (exchange.problem == transport::Problem::rate_limited ||
+        exchange.problem == transport::Problem::interrupted) {
+      return false;
+    }
     if (!exchange.response) {
       FailureRecord error{
           "transport",

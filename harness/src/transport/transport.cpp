@@ -137,6 +137,8 @@ std::string_view problem_name(Problem problem) {
       return "not an HTTP response";
     case Problem::reset:
       return "connection reset";
+    case Problem::interrupted:
+      return "interrupted";
     case Problem::rate_limited:
       return "still rate-limited after retries";
     case Problem::other:
@@ -253,6 +255,16 @@ struct Transport::Impl {
     std::map<CURL*, std::unique_ptr<Transfer>> in_flight;
 
     while (!waiting.empty() || !in_flight.empty()) {
+      if (options.stop != nullptr && options.stop->load()) {
+        for (const auto& w : waiting) results[w.index].problem = Problem::interrupted;
+        for (auto& [easy, transfer] : in_flight) {
+          curl_multi_remove_handle(multi, easy);
+          results[transfer->index].problem = Problem::interrupted;
+        }
+        waiting.clear();
+        in_flight.clear();
+        break;
+      }
       // Start what pacing allows, in order, up to the limit.
       auto now = Clock::now();
       auto next_wake = now + std::chrono::milliseconds(100);

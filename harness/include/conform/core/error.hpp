@@ -9,10 +9,11 @@ namespace conform::core {
 
 // The program's contract: every way it ends maps to one of these.
 enum class ExitCode : int {
-  ok = 0,           // all checks passed / document clean
-  failures = 1,     // conformance failures or lint findings
-  bad_input = 2,    // bad usage, or a spec that cannot be read or is not OpenAPI
-  unreachable = 3,  // the target could not be reached at all
+  ok = 0,             // all checks passed / document clean
+  failures = 1,       // conformance failures or lint findings
+  bad_input = 2,      // bad usage, or a spec that cannot be read or is not OpenAPI
+  unreachable = 3,    // the target could not be reached at all
+  interrupted = 130,  // stopped by SIGINT or SIGTERM; the reports cover what ran
 };
 
 // An error that ends the current command. It carries the diagnostic that explains it and the exit

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -28,6 +29,9 @@ struct TransportOptions {
   // that does not limit is not slowed down), `declared` from the start, `off` never.
   enum class Pacing { adaptive, declared, off };
   Pacing pacing = Pacing::adaptive;
+  // Set on Ctrl-C: nothing more is started, transfers in flight are abandoned, and send() returns
+  // within a tenth of a second with the rest marked Problem::interrupted.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct Response {
@@ -40,7 +44,18 @@ struct Response {
 };
 
 // Why no usable answer came back.
-enum class Problem { none, refused, timeout, tls, too_large, not_http, reset, rate_limited, other };
+enum class Problem {
+  none,
+  refused,
+  timeout,
+  tls,
+  too_large,
+  not_http,
+  reset,
+  rate_limited,
+  interrupted,  // not sent, or abandoned: the run was told to stop
+  other
+};
 std::string_view problem_name(Problem problem);
 
 struct Exchange {
