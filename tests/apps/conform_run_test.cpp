@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -569,6 +570,42 @@ TEST(ConformRun, AnInterruptStopsWithinASecondAndWritesTheReports) {
   EXPECT_TRUE(validates(report)) << report;
   EXPECT_THAT(report, HasSubstr("interrupted"));
   EXPECT_THAT(printed, HasSubstr("interrupted"));
+}
+
+// --header adds to every request what a staging stack needs (a tenant, an access proxy's token);
+// secret values never reach an output: a variable's name or [redacted] stands in for them.
+TEST(ConformRun, AddedHeadersAreSentAndSecretsAreNotShown) {
+  std::mutex mutex;
+  std::set<std::string> received;
+  LocalServer server([&](httplib::Server& s) {
+    s.Get(".*", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      for (const char* name : {"X-Tenant", "X-Api-Key", "X-Proxy-Token"}) {
+        received.insert(std::string(name) + "=" + request.get_header_value(name));
+      }
+      r.status = 500;  // a failure, so that the output shows a curl line
+    });
+  });
+  ShellResult ran = shell(
+      "TENANT=acme PROXY=pr0xy-secret-value CONFORM_TOKEN=t0ken-0123456789 " +
+      std::string(CONFORM_BINARY) + " run --spec " + project_spec() + " --target " + server.url() +
+      " --operation showCurrentUser --phases fuzzing --max-examples 2 --no-color"
+      " --header 'X-Tenant: ${TENANT}' --header 'X-Api-Key: ${PROXY}'"
+      " --header 'X-Proxy-Token: literal-secret-123' --secret-header x-proxy-token");
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+  EXPECT_THAT(received, ::testing::IsSupersetOf({"X-Tenant=acme", "X-Api-Key=pr0xy-secret-value",
+                                                 "X-Proxy-Token=literal-secret-123"}));
+  EXPECT_THAT(ran.output, HasSubstr("-H 'X-Tenant: acme'"));
+  EXPECT_THAT(ran.output, HasSubstr("-H 'X-Api-Key: '\"${PROXY}\"''"));
+  EXPECT_THAT(ran.output, HasSubstr("-H 'X-Proxy-Token: [redacted]'"));
+  EXPECT_THAT(ran.output, Not(HasSubstr("pr0xy-secret-value")));
+  EXPECT_THAT(ran.output, Not(HasSubstr("literal-secret-123")));
+
+  ShellResult unset =
+      shell(std::string(CONFORM_BINARY) + " run --spec " + project_spec() + " --target " +
+            server.url() + " --header 'X-Tenant: ${NOT_SET_ANYWHERE}'");
+  EXPECT_EQ(unset.exit_code, 2) << unset.output;
+  EXPECT_THAT(unset.output, HasSubstr("$NOT_SET_ANYWHERE is not set"));
 }
 
 TEST(ConformRun, FiltersAndGoogleTestFlags) {

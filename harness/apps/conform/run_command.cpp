@@ -387,6 +387,11 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_option("--exclude-tag", o.selection.exclude_tags, "Not operations with this tag");
   command.add_option("--method", o.selection.methods, "Only this HTTP method (repeatable)");
   command.add_option("--path", o.selection.path_regex, "Only paths matching this regex");
+  command.add_option("--header,--headers", o.headers,
+                     "Add 'Name: value' to every request (repeatable; ${VARIABLE}s are expanded)");
+  command.add_option("--secret-header", o.secret_headers,
+                     "A header name whose value no output shows (Authorization, Cookie, X-Api-Key "
+                     "and the like already are)");
   command.add_flag("--read-only", o.selection.read_only,
                    "Only GET, HEAD and OPTIONS, in every phase and suite (nothing that writes)");
   command
@@ -445,6 +450,54 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.allow_extras();  // --gtest_* flags go to GoogleTest
 }
 
+// --header 'Name: value' as the transport adds it: ${VARIABLE}s expanded from the environment
+// (an unset one is an error), and a secret value (a name that carries credentials, or one named
+// by --secret-header) shown as its variable, else as [redacted].
+std::vector<transport::ExtraHeader> extra_headers(const RunCommandOptions& options) {
+  std::set<std::string> secret = {
+      "authorization", "proxy-authorization", "cookie",        "x-api-key",
+      "api-key",       "x-auth-token",        "x-access-token"};
+  for (const auto& name : options.secret_headers) secret.insert(core::ascii_lower(name));
+  std::vector<transport::ExtraHeader> out;
+  for (const auto& text : options.headers) {
+    auto colon = text.find(':');
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t"));
+      s.erase(s.find_last_not_of(" \t") + 1);
+      return s;
+    };
+    std::string name = colon == std::string::npos ? "" : trim(text.substr(0, colon));
+    if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos) {
+      core::fail_input("run.bad_header", "", "", "--header '" + text + "': expected 'Name: value'");
+    }
+    std::string raw = trim(text.substr(colon + 1));
+    std::string value;
+    for (std::size_t i = 0; i < raw.size();) {
+      if (raw.compare(i, 2, "${") == 0 && raw.find('}', i) != std::string::npos) {
+        std::size_t end = raw.find('}', i);
+        std::string variable = raw.substr(i + 2, end - i - 2);
+        const char* set = std::getenv(variable.c_str());
+        if (set == nullptr) {
+          core::fail_input("run.bad_header", "", "",
+                           "--header " + name + ": $" + variable + " is not set");
+        }
+        value += set;
+        i = end + 1;
+      } else {
+        value += raw[i++];
+      }
+    }
+    if (value.find_first_of("\r\n") != std::string::npos) {
+      core::fail_input("run.bad_header", "", "",
+                       "--header " + name + ": a line break in its value");
+    }
+    bool hidden = secret.contains(core::ascii_lower(name));
+    std::string shown = !hidden ? value : raw.find("${") != std::string::npos ? raw : "[redacted]";
+    out.push_back({name, value, shown});
+  }
+  return out;
+}
+
 // The URL paths are appended to: the target, with the base path the description's first server
 // URL gives (or --base-path) when the target names no path of its own.
 std::string target_url(std::string target, const std::optional<std::string>& base_path,
@@ -492,6 +545,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   transport_options.cacert = options.cacert;
   transport_options.max_response_bytes = options.max_response_bytes;
   transport_options.stop = &g_stop_sending;
+  transport_options.headers = extra_headers(options);
   transport_options.rate = options.rate;
   transport_options.pacing =
       options.pace == "declared" ? transport::TransportOptions::Pacing::declared

@@ -30,6 +30,8 @@ struct RunCommandOptions {
   double max_response_time = 0;
   bool insecure = false;
   std::string cacert;
+  std::vector<std::string> headers;         // "Name: value", ${VARIABLE}s expanded
+  std::vector<std::string> secret_headers;  // names whose values outputs never show
   std::size_t max_response_bytes = 10 * 1024 * 1024;
   bool dry_run = false;
   bool no_colour = false;

@@ -125,7 +125,7 @@ struct Engine::Impl {
   }
 
   std::string curl(const gen::Request& request, const transport::Auth& credential) const {
-    return transport::curl_line(engine.transport_.options().base_url, request, credential);
+    return engine.transport_.curl(request, credential);
   }
 
   bool interrupted() const {
@@ -158,7 +158,7 @@ struct Engine::Impl {
             summary_of(sent),
             seed,
             false,
-            response_excerpt(response, engine.options_.token)};
+            engine.transport_.redact(response_excerpt(response, engine.options_.token))};
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {
@@ -439,9 +439,8 @@ struct Engine::Impl {
         // The unknown credential is not a secret: it is shown as sent.
         add_failure(result,
                     {f->check, f->message, "", exchange.response->status,
-                     transport::curl_line(engine.transport_.options().base_url,
-                                          transport::with_auth(base.request, attempts[i].second),
-                                          transport::Auth{}),
+                     engine.transport_.curl(transport::with_auth(base.request, attempts[i].second),
+                                            transport::Auth{}),
                      "auth", 0, false});
       }
     }

@@ -93,9 +93,9 @@ class Session {
     result_.failures.push_back(
         {f.check, f.message + " (" + op.operation_id + why + ")", f.pointer,
          exchange.response ? exchange.response->status : 0,
-         transport::curl_line(context_.transport.options().base_url, request, credential(op)),
-         "stateful", 0, false,
-         exchange.response ? response_excerpt(*exchange.response, token) : ""});
+         context_.transport.curl(request, credential(op)), "stateful", 0, false,
+         exchange.response ? context_.transport.redact(response_excerpt(*exchange.response, token))
+                           : ""});
   }
 
   gen::Request valid_request(const spec::Operation& op) { return context_.valid_request(op); }

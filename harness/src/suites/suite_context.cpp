@@ -96,8 +96,7 @@ transport::Exchange SuiteContext::send(const spec::Operation& operation,
 std::string SuiteContext::curl(const spec::Operation& operation, const gen::Request& request,
                                const std::string& token) const {
   // A key the suite made is as secret as the run's own token.
-  std::string line =
-      transport::curl_line(transport_.options().base_url, request, auth(operation, token));
+  std::string line = transport_.curl(request, auth(operation, token));
   return transport::redact(line, token, "${CONFORM_NEW_KEY}");
 }
 
@@ -172,8 +171,9 @@ bool SuiteContext::allows(const spec::Operation& operation, const gen::Request& 
 std::string SuiteContext::excerpt(const transport::Exchange& exchange,
                                   const std::string& token) const {
   if (!exchange.response) return {};
-  return transport::redact(engine::response_excerpt(*exchange.response, options_.token), token,
-                           "${CONFORM_NEW_KEY}");
+  return transport::redact(
+      transport_.redact(engine::response_excerpt(*exchange.response, options_.token)), token,
+      "${CONFORM_NEW_KEY}");
 }
 
 std::string SuiteContext::schema_problems(const spec::Operation& operation,

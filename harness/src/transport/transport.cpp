@@ -147,6 +147,18 @@ std::string_view problem_name(Problem problem) {
   return "transport failure";
 }
 
+// The request with the added headers, each value as `shown` or as sent.
+gen::Request with_headers(gen::Request request, const std::vector<ExtraHeader>& headers,
+                          bool shown) {
+  for (const auto& header : headers) {
+    std::erase_if(request.headers, [&](const auto& h) {
+      return core::ascii_lower(h.first) == core::ascii_lower(header.name);
+    });
+    request.headers.emplace_back(header.name, shown ? header.shown : header.value);
+  }
+  return request;
+}
+
 struct Transport::Impl {
   TransportOptions options;
   CURLM* multi = nullptr;
@@ -166,7 +178,8 @@ struct Transport::Impl {
     auto transfer = std::make_unique<Transfer>();
     transfer->index = index;
     transfer->max_bytes = options.max_response_bytes;
-    gen::Request request = with_auth(outgoing.request, outgoing.auth);
+    gen::Request request =
+        with_headers(with_auth(outgoing.request, outgoing.auth), options.headers, false);
     CURL* easy = curl_easy_init();
     transfer->easy = easy;
     std::string url = options.base_url + request.target();
@@ -351,6 +364,34 @@ Transport::Transport(TransportOptions options) : impl_(std::make_unique<Impl>(st
 }
 
 Transport::~Transport() = default;
+
+std::string Transport::curl(const gen::Request& request, const Auth& auth) const {
+  std::string line =
+      curl_line(impl_->options.base_url, with_headers(request, impl_->options.headers, true), auth);
+  // A value named by a variable is outside the single quotes, so that the shell expands it.
+  for (const auto& header : impl_->options.headers) {
+    if (header.shown == header.value || header.shown.find("${") == std::string::npos) continue;
+    std::string opened;  // "Bearer ${X}" → "Bearer '"${X}"'"
+    for (std::size_t i = 0; i < header.shown.size(); ++i) {
+      std::size_t end = header.shown.find('}', i);
+      if (header.shown.compare(i, 2, "${") == 0 && end != std::string::npos) {
+        opened += "'\"" + header.shown.substr(i, end - i + 1) + "\"'";
+        i = end;
+      } else {
+        opened += header.shown[i];
+      }
+    }
+    line = transport::redact(line, header.shown, opened);
+  }
+  return line;
+}
+
+std::string Transport::redact(std::string text) const {
+  for (const auto& header : impl_->options.headers) {
+    if (header.shown != header.value) text = transport::redact(text, header.value, header.shown);
+  }
+  return text;
+}
 
 std::vector<Exchange> Transport::send(const std::vector<Outgoing>& batch) {
   return impl_->send(batch);

@@ -14,6 +14,13 @@
 
 namespace conform::transport {
 
+// A header added to every request (--header): a tenant, an access proxy's token, a Host.
+struct ExtraHeader {
+  std::string name;
+  std::string value;  // as sent
+  std::string shown;  // as every output prints it: the value, or a placeholder for a secret
+};
+
 struct TransportOptions {
   std::string base_url;  // scheme, host, port and base path: "http://127.0.0.1:8080"
   double timeout_seconds = 30;
@@ -32,6 +39,7 @@ struct TransportOptions {
   // Set on Ctrl-C: nothing more is started, transfers in flight are abandoned, and send() returns
   // within a tenth of a second with the rest marked Problem::interrupted.
   const std::atomic<bool>* stop = nullptr;
+  std::vector<ExtraHeader> headers;  // replace a request's own header of the same name
 };
 
 struct Response {
@@ -88,6 +96,11 @@ class Transport {
   Exchange send(const Outgoing& one);
 
   const TransportOptions& options() const;
+
+  // The request as a curl command line: the added headers as shown, the credential as a variable.
+  std::string curl(const gen::Request& request, const Auth& auth) const;
+  // `text` with every added header's secret value replaced by its placeholder.
+  std::string redact(std::string text) const;
 
  private:
   struct Impl;
