@@ -608,6 +608,22 @@ TEST(ConformRun, AddedHeadersAreSentAndSecretsAreNotShown) {
   EXPECT_THAT(unset.output, HasSubstr("$NOT_SET_ANYWHERE is not set"));
 }
 
+// Usage errors speak as conform's other errors do: "conform:" first, the nearest name of a
+// misspelt command or option, exit 2.
+TEST(ConformRun, UsageErrorsNameTheNearestCommandOrOption) {
+  const std::vector<std::pair<std::string, std::string>> typos = {
+      {"runn", "conform: 'runn' is not a command (did you mean 'run'?)"},
+      {"run --spec x --target y --max-exampels 3",
+       "--max-exampels is not an option of run (did you mean '--max-examples'?)"},
+      {"mock --spec x --prot 3", "--prot is not an option of mock (did you mean '--port'?)"}};
+  for (const auto& [arguments, message] : typos) {
+    ShellResult ran = shell(std::string(CONFORM_BINARY) + " " + arguments);
+    EXPECT_EQ(ran.exit_code, 2) << arguments;
+    EXPECT_THAT(ran.output, HasSubstr(message)) << ran.output;
+    EXPECT_EQ(ran.output.rfind("conform: ", 0), 0u) << ran.output;
+  }
+}
+
 TEST(ConformRun, FiltersAndGoogleTestFlags) {
   MockProcess mock(project_spec());
   Outcome one =

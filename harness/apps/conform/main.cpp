@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "conform/core/error.hpp"
+#include "conform/core/text.hpp"
 #include "lint_command.hpp"
 #include "merge_command.hpp"
 #include "mock_command.hpp"
@@ -16,6 +17,53 @@
 #ifndef CONFORM_COMMIT
 #define CONFORM_COMMIT "unknown"
 #endif
+
+namespace {
+
+// A usage error as conform words every error: "conform: " first, the nearest name when a command
+// or an option is misspelt, and where to read more.
+int usage_error(CLI::App& app, const CLI::ParseError& error, const std::vector<std::string>& args) {
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+  // The first word that is not an option (nor --config's file) names the command.
+  std::string first;
+  for (std::size_t i = 0; i < args.size() && first.empty(); ++i) {
+    if (args[i] == "--config") {
+      ++i;
+    } else if (!args[i].empty() && args[i][0] != '-') {
+      first = args[i];
+    }
+  }
+  const bool known = std::find(commands.begin(), commands.end(), first) != commands.end();
+  if (!first.empty() && !known) {
+    std::string list;
+    for (const auto& c : commands) list += (list.empty() ? "" : ", ") + c;
+    std::cerr << "conform: '" << first << "' is not a command"
+              << conform::core::did_you_mean(first, commands) << "; commands: " << list
+              << " (conform --help)\n";
+    return static_cast<int>(conform::core::ExitCode::bad_input);
+  }
+  const std::string command = known ? first : "";
+  std::cerr << "conform: " << (command.empty() ? "" : command + ": ") << error.what();
+  // An option the command does not have: the nearest it does.
+  if (!command.empty()) {
+    std::vector<std::string> options = {"--help", "--config"};
+    for (const CLI::Option* option : app.get_subcommand(command)->get_options()) {
+      for (const auto& name : option->get_lnames()) options.push_back("--" + name);
+    }
+    for (const auto& a : args) {
+      if (a.rfind("--", 0) != 0 || a.rfind("--gtest_", 0) == 0) continue;
+      std::string name = a.substr(0, a.find('='));
+      if (std::find(options.begin(), options.end(), name) != options.end()) continue;
+      std::cerr << "; " << name << " is not an option of " << command
+                << conform::core::did_you_mean(name, options);
+    }
+  }
+  std::cerr << " (conform " << (command.empty() ? "" : command + " ") << "--help)\n";
+  return static_cast<int>(conform::core::ExitCode::bad_input);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"conform: contract and conformance tests for HTTP APIs described by OpenAPI",
@@ -84,8 +132,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return static_cast<int>(conform::core::ExitCode::bad_input);
+    return usage_error(app, e, std::vector<std::string>(argv + 1, argv + argc));
   } catch (const conform::core::Error& e) {
     std::cerr << "conform: " << conform::core::format(e.diagnostic()) << "\n";
     return static_cast<int>(e.exit_code());
