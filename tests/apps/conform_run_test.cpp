@@ -624,6 +624,25 @@ TEST(ConformRun, UsageErrorsNameTheNearestCommandOrOption) {
   }
 }
 
+// A long run says how long: the dry run estimates it from x-rate-limit, and outside a terminal
+// (a CI log) a progress line comes at least every ten seconds.
+TEST(ConformRun, LongRunsSayHowLong) {
+  Outcome planned = run(project_spec(), "http://127.0.0.1:9", "--dry-run --pace declared");
+  EXPECT_EQ(planned.exit_code, 0) << planned.output;
+  EXPECT_THAT(planned.output, ::testing::ContainsRegex("Time: at least [0-9]+ min"));
+
+  MockProcess mock(project_spec());
+  // About 15 s of paced requests (one a second), stopped after 12 s.
+  ShellResult ran =
+      shell("CONFORM_TOKEN=" + kRootToken + " timeout --preserve-status -s INT 12 " + std::string(CONFORM_BINARY) +
+            " run --spec " + project_spec() + " --target " + url(mock) +
+            " --pace declared --operation listSshKeys --phases fuzzing"
+            " --max-examples 15 --no-color");
+  EXPECT_EQ(ran.exit_code, 130) << ran.output;
+  EXPECT_THAT(ran.output, ::testing::ContainsRegex("conform: progress: 0/1 tests, [0-9]+ requests, "
+                                                   "0 failures, 1[0-9] s elapsed"));
+}
+
 TEST(ConformRun, FiltersAndGoogleTestFlags) {
   MockProcess mock(project_spec());
   Outcome one =

@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -21,6 +24,7 @@
 #include "conform/report/html.hpp"
 #include "conform/report/junit.hpp"
 #include "conform/schema/spec_schemas.hpp"
+#include "conform/spec/extensions.hpp"
 #include "conform/spec/spec.hpp"
 #include "conform/suites/api_key_lifecycle.hpp"
 #include "conform/suites/credential_probe.hpp"
@@ -152,8 +156,23 @@ class RecordedTest : public ::testing::Test {
   bool runs_after_interrupt_;  // a cleanup: it undoes what the run made, interrupted or not
 };
 
+// "12 s", "4 min 10 s", "1 h 05 min": how long, for people.
+std::string duration_text(double seconds) {
+  long s = std::lround(std::max(0.0, seconds));
+  char text[32];
+  if (s < 60) {
+    std::snprintf(text, sizeof text, "%ld s", s);
+  } else if (s < 3600) {
+    std::snprintf(text, sizeof text, "%ld min %ld s", s / 60, s % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%ld h %02ld min", s / 3600, (s % 3600) / 60);
+  }
+  return text;
+}
+
 // Prints a line per test as it ends; on a terminal, a progress line that redraws in place:
-// tests done of all, requests per second, failures so far.
+// tests done of all, requests per second, failures so far. Elsewhere (a CI log) a progress line
+// every ten seconds, so that a long paced test never leaves minutes of silence.
 class ConsolePrinter : public ::testing::EmptyTestEventListener {
  public:
   ConsolePrinter(Collector& collector, int total, report::ConsoleStyle style, int verbosity)
@@ -162,7 +181,11 @@ class ConsolePrinter : public ::testing::EmptyTestEventListener {
         terminal_(isatty(STDOUT_FILENO) != 0),
         style_(std::move(style)),
         verbosity_(verbosity),
-        started_at_(std::chrono::steady_clock::now()) {}
+        started_at_(std::chrono::steady_clock::now()) {
+    if (!terminal_ && verbosity_ >= 0) ticker_ = std::thread([this] { tick(); });
+  }
+  ~ConsolePrinter() override { stop_ticking(); }
+  void OnTestProgramEnd(const ::testing::UnitTest&) override { stop_ticking(); }
 
   void OnTestStart(const ::testing::TestInfo& info) override {
     if (!terminal_ || verbosity_ < 0) return;
@@ -188,6 +211,28 @@ class ConsolePrinter : public ::testing::EmptyTestEventListener {
   }
 
  private:
+  void tick() {
+    std::unique_lock wait_lock(tick_mutex_);
+    while (!tick_cv_.wait_for(wait_lock, std::chrono::seconds(10), [this] { return stopping_; })) {
+      double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+      std::lock_guard lock(collector_.mutex);
+      std::string left =
+          done_ > 0 ? ", about " + duration_text(elapsed / done_ * (total_ - done_)) + " left" : "";
+      std::cout << "conform: progress: " << done_ << "/" << total_ << " tests, " << requests_
+                << " requests, " << failures_ << " failures, " << duration_text(elapsed)
+                << " elapsed" << left << std::endl;
+    }
+  }
+  void stop_ticking() {
+    {
+      std::lock_guard lock(tick_mutex_);
+      stopping_ = true;
+    }
+    tick_cv_.notify_all();
+    if (ticker_.joinable()) ticker_.join();
+  }
+
   Collector& collector_;
   int total_;
   int done_ = 0;
@@ -197,10 +242,17 @@ class ConsolePrinter : public ::testing::EmptyTestEventListener {
   report::ConsoleStyle style_;
   int verbosity_;  // -1 quiet, 0 normal, 1 verbose
   std::chrono::steady_clock::time_point started_at_;
+  std::mutex tick_mutex_;
+  std::condition_variable tick_cv_;
+  bool stopping_ = false;
+  std::thread ticker_;
 };
 
 void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
-                engine::Engine& engine, const std::string& target, int permission_cases) {
+                engine::Engine& engine, const RunCommandOptions& options) {
+  const std::string& target = options.target;
+  const int permission_cases = options.permission_cases;
+  double paced_seconds = 0;  // the x-rate-limit waits between an operation's requests
   std::cout << "Plan for " << spec.file() << " against " << target << " (nothing is sent):\n\n";
   const auto& phases = engine::phase_names();
   std::cout << "operation                       method  ";
@@ -217,6 +269,7 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
     for (const auto& p : phases) {
       int n = engine.planned(*op, p);
       total += n;
+      paced_seconds += std::max(0, n) * spec::min_interval_of(*op).value_or(0);
       std::string cell = std::to_string(n);
       cell.resize(p.size(), ' ');
       std::cout << cell << "  ";
@@ -226,6 +279,21 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
   std::cout << "\n"
             << operations.size() << " operations, about " << total
             << " requests before shrinking\n";
+  // How long: the declared waits bound it from below when they apply; a rate bounds it too.
+  double seconds = options.pace == "declared" ? paced_seconds : 0;
+  if (options.rate > 0) seconds = std::max(seconds, static_cast<double>(total) / options.rate);
+  std::cout << "Time: ";
+  if (seconds > 0) {
+    std::cout << "at least " << duration_text(seconds) << " ("
+              << (options.pace == "declared" ? "--pace declared keeps to x-rate-limit" : "--rate")
+              << ")\n";
+  } else if (paced_seconds > 0) {
+    std::cout << "as fast as the server answers; with --pace declared at least "
+              << duration_text(paced_seconds) << " (x-rate-limit), and --pace adaptive waits "
+              << "after an operation's first 429\n";
+  } else {
+    std::cout << "as fast as the server answers (no pacing applies)\n";
+  }
   auto key_ops = suites::key_operations(spec);
   const auto& phases_chosen = engine.options().phases;
   const std::string keys_left_out = key_ops ? suites::left_out(*key_ops, engine.options()) : "";
@@ -556,7 +624,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   engine::Engine engine(spec, schemas, transport, run_options);
 
   if (options.dry_run) {
-    print_plan(spec, operations, engine, options.target, options.permission_cases);
+    print_plan(spec, operations, engine, options);
     return core::ExitCode::ok;
   }
   std::signal(SIGINT, on_interrupt);
