@@ -208,6 +208,20 @@ TEST(Console, TheSummaryPutsFailuresFirstAndSaysHowToReproduce) {
   EXPECT_THAT(failure_lines(results.tests[3]), HasSubstr("response_schema_conformance: body /id"));
 }
 
+// The JUnit failure text and the HTML report carry the reproduce line too: a CI page shows it
+// where the failure is.
+TEST(Reports, JunitAndHtmlCarryTheReproduceLine) {
+  RunResults results = sample_results();
+  results.command = "./conform run --spec 's p.yaml' --target http://t";
+  const std::string expected =
+      "./conform run --spec 's p.yaml' --target http://t --seed 42 "
+      "--operation createApiKey --phases fuzzing";
+  EXPECT_THAT(junit_xml(results), HasSubstr("reproduce: " + xml_text(expected)));
+  EXPECT_THAT(html_report(results), HasSubstr("reproduce: <code>"));
+  results.command.clear();
+  EXPECT_THAT(junit_xml(results), Not(HasSubstr("reproduce:")));
+}
+
 // The reproduce line is a command that works when pasted: an operation id with a space (one the
 // description does not name, "GET /things") is quoted.
 TEST(Console, TheReproduceLineQuotesWhatTheShellWouldSplit) {

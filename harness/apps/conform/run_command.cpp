@@ -641,6 +641,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   // The program as it was invoked (a path when it is not on PATH), every value quoted for a shell.
   style.command = core::shell_quote(argv[0]) + " run --spec " + core::shell_quote(options.spec) +
                   " --target " + core::shell_quote(options.target);
+  results.command = style.command;
   const int verbosity = options.quiet ? -1 : (options.verbose ? 1 : 0);
 
   // With --jobs the operations run in shard processes; the scenario suites, which work on the

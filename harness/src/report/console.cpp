@@ -36,15 +36,7 @@ std::string verdict_of(const engine::PhaseResult& r) {
 }
 
 std::string reproduce(const TestRecord& t, const RunResults& results, const ConsoleStyle& style) {
-  if (style.command.empty()) return {};
-  std::string line = style.command + " --seed " + std::to_string(results.seed);
-  if (t.suite == "Credential") return line;  // the probe comes first in any run
-  bool operation = t.suite != "ApiKeyLifecycle" && t.suite != "Permissions";
-  if (operation)
-    line += " --operation " + core::shell_quote(t.suite) + " --phases " + t.name;
-  else
-    line += " --gtest_filter=" + core::shell_quote(t.suite + "." + t.name);
-  return line;
+  return reproduce_line(t, style.command.empty() ? results.command : style.command, results.seed);
 }
 
 }  // namespace

@@ -221,6 +221,9 @@ std::string html_report(const RunResults& results) {
       }
       out += "</dl>\n<pre class=\"curl\">" + h(f.curl) + "</pre>\n";
       if (!f.response.empty()) out += "<pre class=\"response\">" + h(f.response) + "</pre>\n";
+      if (auto again = reproduce_line(t, results.command, results.seed); !again.empty()) {
+        out += "<p class=\"reproduce\">reproduce: <code>" + h(again) + "</code></p>\n";
+      }
       out += "</article>\n";
     };
     for (const auto& f : t.result.failures) card(f, "failure");

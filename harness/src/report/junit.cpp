@@ -32,7 +32,8 @@ std::string attribute(const char* name, std::string_view value) {
   return std::string(" ") + name + "=\"" + xml_text(value) + "\"";
 }
 
-std::string failure_text(const TestRecord& test, const engine::FailureRecord& f) {
+std::string failure_text(const TestRecord& test, const engine::FailureRecord& f,
+                         const RunResults& results) {
   std::string text = "operation: " + test.result.operation_id + "\ncheck: " + f.check +
                      "\nphase: " + test.result.phase + "\n" + f.message + "\n";
   if (!f.pointer.empty()) text += "pointer: " + f.pointer + "\n";
@@ -41,6 +42,9 @@ std::string failure_text(const TestRecord& test, const engine::FailureRecord& f)
   if (f.seed != 0) text += "seed: " + std::to_string(f.seed) + (f.shrunk ? " (shrunk)" : "") + "\n";
   text += "request: " + f.curl + "\n";
   if (!f.response.empty()) text += "response:\n" + f.response + "\n";
+  if (auto again = reproduce_line(test, results.command, results.seed); !again.empty()) {
+    text += "reproduce: " + again + "\n";
+  }
   return text;
 }
 
@@ -152,11 +156,11 @@ std::string junit_xml(const RunResults& results) {
               attribute("time", junit_seconds(t->result.seconds)) + ">\n";
       for (const auto& f : t->result.failures) {
         body += "      <failure" + attribute("type", f.check) + attribute("message", f.message) +
-                ">" + xml_text(failure_text(*t, f)) + "</failure>\n";
+                ">" + xml_text(failure_text(*t, f, results)) + "</failure>\n";
       }
       for (const auto& f : t->result.errors) {
         body += "      <error" + attribute("type", f.check) + attribute("message", f.message) +
-                ">" + xml_text(failure_text(*t, f)) + "</error>\n";
+                ">" + xml_text(failure_text(*t, f, results)) + "</error>\n";
       }
       if (t->result.failures.empty() && t->result.errors.empty() && !t->result.not_tested.empty()) {
         body += "      <skipped" + attribute("message", t->result.not_tested) + "/>\n";

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "conform/core/error.hpp"
+#include "conform/core/text.hpp"
 
 namespace conform::report {
 
@@ -88,9 +89,13 @@ nlohmann::json to_json(const RunResults& results) {
                      {"advisories", advisories},
                      {"errors", errors}});
   }
-  return {
-      {"spec", results.spec_file},  {"target", results.target},           {"seed", results.seed},
-      {"seconds", results.seconds}, {"interrupted", results.interrupted}, {"tests", tests}};
+  return {{"spec", results.spec_file},
+          {"target", results.target},
+          {"seed", results.seed},
+          {"seconds", results.seconds},
+          {"interrupted", results.interrupted},
+          {"command", results.command},
+          {"tests", tests}};
 }
 
 RunResults results_from_json(const nlohmann::json& json) {
@@ -100,6 +105,7 @@ RunResults results_from_json(const nlohmann::json& json) {
   results.seed = json.at("seed");
   results.seconds = json.at("seconds");
   results.interrupted = json.at("interrupted");
+  results.command = json.value("command", "");
   for (const auto& t : json.at("tests")) {
     TestRecord record;
     record.suite = t.at("suite");
@@ -151,6 +157,16 @@ std::string duration_text(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f s", seconds);
   return text;
+}
+
+std::string reproduce_line(const TestRecord& test, const std::string& command, std::uint64_t seed) {
+  if (command.empty()) return {};
+  std::string line = command + " --seed " + std::to_string(seed);
+  if (test.suite == "Credential") return line;  // the probe comes first in any run
+  if (test.suite != "ApiKeyLifecycle" && test.suite != "Permissions") {
+    return line + " --operation " + core::shell_quote(test.suite) + " --phases " + test.name;
+  }
+  return line + " --gtest_filter=" + core::shell_quote(test.suite + "." + test.name);
 }
 
 }  // namespace conform::report

@@ -23,6 +23,9 @@ struct RunResults {
   std::uint64_t seed = 0;
   double seconds = 0;
   bool interrupted = false;
+  // The command that ran, without its case selection (program, --spec, --target), quoted for a
+  // shell: every report's reproduce line starts with it. Empty: no reproduce lines.
+  std::string command;
   std::vector<TestRecord> tests;
 
   int failures() const;
@@ -32,6 +35,10 @@ struct RunResults {
   int skipped() const;
   int requests() const;
 };
+
+// The command that reruns one test: `command` with the run's seed and the test's selection (the
+// operation and phase, or the suite's test), every value quoted for a shell; "" without command.
+std::string reproduce_line(const TestRecord& test, const std::string& command, std::uint64_t seed);
 
 // The results as JSON, and back: how --jobs shards hand their results to the parent.
 // A duration as the reports for people show it: "1.25 s".
