@@ -238,6 +238,26 @@ TEST(Transport, AStopEndsAPacedBatchAtOnce) {
   EXPECT_EQ(transport.send(get("/op")).problem, Problem::interrupted);
 }
 
+// A cleanup (deleting what the run made) still goes after a stop; nothing else does.
+TEST(Transport, ACleanupIsSentAfterAStop) {
+  std::atomic<int> deletes{0};
+  LocalServer server([&](httplib::Server& s) {
+    s.Delete("/op", [&](const httplib::Request&, httplib::Response&) { ++deletes; });
+  });
+  std::atomic<bool> stop{true};
+  TransportOptions options = at(server.url());
+  options.stop = &stop;
+  Transport transport(options);
+  Outgoing remove = get("/op");
+  remove.request.method = "DELETE";
+  Outgoing other = remove;
+  remove.cleanup = true;
+  auto answers = transport.send(std::vector<Outgoing>{other, remove});
+  EXPECT_EQ(answers[0].problem, Problem::interrupted);
+  ASSERT_TRUE(answers[1].response.has_value());
+  EXPECT_EQ(deletes.load(), 1);
+}
+
 TEST(Transport, NotHttpAndResetAreNamed) {
   RawServer garbage("this is not HTTP at all\r\n\r\n");
   Transport a(at(garbage.url()));

@@ -79,9 +79,10 @@ class Session {
   Session(const StatefulContext& context, PhaseResult& result)
       : context_(context), result_(result) {}
 
-  transport::Exchange send(const spec::Operation& op, const gen::Request& request) {
+  transport::Exchange send(const spec::Operation& op, const gen::Request& request,
+                           bool cleanup = false) {
     transport::Outgoing out{request, credential(op), op.operation_id,
-                            spec::min_interval_of(op).value_or(0)};
+                            spec::min_interval_of(op).value_or(0), cleanup};
     auto exchange = context_.transport.send(out);
     if (exchange.response) ++result_.sent;
     return exchange;
@@ -115,8 +116,8 @@ class Session {
 
 void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result) {
   Session session(context, result);
-  auto send = [&](const spec::Operation& op, const gen::Request& request) {
-    return session.send(op, request);
+  auto send = [&](const spec::Operation& op, const gen::Request& request, bool cleanup = false) {
+    return session.send(op, request, cleanup);
   };
   auto fail = [&](const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
                   const transport::Exchange& exchange) { session.fail(f, op, request, exchange); };
@@ -184,7 +185,7 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
   }
 
   gen::Request delete_request = item_request(*resource.remove, *id);
-  auto deleted = send(*resource.remove, delete_request);
+  auto deleted = send(*resource.remove, delete_request, true);  // sent even after Ctrl-C
   if (!success(deleted)) {
     if (deleted.response && enabled("resource_availability")) {
       if (auto f =

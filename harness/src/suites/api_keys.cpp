@@ -119,7 +119,7 @@ gen::Request ApiKeys::remove_request(const std::string& id) {
 }
 
 transport::Exchange ApiKeys::remove(const std::string& id) {
-  return context_.send(*operations_.remove, remove_request(id));
+  return context_.send(*operations_.remove, remove_request(id), {}, true);  // even after Ctrl-C
 }
 
 }  // namespace conform::suites

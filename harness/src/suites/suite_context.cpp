@@ -81,7 +81,8 @@ bool SuiteContext::sends_credential(const spec::Operation& operation) const {
 }
 
 transport::Exchange SuiteContext::send(const spec::Operation& operation,
-                                       const gen::Request& request, const std::string& token) {
+                                       const gen::Request& request, const std::string& token,
+                                       bool cleanup) {
   // The last guard of the selection: a suite that reached here with an operation the run may not
   // call has a bug, and a request it sent could write what the user excluded.
   if (!options_.may_call(operation)) {
@@ -89,7 +90,7 @@ transport::Exchange SuiteContext::send(const spec::Operation& operation,
                            ", which the selection leaves out");
   }
   transport::Outgoing out{request, auth(operation, token), operation.operation_id,
-                          spec::min_interval_of(operation).value_or(0)};
+                          spec::min_interval_of(operation).value_or(0), cleanup};
   return transport_.send(out);
 }
 

@@ -269,14 +269,21 @@ struct Transport::Impl {
 
     while (!waiting.empty() || !in_flight.empty()) {
       if (options.stop != nullptr && options.stop->load()) {
-        for (const auto& w : waiting) results[w.index].problem = Problem::interrupted;
-        for (auto& [easy, transfer] : in_flight) {
-          curl_multi_remove_handle(multi, easy);
-          results[transfer->index].problem = Problem::interrupted;
+        std::erase_if(waiting, [&](const Waiting& w) {
+          if (batch[w.index].cleanup) return false;
+          results[w.index].problem = Problem::interrupted;
+          return true;
+        });
+        for (auto it = in_flight.begin(); it != in_flight.end();) {
+          if (batch[it->second->index].cleanup) {
+            ++it;
+            continue;
+          }
+          curl_multi_remove_handle(multi, it->first);
+          results[it->second->index].problem = Problem::interrupted;
+          it = in_flight.erase(it);
         }
-        waiting.clear();
-        in_flight.clear();
-        break;
+        if (waiting.empty() && in_flight.empty()) break;
       }
       // Start what pacing allows, in order, up to the limit.
       auto now = Clock::now();

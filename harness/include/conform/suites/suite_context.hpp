@@ -27,9 +27,10 @@ class SuiteContext {
 
   // A valid request for the operation: its first example, else a generated one.
   gen::Request valid_request(const spec::Operation& operation);
-  // Sends with `token` as the operation's security scheme asks (the run's token when empty).
+  // Sends with `token` as the operation's security scheme asks (the run's token when empty); a
+  // `cleanup` (deleting what the suite made) is sent after Ctrl-C too.
   transport::Exchange send(const spec::Operation& operation, const gen::Request& request,
-                           const std::string& token = {});
+                           const std::string& token = {}, bool cleanup = false);
   std::string curl(const spec::Operation& operation, const gen::Request& request,
                    const std::string& token = {}) const;
 

@@ -37,7 +37,8 @@ struct TransportOptions {
   enum class Pacing { adaptive, declared, off };
   Pacing pacing = Pacing::adaptive;
   // Set on Ctrl-C: nothing more is started, transfers in flight are abandoned, and send() returns
-  // within a tenth of a second with the rest marked Problem::interrupted.
+  // within a tenth of a second with the rest marked Problem::interrupted; cleanup requests still
+  // go (deleting what the run made is what stopping asks for).
   const std::atomic<bool>* stop = nullptr;
   std::vector<ExtraHeader> headers;  // replace a request's own header of the same name
 };
@@ -79,6 +80,7 @@ struct Outgoing {
   Auth auth;
   std::string pace_key;             // requests with one key are paced together (an operation)
   double min_interval_seconds = 0;  // between two sends with this key
+  bool cleanup = false;  // undoes what the run made (a DELETE of its own): sent after a stop too
 };
 
 // Sends requests over libcurl's multi interface: many in flight, connections reused, pacing per
