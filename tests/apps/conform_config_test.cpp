@@ -52,11 +52,12 @@ TEST(ConformConfig, UnknownKeysAndSectionsAreNamedWithTheirLine) {
   auto directory = directory_with("bad", "run:\n  spec: x.yaml\n\n  max-exampels: 3\n");
   ShellResult key = conform_in(directory, "run --target http://x");
   EXPECT_EQ(key.exit_code, 2);
-  EXPECT_THAT(key.output, HasSubstr("line 4: unknown key 'max-exampels' in run"));
+  EXPECT_THAT(key.output, HasSubstr("line 4: unknown key 'max-exampels' in run (did you mean "
+                                    "'max-examples'?)"));
   std::ofstream(directory / "conform.yaml") << "runn:\n  spec: x\n";
   ShellResult section = conform_in(directory, "run --target http://x --spec y");
   EXPECT_EQ(section.exit_code, 2);
-  EXPECT_THAT(section.output, HasSubstr("line 1: unknown section 'runn'"));
+  EXPECT_THAT(section.output, HasSubstr("line 1: unknown section 'runn' (did you mean 'run'?)"));
   std::ofstream(directory / "conform.yaml") << "run: [\n";
   EXPECT_EQ(conform_in(directory, "run --target http://x --spec y").exit_code, 2);
   std::filesystem::remove_all(directory);

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "conform/core/error.hpp"
+#include "conform/core/text.hpp"
 #include "conform/spec/document.hpp"
 
 namespace conform::apps {
@@ -62,9 +63,13 @@ std::vector<CLI::ConfigItem> YamlConfig::from_config(std::istream& input) const 
     auto known = sections_.find(section);
     if (known == sections_.end()) {
       std::string names;
-      for (const auto& [name, unused] : sections_) names += (names.empty() ? "" : ", ") + name;
-      fail("line " + std::to_string(section_line) + ": unknown section '" + section +
-           "' (sections: " + names + ")");
+      std::vector<std::string> listed;
+      for (const auto& [name, unused] : sections_) {
+        names += (names.empty() ? "" : ", ") + name;
+        listed.push_back(name);
+      }
+      fail("line " + std::to_string(section_line) + ": unknown section '" + section + "'" +
+           core::did_you_mean(section, listed) + " (sections: " + names + ")");
     }
     if (options.is_null()) continue;
     if (!options.is_object()) {
@@ -72,8 +77,10 @@ std::vector<CLI::ConfigItem> YamlConfig::from_config(std::istream& input) const 
     }
     for (const auto& [name, value] : options.items()) {
       if (!known->second.contains(name)) {
+        const std::vector<std::string> keys(known->second.begin(), known->second.end());
         fail("line " + std::to_string(line_of(text, name, section_line)) + ": unknown key '" +
-             name + "' in " + section + " (see conform " + section + " --help)");
+             name + "' in " + section + core::did_you_mean(name, keys) + " (see conform " +
+             section + " --help)");
       }
       CLI::ConfigItem item;
       item.parents = {section};
