@@ -1,6 +1,7 @@
 #include "conform/spec/document_set.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -13,8 +14,10 @@ namespace {
 class DocumentSetTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // ctest runs each test in a process of its own, in parallel, and under the sanitizers `this`
+    // is the same address in each: the process id keeps their folders apart.
     dir_ = std::filesystem::temp_directory_path() /
-           ("conform-docset-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+           ("conform-docset-" + std::to_string(::getpid()) + "-" +
             std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     std::filesystem::create_directories(dir_);
   }
