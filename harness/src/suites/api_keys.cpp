@@ -85,8 +85,9 @@ ApiKeys::Created ApiKeys::create(const nlohmann::json& permissions, const std::s
   return created;
 }
 
-std::optional<std::map<std::string, ApiKeys::Listed>> ApiKeys::list() {
-  auto exchange = context_.send(*operations_.list, context_.valid_request(*operations_.list));
+std::optional<std::map<std::string, ApiKeys::Listed>> ApiKeys::list(bool cleanup) {
+  auto exchange =
+      context_.send(*operations_.list, context_.valid_request(*operations_.list), {}, cleanup);
   if (!exchange.response || exchange.response->status / 100 != 2) return std::nullopt;
   auto body = nlohmann::json::parse(exchange.response->body, nullptr, false);
   const nlohmann::json* keys = key_array(body);

@@ -26,8 +26,9 @@ class ApiKeys {
     nlohmann::json rights;  // null when unrestricted or not shown
     std::string name;       // empty when not shown
   };
-  // The keys as listed, by id; nullopt when listing failed.
-  std::optional<std::map<std::string, Listed>> list();
+  // The keys as listed, by id; nullopt when listing failed. A `cleanup` listing (to find the keys
+  // to delete) is sent after Ctrl-C too.
+  std::optional<std::map<std::string, Listed>> list(bool cleanup = false);
 
   transport::Exchange remove(const std::string& id);
   gen::Request remove_request(const std::string& id);
