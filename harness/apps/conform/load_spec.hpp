@@ -1,7 +1,5 @@
 #pragma once
 
-#include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,14 +7,15 @@
 
 namespace conform::apps {
 
-// The operations a command uses, picked from a loaded description.
-using OperationPicker = std::function<std::vector<const spec::Operation*>(const spec::Spec& spec)>;
+// Whether a command (`run`, `mock`) may use these operations of a loaded description: it may not
+// when the description has errors in what it uses — its load errors outside the operations not
+// used, and the used operations' path templates. Those errors go to standard error, then
+// "not <doing>" (with how a selection can leave them out, when one picked `used`), and the caller
+// exits 2.
+bool usable(const spec::Spec& spec, const std::vector<const spec::Operation*>& used,
+            const std::string& doing, bool selected);
 
-// Loads a description for a command that uses it (`run`, `mock`). A description with errors in
-// what the command uses — its load errors outside the operations not picked, and the picked
-// operations' path templates — is refused: the errors on standard error, then "not <doing>", and
-// the caller exits 2. Without a picker every operation is used.
-std::optional<spec::Spec> load_usable_spec(const std::string& path, const std::string& doing,
-                                           const OperationPicker& pick = {});
+// The same for a command that uses every operation.
+bool usable(const spec::Spec& spec, const std::string& doing);
 
 }  // namespace conform::apps

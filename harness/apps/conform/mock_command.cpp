@@ -49,9 +49,8 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
   }
   for (const auto& name : options.fault_names)
     options.server.faults.insert(*mock::fault_named(name));
-  auto loaded = load_usable_spec(options.spec, "serving it");
-  if (!loaded) return core::ExitCode::bad_input;
-  const spec::Spec& spec = *loaded;
+  const spec::Spec spec = spec::Spec::load(options.spec);
+  if (!usable(spec, "serving it")) return core::ExitCode::bad_input;
   // Signals are taken by one thread with sigwait, which may then stop the server safely.
   sigset_t signals;
   sigemptyset(&signals);

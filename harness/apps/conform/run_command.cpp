@@ -574,12 +574,9 @@ std::string target_url(std::string target, const std::optional<std::string>& bas
 }
 
 core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv) {
-  auto loaded = load_usable_spec(options.spec, "running", [&](const spec::Spec& described) {
-    return engine::select(described, options.selection);
-  });
-  if (!loaded) return core::ExitCode::bad_input;
-  const spec::Spec& spec = *loaded;
+  const spec::Spec spec = spec::Spec::load(options.spec);
   auto operations = engine::select(spec, options.selection);
+  if (!usable(spec, operations, "running", true)) return core::ExitCode::bad_input;
   engine::RunOptions run_options;
   run_options.max_examples = options.max_examples;
   run_options.seed = options.seed ? *options.seed : std::random_device{}();
