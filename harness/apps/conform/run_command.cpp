@@ -258,8 +258,7 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
   for (const auto* op : operations) {
     std::string name = op->operation_id;
     name.resize(std::max<std::size_t>(name.size(), 30), ' ');
-    std::string method = op->method;
-    for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string method = core::ascii_upper(op->method);
     method.resize(6, ' ');
     std::cout << name << "  " << method << "  ";
     for (const auto& p : phases) {
@@ -294,9 +293,7 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
   const auto& phases_chosen = engine.options().phases;
   const std::string keys_left_out = key_ops ? suites::left_out(*key_ops, engine.options()) : "";
   auto named = [](const spec::Operation* op) {
-    std::string method = op->method;
-    for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return method + " " + op->operation_id;
+    return core::ascii_upper(op->method) + " " + op->operation_id;
   };
   const std::string key_calls =
       key_ops ? named(key_ops->create) + ", " + named(key_ops->list) + ", " + named(key_ops->remove)

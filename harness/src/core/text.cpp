@@ -11,6 +11,11 @@ std::string ascii_lower(std::string text) {
   return text;
 }
 
+std::string ascii_upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 namespace {
 
 // The length of the valid UTF-8 sequence at the start of `text`, or 0 when it is not one.
@@ -109,15 +114,19 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+std::string single_quoted(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string shell_quote(std::string_view text) {
   auto plain = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
            std::string_view("_-./:@%+=,").find(c) != std::string_view::npos;
   };
   if (!text.empty() && std::all_of(text.begin(), text.end(), plain)) return std::string(text);
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+  return single_quoted(text);
 }
 
 std::optional<std::string> nearest(std::string_view typed,

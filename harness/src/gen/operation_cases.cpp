@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "conform/core/text.hpp"
 #include "conform/gen/boundaries.hpp"
 #include "conform/gen/draw.hpp"
 #include "conform/gen/mutations.hpp"
@@ -53,9 +54,7 @@ struct OperationCases::State {
   Request assemble(const std::map<const spec::Parameter*, nlohmann::json>& values,
                    const std::optional<nlohmann::json>& body_value) const {
     Request request;
-    request.method = operation.method;
-    std::transform(request.method.begin(), request.method.end(), request.method.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    request.method = core::ascii_upper(operation.method);
     request.path = operation.path;
     for (const Part& part : parameters) {
       auto found = values.find(part.parameter);

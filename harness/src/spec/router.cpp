@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "conform/core/json_pointer.hpp"
+#include "conform/core/text.hpp"
 
 namespace conform::spec {
 namespace {
@@ -113,10 +114,7 @@ Route Router::route(std::string_view method, std::string_view path) const {
       if (route.outcome == Route::Outcome::no_such_path) {
         route.outcome = Route::Outcome::method_not_allowed;
         for (const auto& [name, operation] : t.operations) {
-          std::string upper = name;
-          std::transform(upper.begin(), upper.end(), upper.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-          route.allowed_methods.push_back(upper);
+          route.allowed_methods.push_back(core::ascii_upper(name));
         }
       }
       continue;  // a less concrete template may still have the method

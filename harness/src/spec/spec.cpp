@@ -446,9 +446,7 @@ class Spec::Builder {
       op.path = path;
       op.location = op_at;
       op.declared_id = node.contains("operationId") && node["operationId"].is_string();
-      std::string upper(method);
-      std::transform(upper.begin(), upper.end(), upper.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      std::string upper = core::ascii_upper(std::string(method));
       op.operation_id =
           op.declared_id ? node["operationId"].get<std::string>() : upper + " " + path;
       op.summary = string_or(node, "summary");

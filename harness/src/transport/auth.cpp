@@ -22,19 +22,6 @@ std::optional<Auth> auth_for_scheme(const spec::SecurityScheme& scheme, const st
   return std::nullopt;
 }
 
-// Single quotes for a POSIX shell.
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 }  // namespace
 
 Auth auth_for(const spec::Spec& spec, const spec::Operation& operation, const std::string& token) {
@@ -113,23 +100,25 @@ std::string curl_line(const std::string& base_url, const gen::Request& request, 
   // curl writes basic credentials itself (-u), so the line names the variable, not its base64.
   gen::Request sent = auth.kind == Auth::Kind::basic ? request : with_auth(request, auth);
   std::string line = "curl -X " + sent.method;
-  if (auth.kind == Auth::Kind::basic) line += " -u " + quote(auth.secret);
-  for (const auto& [name, value] : sent.headers) line += " -H " + quote(name + ": " + value);
+  if (auth.kind == Auth::Kind::basic) line += " -u " + core::single_quoted(auth.secret);
+  for (const auto& [name, value] : sent.headers)
+    line += " -H " + core::single_quoted(name + ": " + value);
   if (!sent.cookies.empty()) {
     std::string cookies;
     for (const auto& [name, value] : sent.cookies) {
       cookies += (cookies.empty() ? "" : "; ") + name + "=" + value;
     }
-    line += " -H " + quote("Cookie: " + cookies);
+    line += " -H " + core::single_quoted("Cookie: " + cookies);
   }
-  if (sent.content_type) line += " -H " + quote("Content-Type: " + *sent.content_type);
-  if (sent.body) line += " --data-binary " + quote(*sent.body);
+  if (sent.content_type)
+    line += " -H " + core::single_quoted("Content-Type: " + *sent.content_type);
+  if (sent.body) line += " --data-binary " + core::single_quoted(*sent.body);
   // As the transport sends it: curl would otherwise fold "." and ".." segments away.
   std::string path = sent.path + "/";
   if (path.find("/./") != std::string::npos || path.find("/../") != std::string::npos) {
     line += " --path-as-is";
   }
-  line += " " + quote(base_url + sent.target());
+  line += " " + core::single_quoted(base_url + sent.target());
   // The placeholder is left unquoted by the shell only if it is outside single quotes: say so by
   // using double quotes around the lines that carry it.
   std::string redacted = redact(line, auth.secret, "'\"${CONFORM_TOKEN}\"'");

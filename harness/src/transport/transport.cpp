@@ -147,6 +147,8 @@ std::string_view problem_name(Problem problem) {
   return "transport failure";
 }
 
+namespace {
+
 // The request with the added headers, each value as `shown` or as sent.
 gen::Request with_headers(gen::Request request, const std::vector<ExtraHeader>& headers,
                           bool shown) {
@@ -158,6 +160,8 @@ gen::Request with_headers(gen::Request request, const std::vector<ExtraHeader>& 
   }
   return request;
 }
+
+}  // namespace
 
 struct Transport::Impl {
   TransportOptions options;

@@ -9,6 +9,8 @@ namespace conform::core {
 
 // ASCII lower case: header names, methods, media types (never locale-dependent).
 std::string ascii_lower(std::string text);
+// ASCII upper case: methods as HTTP writes them.
+std::string ascii_upper(std::string text);
 
 // Text as UTF-8 that any output takes: valid sequences kept, every other byte written as \xNN.
 std::string escape_invalid_utf8(std::string_view bytes);
@@ -20,8 +22,10 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
+// `text` in single quotes for a POSIX shell (a quote inside as '\''): curl lines quote every part.
+std::string single_quoted(std::string_view text);
 // `text` as one word of a POSIX shell: as it is when it holds only characters no shell treats
-// specially, else in single quotes.
+// specially, else single_quoted.
 std::string shell_quote(std::string_view text);
 
 // The candidate closest to `typed` by edit distance, when it is close enough to be what was meant
