@@ -35,12 +35,6 @@ std::vector<std::string> description_names() {
   return names;
 }
 
-// "source:spec/openapi.json" → this tree; "shared:reference/..." → the shared data beside it.
-std::filesystem::path resolve(const std::string& where) {
-  if (where.rfind("source:", 0) == 0) return source(where.substr(7));
-  return shared(where.substr(where.find(':') + 1));
-}
-
 class MockRunLoop : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(MockRunLoop, FailsOnlyWhereTheDocumentItselfIsAtFault) {
@@ -49,7 +43,7 @@ TEST_P(MockRunLoop, FailsOnlyWhereTheDocumentItselfIsAtFault) {
     if (d.at("name") == GetParam()) entry = &d;
   }
   ASSERT_NE(entry, nullptr);
-  const std::filesystem::path spec = resolve(entry->at("path"));
+  const std::filesystem::path spec = place(entry->at("path"));
   CONFORM_REQUIRE_SHARED(spec);
 #if defined(__SANITIZE_ADDRESS__)
   if (entry->value("large", false)) {

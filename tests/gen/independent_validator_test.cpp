@@ -26,11 +26,6 @@ const nlohmann::json& settings() {
   return all;
 }
 
-std::filesystem::path resolve(const std::string& where) {
-  if (where.rfind("source:", 0) == 0) return test::source(where.substr(7));
-  return test::shared(where.substr(where.find(':') + 1));
-}
-
 // The schemas a request is made of: each request body's and each parameter's, once each.
 std::vector<spec::SchemaId> request_schemas(const spec::Spec& spec) {
   std::set<spec::SchemaId> ids;
@@ -113,7 +108,7 @@ TEST_P(IndependentValidator, AgreesOnEveryGeneratedValue) {
     if (d.at("name") == GetParam()) description = &d;
   }
   ASSERT_NE(description, nullptr);
-  const auto path = resolve(description->at("path"));
+  const auto path = test::place(description->at("path"));
   CONFORM_REQUIRE_SHARED(path);
 #if defined(__SANITIZE_ADDRESS__)
   if (description->value("large", false)) {

@@ -21,6 +21,13 @@ inline std::filesystem::path shared(const std::string& name) {
   return std::filesystem::path(CONFORM_SHARED_DIR) / name;
 }
 
+// A place as the tests' data files name one: "source:spec/openapi.json" in this tree,
+// "shared:reference/vast/openapi.yaml" in the shared data beside it.
+inline std::filesystem::path place(const std::string& where) {
+  if (where.rfind("source:", 0) == 0) return source(where.substr(7));
+  return shared(where.substr(where.find(':') + 1));
+}
+
 #define CONFORM_REQUIRE_SHARED(path)                                                   \
   if (!std::filesystem::exists(path)) {                                                \
     GTEST_SKIP() << "needs " << (path).string()                                        \
