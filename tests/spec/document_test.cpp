@@ -105,9 +105,63 @@ TEST(Document, SyntaxIsChosenByNameThenContent) {
 }
 
 TEST(Document, DeepYamlNestingIsRefusedNotCrashed) {
-  std::string deep(5000, '[');
-  deep += std::string(5000, ']');
-  EXPECT_THROW(yaml(deep), core::Error);
+  for (std::size_t levels : {600u, 100000u}) {
+    std::string deep(levels, '[');
+    deep += std::string(levels, ']');
+    auto diagnostic = error_of([&] { yaml(deep); });
+    EXPECT_EQ(diagnostic.code, "document.limit");
+    EXPECT_THAT(diagnostic.message, HasSubstr("nests"));  // not yaml-cpp's "bad file"
+    EXPECT_THAT(diagnostic.message, HasSubstr("line 1"));
+  }
+}
+
+TEST(Document, DeepJsonNestingIsRefusedWithItsPlace) {
+  std::string deep = "{\"x-deep\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto diagnostic = error_of([&] { parse_document(deep, Syntax::json, "deep.json"); });
+  EXPECT_EQ(diagnostic.code, "document.syntax");
+  EXPECT_THAT(diagnostic.message, HasSubstr("nests deeper than 512 levels"));
+  EXPECT_THAT(diagnostic.message, HasSubstr("column 523"));  // the 513th bracket
+}
+
+TEST(Document, NumbersBeyondADoubleAreErrorsWithTheirPlace) {
+  for (const std::string& number : {std::string("1e400"), std::string(400, '9')}) {
+    auto json = error_of(
+        [&] { parse_document("{\n  \"maximum\": " + number + "\n}", Syntax::json, "n.json"); });
+    EXPECT_EQ(json.code, "document.syntax");
+    EXPECT_THAT(json.message, HasSubstr("line 2"));
+    EXPECT_THAT(json.message, HasSubstr("beyond the range of a double"));
+    auto in_yaml = error_of([&] { yaml("a: 1\nmaximum: " + number + "\n"); });
+    EXPECT_EQ(in_yaml.code, "document.number-range");
+    EXPECT_THAT(in_yaml.message, HasSubstr("line 2"));
+  }
+  // Below the smallest double is zero, as every JSON parser reads it.
+  EXPECT_EQ(yaml("a: 1e-400\n")["a"], 0.0);
+}
+
+TEST(Document, YamlScalarsMustBeUtf8) {
+  auto diagnostic = error_of([] { yaml("a: ok\nb: \"caf\xe9\"\n"); });
+  EXPECT_EQ(diagnostic.code, "document.encoding");
+  EXPECT_THAT(diagnostic.message, HasSubstr("line 2"));
+}
+
+TEST(Document, YamlAliasesOfLongTextAreBoundedInBytes) {
+  // Few nodes, many bytes: 1,000 copies of a 100 KB string would be 100 MB.
+  std::string text = "a: &a \"" + std::string(100000, 'x') + "\"\nb: &b [";
+  for (int i = 0; i < 10; ++i) text += (i ? ", *a" : "*a");
+  text += "]\nc: &c [";
+  for (int i = 0; i < 10; ++i) text += (i ? ", *b" : "*b");
+  text += "]\nd: [";
+  for (int i = 0; i < 10; ++i) text += (i ? ", *c" : "*c");
+  text += "]\n";
+  auto diagnostic = error_of([&] { yaml(text); });
+  EXPECT_EQ(diagnostic.code, "document.limit");
+  EXPECT_THAT(diagnostic.message, HasSubstr("bytes of text"));
+}
+
+TEST(Document, OnlyRegularFilesAreRead) {
+  auto diagnostic = error_of([] { load_document("/dev/zero", "/dev/zero"); });
+  EXPECT_EQ(diagnostic.code, "document.unreadable");
+  EXPECT_THAT(diagnostic.message, HasSubstr("not a regular file"));
 }
 
 }  // namespace

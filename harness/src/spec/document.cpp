@@ -1,45 +1,40 @@
 #include "conform/spec/document.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
 #include "conform/core/error.hpp"
+#include "conform/core/json.hpp"
 #include "conform/core/text.hpp"
 
 namespace conform::spec {
 namespace {
 
 // Aliases let a small YAML file expand into a huge tree ("billion laughs"). A real document has
-// far fewer nodes than bytes, so conversion stops at a budget proportional to the text.
+// far fewer nodes than bytes and repeats little, so conversion stops at budgets proportional to
+// the text: in nodes, and in the bytes of the scalars it copies.
 constexpr std::size_t kYamlNodeBudgetBase = 1'000'000;
 constexpr std::size_t kYamlNodesPerByte = 4;
-// yaml-cpp guards its own parser depth; the conversion below is recursive, so it has its own guard.
-constexpr int kMaxYamlDepth = 1000;
+constexpr std::size_t kYamlBytesBudgetBase = 16u << 20;
+constexpr std::size_t kYamlExpansionFactor = 8;
+// Descriptions larger than this are refused before they are read: every later stage holds the
+// document several times over.
+constexpr std::uintmax_t kMaxDocumentBytes = 64u << 20;
 
 bool ends_with(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Line and column (1-based) of a byte offset, for JSON syntax errors.
-std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
-  std::size_t line = 1;
-  std::size_t column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
+// A plain scalar written as a number that no double can hold (1e400, 400 digits).
+struct NumberOutOfRange {};
 
 // YAML 1.2 core schema resolution of a plain (unquoted) scalar.
 nlohmann::json resolve_plain_scalar(const std::string& text) {
@@ -119,82 +114,138 @@ nlohmann::json resolve_plain_scalar(const std::string& text) {
   if (has_digit && i == text.size()) {
     double value = 0;
     const char* start = text.front() == '+' ? begin + 1 : begin;
-    if (whole(std::from_chars(start, end, value))) return value;
+    auto read = std::from_chars(start, end, value);
+    if (whole(read)) return value;
+    // Too small rounds to zero, as JSON parsers read it; too large has no double at all.
+    if (read.ec == std::errc::result_out_of_range) {
+      double magnitude = std::strtod(std::string(text).c_str(), nullptr);
+      if (std::isfinite(magnitude)) return magnitude;
+      throw NumberOutOfRange{};
+    }
   }
   return text;
 }
 
-nlohmann::json scalar_to_json(const YAML::Node& node) {
-  const std::string& tag = node.Tag();
-  const std::string& text = node.Scalar();
-  // "!" marks a quoted (non-plain) scalar: always a string.
-  if (tag == "!" || tag == "tag:yaml.org,2002:str") return text;
-  if (tag == "tag:yaml.org,2002:null") return nullptr;
-  if (tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:int" ||
-      tag == "tag:yaml.org,2002:float") {
-    return resolve_plain_scalar(text);
+// Converts yaml-cpp's tree to JSON without recursion, so that neither nesting nor aliases can
+// exhaust the stack, within budgets for depth, nodes and copied bytes.
+class YamlConverter {
+ public:
+  YamlConverter(const std::string& file_name, std::size_t text_bytes)
+      : file_name_(file_name),
+        node_budget_(kYamlNodeBudgetBase + kYamlNodesPerByte * text_bytes),
+        byte_budget_(kYamlBytesBudgetBase + kYamlExpansionFactor * text_bytes) {}
+
+  nlohmann::json convert(const YAML::Node& root) {
+    nlohmann::json result;
+    struct Pending {
+      YAML::Node node;
+      nlohmann::json* into;
+      std::size_t depth;
+    };
+    std::vector<Pending> stack{{root, &result, 0}};
+    while (!stack.empty()) {
+      Pending item = std::move(stack.back());
+      stack.pop_back();
+      if (++nodes_ > node_budget_) {
+        fail(item.node, "the YAML document expands to more than " + std::to_string(node_budget_) +
+                            " nodes (aliases repeated too often)");
+      }
+      if (item.depth > core::kMaxJsonDepth) {
+        fail(item.node, "the YAML document nests deeper than " +
+                            std::to_string(core::kMaxJsonDepth) + " levels");
+      }
+      switch (item.node.Type()) {
+        case YAML::NodeType::Undefined:
+        case YAML::NodeType::Null:
+          *item.into = nullptr;
+          break;
+        case YAML::NodeType::Scalar:
+          *item.into = scalar(item.node);
+          break;
+        case YAML::NodeType::Sequence: {
+          *item.into = nlohmann::json::array();
+          for (const auto& element : item.node) {
+            (void)element;
+            item.into->push_back(nullptr);
+          }
+          std::size_t i = 0;
+          for (const auto& element : item.node) {
+            stack.push_back({element, &(*item.into)[i++], item.depth + 1});
+          }
+          break;
+        }
+        case YAML::NodeType::Map: {
+          *item.into = nlohmann::json::object();
+          for (const auto& entry : item.node) {
+            if (!entry.first.IsScalar()) fail(entry.first, "a mapping key is not a scalar");
+            const std::string& key = text_of(entry.first);
+            // Object members are tree nodes: their addresses stay put as others are added.
+            stack.push_back({entry.second, &(*item.into)[key], item.depth + 1});
+          }
+          break;
+        }
+      }
+    }
+    return result;
   }
-  return resolve_plain_scalar(text);
-}
 
-struct YamlConverter {
-  const std::string& file_name;
-  std::size_t budget;
-  std::size_t nodes = 0;
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& what) {
+ private:
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& what,
+                         const std::string& code = "document.limit") {
     const YAML::Mark mark = node.Mark();
     std::string where = mark.is_null() ? std::string()
                                        : " at line " + std::to_string(mark.line + 1) + ", column " +
                                              std::to_string(mark.column + 1);
-    core::fail_input("document.limit", file_name, "", what + where);
+    core::fail_input(code, file_name_, "", what + where);
   }
 
-  nlohmann::json convert(const YAML::Node& node, int depth) {
-    if (++nodes > budget) {
-      fail(node, "the YAML document expands to more than " + std::to_string(budget) +
-                     " nodes (aliases repeated too often)");
+  // A scalar's text, counted against the byte budget and checked to be UTF-8: JSON strings are.
+  const std::string& text_of(const YAML::Node& node) {
+    const std::string& text = node.Scalar();
+    bytes_ += text.size();
+    if (bytes_ > byte_budget_) {
+      fail(node, "the YAML document expands to more than " + std::to_string(byte_budget_) +
+                     " bytes of text (aliases repeated too often)");
     }
-    if (depth > kMaxYamlDepth) {
+    if (auto bad = core::first_invalid_utf8(text)) {
       fail(node,
-           "the YAML document nests deeper than " + std::to_string(kMaxYamlDepth) + " levels");
+           "a scalar holds a byte that is not UTF-8 (at its byte " + std::to_string(*bad) + ")",
+           "document.encoding");
     }
-    switch (node.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        return nullptr;
-      case YAML::NodeType::Scalar:
-        return scalar_to_json(node);
-      case YAML::NodeType::Sequence: {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& item : node) out.push_back(convert(item, depth + 1));
-        return out;
-      }
-      case YAML::NodeType::Map: {
-        nlohmann::json out = nlohmann::json::object();
-        for (const auto& entry : node) {
-          if (!entry.first.IsScalar()) fail(entry.first, "a mapping key is not a scalar");
-          out[entry.first.Scalar()] = convert(entry.second, depth + 1);
-        }
-        return out;
-      }
-    }
-    return nullptr;
+    return text;
   }
+
+  nlohmann::json scalar(const YAML::Node& node) {
+    const std::string& text = text_of(node);
+    const std::string& tag = node.Tag();
+    // "!" marks a quoted (non-plain) scalar: always a string.
+    if (tag == "!" || tag == "tag:yaml.org,2002:str") return text;
+    if (tag == "tag:yaml.org,2002:null") return nullptr;
+    try {
+      return resolve_plain_scalar(text);
+    } catch (const NumberOutOfRange&) {
+      fail(node,
+           "the number " + text.substr(0, 40) + (text.size() > 40 ? "..." : "") +
+               " is beyond the range of a double",
+           "document.number-range");
+    }
+  }
+
+  const std::string& file_name_;
+  std::size_t node_budget_;
+  std::size_t byte_budget_;
+  std::size_t nodes_ = 0;
+  std::size_t bytes_ = 0;
 };
 
 nlohmann::json parse_json(std::string_view text, const std::string& file_name) {
-  try {
-    return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    auto [line, column] = line_and_column(text, e.byte == 0 ? 0 : e.byte - 1);
-    std::string what = e.what();
-    // nlohmann's text starts with "[json.exception.parse_error.101] parse error at ...: ".
-    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    core::fail_input("document.syntax", file_name, "",
-                     "invalid JSON at line " + std::to_string(line) + ", column " +
-                         std::to_string(column) + ": " + what);
-  }
+  auto parsed = core::parse_json(text);
+  if (auto* value = std::get_if<nlohmann::json>(&parsed)) return std::move(*value);
+  const core::JsonError& error = std::get<core::JsonError>(parsed);
+  auto [line, column] = core::line_and_column(text, error.offset);
+  core::fail_input("document.syntax", file_name, "",
+                   "invalid JSON at line " + std::to_string(line) + ", column " +
+                       std::to_string(column) + ": " + error.message);
 }
 
 nlohmann::json parse_yaml(std::string_view text, const std::string& file_name) {
@@ -202,6 +253,12 @@ nlohmann::json parse_yaml(std::string_view text, const std::string& file_name) {
   try {
     std::string owned(text);
     documents = YAML::LoadAll(owned);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own guard, whose message says "bad file".
+    core::fail_input("document.limit", file_name, "",
+                     "the YAML document nests too deeply at line " +
+                         std::to_string(e.mark.line + 1) + ", column " +
+                         std::to_string(e.mark.column + 1));
   } catch (const YAML::Exception& e) {
     std::string where = e.mark.is_null() ? std::string()
                                          : " at line " + std::to_string(e.mark.line + 1) +
@@ -209,9 +266,9 @@ nlohmann::json parse_yaml(std::string_view text, const std::string& file_name) {
     core::fail_input("document.syntax", file_name, "", "invalid YAML" + where + ": " + e.msg);
   }
   if (documents.empty()) core::fail_input("document.empty", file_name, "", "the file is empty");
-  YamlConverter converter{file_name, kYamlNodeBudgetBase + kYamlNodesPerByte * text.size()};
+  YamlConverter converter(file_name, text.size());
   try {
-    return converter.convert(documents.front(), 0);
+    return converter.convert(documents.front());
   } catch (const YAML::Exception& e) {
     core::fail_input("document.syntax", file_name, "", "invalid YAML: " + e.msg);
   }
@@ -244,6 +301,17 @@ nlohmann::json load_document(const std::filesystem::path& path, const std::strin
   }
   if (std::filesystem::is_directory(path, ec)) {
     core::fail_input("document.unreadable", display_name, "", "is a directory, not a file");
+  }
+  // Devices, pipes and /proc files can be endless: only regular files of a bounded size are read.
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    core::fail_input("document.unreadable", display_name, "", "is not a regular file");
+  }
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxDocumentBytes) {
+    core::fail_input("document.limit", display_name, "",
+                     "is " + std::to_string(size) +
+                         " bytes; conform reads descriptions of at most " +
+                         std::to_string(kMaxDocumentBytes) + " bytes");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in)

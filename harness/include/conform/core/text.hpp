@@ -15,6 +15,9 @@ std::string ascii_upper(std::string text);
 // Text as UTF-8 that any output takes: valid sequences kept, every other byte written as \xNN.
 std::string escape_invalid_utf8(std::string_view bytes);
 
+// The offset of the first byte that does not begin a valid UTF-8 sequence; nullopt when all are.
+std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
+
 // The longest prefix of `text` of at most `max_bytes` that does not cut a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 
