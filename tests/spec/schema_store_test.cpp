@@ -2,7 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "conform/spec/spec.hpp"
@@ -131,6 +133,67 @@ TEST_F(SchemaStoreTest, HostileNestingIsReportedNotRecursedInto) {
   Spec spec = Spec::load(dir, {.thorough = true});
   EXPECT_THAT(codes(spec), Contains(::testing::StartsWith("schema.too-deep")));
   std::filesystem::remove(dir);
+}
+
+// A description with the given components.schemas, written to a file of this process.
+Spec with_schemas(const std::string& schemas) {
+  auto file = std::filesystem::temp_directory_path() /
+              ("conform-schemas-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(file) << R"({"openapi": "3.0.3", "info": {"title": "s", "version": "1"},
+    "paths": {}, "components": {"schemas": )"
+                      << schemas << "}}";
+  Spec spec = Spec::load(file, {.thorough = true});
+  std::filesystem::remove(file);
+  return spec;
+}
+
+TEST_F(SchemaStoreTest, ReferenceCyclesThatNeverReachAValueAreErrors) {
+  Spec self = with_schemas(R"({"A": {"$ref": "#/components/schemas/A"}})");
+  EXPECT_THAT(codes(self), Contains("schema.ref-cycle /components/schemas/A"));
+  Spec pair = with_schemas(R"({"A": {"allOf": [{"$ref": "#/components/schemas/B"}]},
+                               "B": {"not": {"$ref": "#/components/schemas/A"}}})");
+  EXPECT_THAT(codes(pair), Contains(::testing::StartsWith("schema.ref-cycle")));
+  // The schemas read as {} afterwards: nothing that walks them recurses.
+  EXPECT_EQ(pair.schemas().normalized(*pair.schemas().find({pair.file(), "/components/schemas/B"})),
+            nlohmann::json::object());
+}
+
+TEST_F(SchemaStoreTest, RecursionThroughPropertiesOrItemsIsAType) {
+  Spec tree = with_schemas(R"({"Tree": {"type": "object", "properties": {
+      "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
+      "parent": {"allOf": [{"$ref": "#/components/schemas/Tree"}]}}}})");
+  for (const std::string& code : codes(tree)) {
+    EXPECT_THAT(code, ::testing::Not(::testing::StartsWith("schema.ref-cycle")));
+  }
+}
+
+TEST_F(SchemaStoreTest, ChainsOfReferencesTooDeepToFollowAreErrors) {
+  auto chain = [](int length) {
+    std::string schemas = "{";
+    for (int i = 0; i < length; ++i) {
+      schemas += "\"S" + std::to_string(i) + "\": {\"$ref\": \"#/components/schemas/S" +
+                 std::to_string(i + 1) + "\"},";
+    }
+    return schemas + "\"S" + std::to_string(length) + "\": {\"type\": \"string\"}}";
+  };
+  EXPECT_THAT(codes(with_schemas(chain(100))),
+              ::testing::Each(::testing::Not(::testing::StartsWith("schema.too-deep"))));
+  Spec deep = with_schemas(chain(30000));
+  std::vector<std::string> found = codes(deep);
+  EXPECT_EQ(std::count_if(found.begin(), found.end(),
+                          [](const std::string& c) { return c.starts_with("schema.too-deep"); }),
+            1);  // once, where the chain starts, not at each of its 30,000 links
+}
+
+TEST_F(SchemaStoreTest, ConstraintsWithUnusableValuesAreErrors) {
+  Spec spec = with_schemas(R"({"Zero": {"type": "integer", "multipleOf": 0},
+                               "Negative": {"type": "string", "minLength": -1},
+                               "Text": {"type": "integer", "maximum": "10"}})");
+  EXPECT_THAT(codes(spec), Contains("schema.invalid-keyword /components/schemas/Zero/multipleOf"));
+  EXPECT_THAT(codes(spec),
+              Contains("schema.invalid-keyword /components/schemas/Negative/minLength"));
+  EXPECT_THAT(codes(spec), Contains("schema.invalid-keyword /components/schemas/Text/maximum"));
+  EXPECT_FALSE(normalized(spec, "Zero").contains("multipleOf"));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "conform/spec/schema_store.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <deque>
 #include <limits>
 
@@ -70,6 +72,7 @@ class SchemaStore::Normalizer {
   Normalizer(SchemaStore& store, DocumentSet& documents) : store_(store), documents_(documents) {}
 
   SchemaId add(const Location& location) {
+    auto first_new = static_cast<SchemaId>(store_.entries_.size());
     SchemaId first = enqueue(location);
     while (!queue_.empty()) {
       SchemaId id = queue_.front();
@@ -86,6 +89,7 @@ class SchemaStore::Normalizer {
         entry.write_only = is_true(*node, "writeOnly");
       }
     }
+    check_reach(first_new);
     return first;
   }
 
@@ -97,7 +101,10 @@ class SchemaStore::Normalizer {
       core::fail_input("schema.limit", location.file, location.pointer, "too many schemas");
     }
     auto id = static_cast<SchemaId>(store_.entries_.size());
-    store_.entries_.push_back(Entry{location, nlohmann::json::object(), {}, false, false});
+    Entry entry;
+    entry.location = location;
+    entry.schema = nlohmann::json::object();
+    store_.entries_.push_back(std::move(entry));
     store_.ids_.emplace(location, id);
     queue_.push_back(id);
     return id;
@@ -111,11 +118,12 @@ class SchemaStore::Normalizer {
     return {at.file, core::append_pointer(at.pointer, token)};
   }
 
-  nlohmann::json reference(const Location& at, const std::string& ref) {
+  nlohmann::json reference(const Location& at, const std::string& ref, int depth) {
     try {
       Location target = documents_.resolve(at, ref);
       SchemaId id = enqueue(target);
       store_.entries_[current_].references.push_back(id);
+      store_.entries_[current_].edges.push_back({id, depth, descents_ == 0});
       return {{"$ref", "#/definitions/" + definition_name(id)}};
     } catch (const core::Error& e) {
       store_.diagnostics_.add(e.diagnostic());
@@ -170,7 +178,7 @@ class SchemaStore::Normalizer {
         report(core::Severity::error, "ref.malformed", child(at, "$ref"), "$ref must be a string");
       } else {
         has_ref = true;
-        all_of.push_back(reference(at, ref->get<std::string>()));
+        all_of.push_back(reference(at, ref->get<std::string>(), depth));
       }
     }
 
@@ -188,6 +196,11 @@ class SchemaStore::Normalizer {
       }
       if (keyword.rfind("x-", 0) == 0 || annotation_keywords().contains(keyword)) continue;
       if (copied_keywords().contains(keyword)) {
+        if (auto problem = invalid_value(keyword, value)) {
+          report(core::Severity::error, "schema.invalid-keyword", where,
+                 keyword + " " + *problem + "; the constraint is not checked");
+          continue;
+        }
         out[keyword] = value;
       } else if (keyword == "type") {
         normalize_type(value, where, out);
@@ -212,6 +225,8 @@ class SchemaStore::Normalizer {
       } else if (single_schema_keywords().contains(keyword)) {
         // OpenAPI 3.0 allows a boolean here, and only here.
         bool boolean_allowed = keyword == "additionalProperties" || keyword == "additionalItems";
+        Descent descent(
+            *this, keyword != "not" && keyword != "if" && keyword != "then" && keyword != "else");
         out[keyword] =
             boolean_allowed && value.is_boolean() ? value : normalize(value, where, depth + 1);
       } else if (keyword == "allOf" || keyword == "anyOf" || keyword == "oneOf") {
@@ -236,11 +251,13 @@ class SchemaStore::Normalizer {
           continue;
         }
         nlohmann::json map = nlohmann::json::object();
+        Descent descent(*this);
         for (auto entry = value.begin(); entry != value.end(); ++entry) {
           map[entry.key()] = normalize(entry.value(), child(where, entry.key()), depth + 1);
         }
         out[keyword] = std::move(map);
       } else if (keyword == "items") {
+        Descent descent(*this);
         if (value.is_array()) {  // draft-7 tuple form, kept as is
           nlohmann::json list = nlohmann::json::array();
           for (std::size_t i = 0; i < value.size(); ++i) {
@@ -259,6 +276,7 @@ class SchemaStore::Normalizer {
           continue;
         }
         nlohmann::json list = nlohmann::json::array();
+        Descent descent(*this);
         for (std::size_t i = 0; i < value.size(); ++i) {
           list.push_back(normalize(value[i], child(where, std::to_string(i)), depth + 1));
         }
@@ -397,10 +415,159 @@ class SchemaStore::Normalizer {
     }
   }
 
+  // Reference cycles that never leave the value (A: allOf [B], B: $ref A) mean nothing and recurse
+  // without end in validators and generators; chains of references deeper than kMaxReach overflow
+  // their stacks. Both are reported where they start, and the schemas involved read as {}: the
+  // error keeps `run` and `mock` away from the operations that use them, and nothing recurses.
+  void check_reach(SchemaId first_new) {
+    std::vector<Entry>& entries = store_.entries_;
+    enum class State { unseen, on_path, done };
+    std::vector<State> state(entries.size(), State::unseen);
+    std::fill(state.begin(), state.begin() + first_new, State::done);
+    struct Frame {
+      SchemaId id;
+      std::size_t next = 0;
+    };
+    std::set<SchemaId> cut;
+    for (SchemaId start = first_new; start < entries.size(); ++start) {
+      if (state[start] != State::unseen) continue;
+      std::vector<Frame> path{{start}};
+      state[start] = State::on_path;
+      while (!path.empty()) {
+        Frame& frame = path.back();
+        Entry& entry = entries[frame.id];
+        if (frame.next == entry.edges.size()) {
+          state[frame.id] = State::done;
+          path.pop_back();
+          continue;
+        }
+        const Edge edge = entry.edges[frame.next++];
+        if (state[edge.target] == State::unseen) {
+          state[edge.target] = State::on_path;
+          path.push_back({edge.target});
+          continue;
+        }
+        if (state[edge.target] == State::on_path && edge.in_place) {
+          report_cycle_in_place(path, edge.target, cut);
+        }
+      }
+      settle_reach(start, first_new);
+    }
+    std::set<SchemaId> over;
+    for (SchemaId id = first_new; id < entries.size(); ++id) {
+      if (entries[id].reach > kMaxReach) over.insert(id);
+    }
+    std::set<SchemaId> inner;  // reached from another schema over the limit: reported there
+    for (SchemaId id : over) {
+      for (const Edge& edge : entries[id].edges) {
+        if (over.contains(edge.target)) inner.insert(edge.target);
+      }
+    }
+    for (SchemaId id : over) {
+      if (!inner.contains(id)) {
+        report(core::Severity::error, "schema.too-deep", entries[id].location,
+               "references from here nest more than " + std::to_string(kMaxReach) +
+                   " levels deep (" + std::to_string(entries[id].reach) +
+                   "); conform does not follow them");
+      }
+      cut.insert(id);
+    }
+    for (SchemaId id : cut) {
+      entries[id].schema = nlohmann::json::object();
+      entries[id].references.clear();
+      entries[id].edges.clear();
+    }
+  }
+
+  // Reach of each schema from `start`: the deepest its nesting and references go, a cycle
+  // counted once. Iterative, memoised on entries already settled in this pass.
+  void settle_reach(SchemaId start, SchemaId first_new) {
+    std::vector<Entry>& entries = store_.entries_;
+    std::vector<SchemaId> order;
+    std::set<SchemaId> seen{start};
+    std::vector<std::pair<SchemaId, std::size_t>> stack{{start, 0}};
+    while (!stack.empty()) {
+      auto& [id, next] = stack.back();
+      if (next < entries[id].edges.size()) {
+        SchemaId target = entries[id].edges[next++].target;
+        if (target >= first_new && !settled_.contains(target) && seen.insert(target).second) {
+          stack.push_back({target, 0});
+        }
+        continue;
+      }
+      order.push_back(id);
+      stack.pop_back();
+    }
+    for (SchemaId id : order) {  // post-order: targets before the schemas that reach them
+      int reach = 0;
+      for (const Edge& edge : entries[id].edges) {
+        int beyond = edge.target == id ? 0 : std::max(entries[edge.target].reach, 0);
+        reach = std::max(reach, edge.depth + 1 + beyond);
+      }
+      entries[id].reach = reach;
+      settled_.insert(id);
+    }
+  }
+
+  template <class Frame>
+  void report_cycle_in_place(const std::vector<Frame>& path, SchemaId target,
+                             std::set<SchemaId>& cut) {
+    const std::vector<Entry>& entries = store_.entries_;
+    std::size_t from = 0;
+    while (path[from].id != target) ++from;
+    for (std::size_t i = from; i + 1 < path.size(); ++i) {
+      const Edge& taken = entries[path[i].id].edges[path[i].next - 1];
+      if (!taken.in_place) return;  // the value descends somewhere on the way: a recursive type
+    }
+    std::string cycle;
+    for (std::size_t i = from; i < path.size(); ++i) {
+      cycle += entries[path[i].id].location.to_string() + " -> ";
+    }
+    cycle += entries[target].location.to_string();
+    report(core::Severity::error, "schema.ref-cycle", entries[target].location,
+           "these references form a cycle that never reaches a value: " + cycle);
+    cut.insert(path.back().id);
+  }
+
+  // What is wrong with a constraint's value, when it cannot be used as written.
+  static std::optional<std::string> invalid_value(const std::string& keyword,
+                                                  const nlohmann::json& value) {
+    if (keyword == "multipleOf") {
+      if (!value.is_number() || !(value.get<double>() > 0)) return "must be a number above 0";
+    } else if (keyword == "maximum" || keyword == "minimum") {
+      if (!value.is_number()) return "must be a number";
+    } else if (keyword == "maxLength" || keyword == "minLength" || keyword == "maxItems" ||
+               keyword == "minItems" || keyword == "maxProperties" || keyword == "minProperties") {
+      bool count = value.is_number_unsigned() ||
+                   (value.is_number_integer() && value.get<std::int64_t>() >= 0) ||
+                   (value.is_number_float() && value.get<double>() >= 0 &&
+                    std::floor(value.get<double>()) == value.get<double>());
+      if (!count) return "must be a whole number of at least 0";
+    }
+    return std::nullopt;
+  }
+
+  // Marks the subschemas normalised while it lives as applying to a part of the instance.
+  struct Descent {
+    explicit Descent(Normalizer& owner, bool descending = true)
+        : normalizer(owner), descends(descending) {
+      if (descends) ++normalizer.descents_;
+    }
+    ~Descent() {
+      if (descends) --normalizer.descents_;
+    }
+    Descent(const Descent&) = delete;
+    Descent& operator=(const Descent&) = delete;
+    Normalizer& normalizer;
+    bool descends;
+  };
+
   SchemaStore& store_;
   DocumentSet& documents_;
   std::deque<SchemaId> queue_;
   SchemaId current_ = 0;
+  int descents_ = 0;
+  std::set<SchemaId> settled_;
 };
 
 SchemaStore::SchemaStore(OpenApiVersion version) : version_(version) {}

@@ -45,6 +45,8 @@ class SchemaStore {
   const Location& location(SchemaId id) const { return entries_.at(id).location; }
   const nlohmann::json& normalized(SchemaId id) const { return entries_.at(id).schema; }
   std::optional<SchemaId> find(const Location& location) const;
+  // The schemas this one's references name directly.
+  const std::vector<SchemaId>& references(SchemaId id) const { return entries_.at(id).references; }
 
   // {"$ref": "#/definitions/s<id>", "definitions": {...every schema it reaches...}} with the
   // properties the direction leaves out removed (from `properties` and from `required`).
@@ -60,13 +62,26 @@ class SchemaStore {
 
   static std::string definition_name(SchemaId id) { return "s" + std::to_string(id); }
 
+  // How deep a schema may reach through nesting and references together: validators and
+  // generators recurse that far, so deeper ones are reported and not used.
+  static constexpr int kMaxReach = 500;
+
  private:
+  // A $ref inside an entry: how deep in the entry it stands, and whether the instance stays where
+  // it is on the way (allOf, not, ...) or descends (properties, items, ...).
+  struct Edge {
+    SchemaId target = 0;
+    int depth = 0;
+    bool in_place = true;
+  };
   struct Entry {
     Location location;
     nlohmann::json schema;
     std::vector<SchemaId> references;
     bool read_only = false;
     bool write_only = false;
+    std::vector<Edge> edges;
+    int reach = -1;  // how deep compiling it recurses, through references; -1 before it is known
   };
   class Normalizer;
   void hide_properties(nlohmann::json& definitions, Direction direction) const;
