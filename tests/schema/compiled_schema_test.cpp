@@ -94,12 +94,38 @@ TEST(CompiledSchema, InvalidPatternIsACompileError) {
   }
 }
 
-TEST(CompiledSchema, LongPropertyNamesAreNotFedToPatternProperties) {
-  auto schema = compile(R"({"patternProperties": {"^(x|y)*$": {"type": "integer"}}})");
-  auto violations = schema.validate(nlohmann::json{{std::string(100000, 'x'), 1}});
-  ASSERT_EQ(violations.size(), 1u);
-  EXPECT_THAT(violations[0].message, HasSubstr("property name longer"));
-  EXPECT_FALSE(schema.accepts(json(R"({"xy": "no"})")));
+TEST(CompiledSchema, PatternPropertiesAreMatchedWithBoundedEffort) {
+  // std::regex, which valijson would use, takes exponential time on this name.
+  auto schema = compile(R"({"patternProperties": {"^(a+)+$": {"type": "string"}}})");
+  auto violations = schema.validate(nlohmann::json{{std::string(33, 'a') + "!", 1}});
+  EXPECT_TRUE(violations.empty() ||
+              violations[0].message.find("within the match limit") != std::string::npos);
+  auto long_name = compile(R"({"patternProperties": {"^(x|y)*$": {"type": "integer"}}})");
+  EXPECT_TRUE(long_name.accepts(nlohmann::json{{std::string(100000, 'x'), 1}}));
+  EXPECT_FALSE(long_name.accepts(json(R"({"xy": "no"})")));
+}
+
+TEST(CompiledSchema, PatternPropertiesKeepJsonSchemaMeaning) {
+  auto schema = compile(R"({"properties": {"id": {"type": "integer"}},
+    "patternProperties": {"^x-": {"type": "string"}, "y$": {"minLength": 2}},
+    "additionalProperties": false})");
+  EXPECT_TRUE(schema.accepts(json(R"({"id": 1, "x-a": "s", "x-y": "ok"})")));
+  auto violations = schema.validate(json(R"({"x-a": 3, "other": 1, "x-y": "1"})"));
+  std::vector<std::string> pointers;
+  for (const auto& v : violations) pointers.push_back(v.instance_pointer);
+  EXPECT_THAT(pointers, ::testing::UnorderedElementsAre("/x-a", "/other", "/x-y"));
+  // A schema for additional properties applies to names no pattern matches, at their pointer.
+  auto additional = compile(R"({"patternProperties": {"^n": {"type": "integer"}},
+    "additionalProperties": {"type": "object", "required": ["z"]}})");
+  EXPECT_TRUE(additional.accepts(json(R"({"n1": 1, "o": {"z": 0}})")));
+  auto nested = additional.validate(json(R"({"o": {"a": {}}})"));
+  ASSERT_EQ(nested.size(), 1u);
+  EXPECT_EQ(nested[0].instance_pointer, "/o");
+}
+
+TEST(CompiledSchema, MultipleOfZeroIsACompileError) {
+  EXPECT_THROW(compile(R"({"type": "integer", "multipleOf": 0})"), core::Error);
+  EXPECT_THROW(compile(R"({"items": {"multipleOf": -2}})"), core::Error);
 }
 
 TEST(CompiledSchema, PropertyNamesWorkInsideReferencedSchemas) {

@@ -1,6 +1,7 @@
 #include "conform/schema/compiled_schema.hpp"
 
 #include <cmath>
+#include <set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
@@ -8,6 +9,7 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
+#include <variant>
 
 #include "conform/core/error.hpp"
 #include "conform/core/json_pointer.hpp"
@@ -25,9 +27,10 @@ constexpr const char* kFormatKeyword = "x-conform-format";
 // valijson 1.0 gives a `propertyNames` subschema its parent's cache key, so inside any schema
 // reached through $ref the parent is applied to the names instead. This module checks names itself.
 constexpr const char* kPropertyNamesKeyword = "x-conform-property-names";
-// patternProperties still goes through std::regex inside valijson, whose matching recurses per
-// character: longer property names are reported instead of matched.
-constexpr std::size_t kMaxPatternPropertyName = 4096;
+// valijson matches patternProperties with std::regex, which backtracks without bound and recurses
+// per character: this module takes patternProperties (and the additionalProperties beside it,
+// which depends on what the patterns match) and matches with the bounded Regex.
+constexpr const char* kPatternPropertiesKeyword = "x-conform-pattern-properties";
 
 class PatternConstraint : public valijson::constraints::PolyConstraint {
  public:
@@ -136,6 +139,145 @@ class PropertyNamesBuilder : public valijson::ConstraintBuilder {
   const NameSchemas& schemas_;
 };
 
+// An instance value as nlohmann JSON: the side schemas validate JSON values, and valijson's
+// adapter does not hand out the one it wraps. The instance is no deeper than kMaxInstanceDepth.
+nlohmann::json to_json(const valijson::adapters::Adapter& value) {
+  if (value.isObject()) {
+    nlohmann::json out = nlohmann::json::object();
+    value.applyToObject([&](const std::string& name, const valijson::adapters::Adapter& member) {
+      out[name] = to_json(member);
+      return true;
+    });
+    return out;
+  }
+  if (value.isArray()) {
+    nlohmann::json out = nlohmann::json::array();
+    value.applyToArray([&](const valijson::adapters::Adapter& element) {
+      out.push_back(to_json(element));
+      return true;
+    });
+    return out;
+  }
+  if (value.isString()) return value.getString();
+  if (value.isBool()) return value.getBool();
+  if (value.isInteger()) return value.getInteger();
+  if (value.isDouble()) return value.getDouble();
+  return nullptr;
+}
+
+// patternProperties with the additionalProperties that goes with it, matched with bounded effort.
+class PatternPropertiesConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  struct Pattern {
+    Regex regex;
+    std::shared_ptr<const CompiledSchema> schema;
+  };
+  PatternPropertiesConstraint(std::vector<Pattern> patterns, std::set<std::string> declared,
+                              std::variant<bool, std::shared_ptr<const CompiledSchema>> additional)
+      : patterns_(std::move(patterns)),
+        declared_(std::move(declared)),
+        additional_(std::move(additional)) {}
+
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isObject()) return true;
+    bool valid = true;
+    auto fail = [&](const std::string& name, const std::string& message,
+                    const std::string& inside = "") {
+      valid = false;
+      if (results) {
+        std::vector<std::string> where = context;
+        where.push_back("[" + name + "]");
+        for (const std::string& token :
+             core::split_pointer(inside).value_or(std::vector<std::string>{})) {
+          where.push_back("[" + token + "]");
+        }
+        results->pushError(where, message);
+      }
+    };
+    target.applyToObject([&](const std::string& name, const valijson::adapters::Adapter& value) {
+      bool matched = declared_.contains(name);
+      std::optional<nlohmann::json> member;
+      for (const Pattern& pattern : patterns_) {
+        Regex::Outcome outcome = pattern.regex.search(name);
+        if (outcome == Regex::Outcome::gave_up) {
+          fail(name, "property name could not be matched against pattern '" +
+                         pattern.regex.pattern() + "' within the match limit");
+          matched = true;
+          continue;
+        }
+        if (outcome == Regex::Outcome::no_match) continue;
+        matched = true;
+        if (!member) member = to_json(value);
+        for (const Violation& v : pattern.schema->validate(*member)) {
+          fail(name, v.message, v.instance_pointer);
+        }
+      }
+      if (!matched) {
+        if (const bool* allowed = std::get_if<bool>(&additional_)) {
+          if (!*allowed) fail(name, "is not allowed (additionalProperties is false)");
+        } else {
+          for (const Violation& v : std::get<std::shared_ptr<const CompiledSchema>>(additional_)
+                                        ->validate(to_json(value))) {
+            fail(name, v.message, v.instance_pointer);
+          }
+        }
+      }
+      return valid || results != nullptr;  // without a results list the first failure settles it
+    });
+    return valid;
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) PatternPropertiesConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(PatternPropertiesConstraint); }
+
+  std::vector<Pattern> patterns_;
+  std::set<std::string> declared_;
+  std::variant<bool, std::shared_ptr<const CompiledSchema>> additional_;
+};
+
+class PatternPropertiesBuilder : public valijson::ConstraintBuilder {
+ public:
+  explicit PatternPropertiesBuilder(const NameSchemas& schemas) : schemas_(schemas) {}
+
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    nlohmann::json spec = to_json(value);
+    std::vector<PatternPropertiesConstraint::Pattern> patterns;
+    for (const auto& entry : spec["patterns"]) {
+      const std::string& text = entry[0].get_ref<const std::string&>();
+      std::string error;
+      auto regex = Regex::compile(text, &error);
+      if (!regex) {
+        core::fail_input(
+            "schema.invalid-pattern", "", "",
+            "patternProperties pattern '" + text + "' is not a valid regular expression: " + error);
+      }
+      patterns.push_back({std::move(*regex), side(entry[1])});
+    }
+    std::set<std::string> declared;
+    for (const auto& name : spec["declared"]) declared.insert(name.get<std::string>());
+    std::variant<bool, std::shared_ptr<const CompiledSchema>> additional = true;
+    if (spec["additional"].is_boolean()) additional = spec["additional"].get<bool>();
+    if (spec["additional"].is_number_integer()) additional = side(spec["additional"]);
+    return new PatternPropertiesConstraint(std::move(patterns), std::move(declared),
+                                           std::move(additional));
+  }
+
+ private:
+  std::shared_ptr<const CompiledSchema> side(const nlohmann::json& index) const {
+    if (!index.is_number_integer() || index.get<std::int64_t>() < 0 ||
+        index.get<std::size_t>() >= schemas_.size()) {
+      core::fail_input("schema.compile", "", "", "internal: bad patternProperties reference");
+    }
+    return schemas_[index.get<std::size_t>()];
+  }
+
+  const NameSchemas& schemas_;
+};
+
 class PatternBuilder : public valijson::ConstraintBuilder {
  public:
   valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
@@ -165,8 +307,7 @@ class FormatBuilder : public valijson::ConstraintBuilder {
 // Renames `pattern` and `format` to the keywords our constraint builders own, moves each
 // `propertyNames` subschema to `names` (leaving its index), and notes whether patternProperties
 // occurs.
-void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names,
-             bool& uses_pattern_properties, int depth) {
+void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int depth) {
   if (!schema.is_object() || depth > 512) return;
   if (auto it = schema.find("propertyNames"); it != schema.end()) {
     names.push_back(std::move(*it));
@@ -183,7 +324,37 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names,
     }
     schema.erase("format");
   }
-  if (schema.contains("patternProperties")) uses_pattern_properties = true;
+  // valijson divides by it: 0 would be a division by zero (SIGFPE for integers).
+  if (auto it = schema.find("multipleOf");
+      it != schema.end() && (!it->is_number() || !(it->get<double>() > 0))) {
+    core::fail_input("schema.compile", "", "", "multipleOf must be a number above 0");
+  }
+  if (auto it = schema.find("patternProperties"); it != schema.end() && it->is_object()) {
+    nlohmann::json taken = {{"patterns", nlohmann::json::array()},
+                            {"declared", nlohmann::json::array()},
+                            {"additional", true}};
+    for (auto entry = it->begin(); entry != it->end(); ++entry) {
+      names.push_back(std::move(entry.value()));
+      taken["patterns"].push_back({entry.key(), names.size() - 1});
+    }
+    if (auto properties = schema.find("properties");
+        properties != schema.end() && properties->is_object()) {
+      for (auto entry = properties->begin(); entry != properties->end(); ++entry) {
+        taken["declared"].push_back(entry.key());
+      }
+    }
+    if (auto additional = schema.find("additionalProperties"); additional != schema.end()) {
+      if (additional->is_boolean()) {
+        taken["additional"] = *additional;
+      } else {
+        names.push_back(std::move(*additional));
+        taken["additional"] = names.size() - 1;
+      }
+      schema.erase("additionalProperties");
+    }
+    schema.erase("patternProperties");
+    schema[kPatternPropertiesKeyword] = std::move(taken);
+  }
   // valijson converts integer bounds beyond 2^53 through int64 and wraps (9223372036854775807
   // becomes its negative); as doubles they compare as JSON Schema means.
   for (const char* keyword : {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}) {
@@ -202,9 +373,8 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names,
       *it = static_cast<std::uint64_t>(it->get<double>());
     }
   }
-  spec::for_each_subschema(schema, [&](nlohmann::json& sub, const std::string&) {
-    prepare(sub, names, uses_pattern_properties, depth + 1);
-  });
+  spec::for_each_subschema(
+      schema, [&](nlohmann::json& sub, const std::string&) { prepare(sub, names, depth + 1); });
 }
 
 bool contains_ref(const nlohmann::json& node) {
@@ -228,11 +398,10 @@ std::string to_pointer(const std::vector<std::string>& context) {
   return pointer;
 }
 
-// Depth and property-name length of an instance, found without recursion.
+// Depth of an instance and whether it holds integral floats, found without recursion.
 struct Shape {
   bool integral_floats = false;  // 1.0 is an integer to JSON Schema, but not to valijson
   std::optional<std::string> deep_pointer;
-  std::optional<std::string> long_name_pointer;
 };
 
 Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
@@ -260,9 +429,6 @@ Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
     note_float(*item.node);
     if (item.node->is_object()) {
       for (auto it = item.node->begin(); it != item.node->end(); ++it) {
-        if (it.key().size() > kMaxPatternPropertyName && !shape.long_name_pointer) {
-          shape.long_name_pointer = item.pointer;
-        }
         note_float(*it);
         if (it->is_structured()) {
           stack.push_back({&*it, item.depth + 1, core::append_pointer(item.pointer, it.key())});
@@ -337,7 +503,6 @@ struct CompiledSchema::Impl {
   NameSchemas name_schemas;  // before `schema`: its constraints point into this list
   valijson::Schema schema;
   std::string location;
-  bool uses_pattern_properties = false;
 };
 
 CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string location,
@@ -356,7 +521,7 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
   impl->location = std::move(location);
   nlohmann::json prepared = draft7;
   std::vector<nlohmann::json> names;
-  prepare(prepared, names, impl->uses_pattern_properties, 0);
+  prepare(prepared, names, 0);
 
   // Each propertyNames subschema is compiled on its own, with the root's definitions beside it so
   // that its references still resolve.
@@ -374,15 +539,16 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
   parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
   parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
   parser.addConstraintBuilder(kPropertyNamesKeyword, new PropertyNamesBuilder(impl->name_schemas));
+  parser.addConstraintBuilder(kPatternPropertiesKeyword,
+                              new PatternPropertiesBuilder(impl->name_schemas));
   valijson::adapters::NlohmannJsonAdapter adapter(prepared);
-  bool uses_pattern_properties = false;
   std::vector<nlohmann::json> remote_names;
   auto fetch = [&](const std::string& uri) -> const nlohmann::json* {
     if (!remote) return nullptr;
     auto document = remote(uri);
     if (!document) return nullptr;
     auto* owned = new nlohmann::json(std::move(*document));
-    prepare(*owned, remote_names, uses_pattern_properties, 0);
+    prepare(*owned, remote_names, 0);
     return owned;
   };
   auto free_document = [](const nlohmann::json* document) { delete document; };
@@ -400,7 +566,6 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
     core::fail_input("schema.compile", impl->location, "",
                      "propertyNames inside a remote document is not supported");
   }
-  impl->uses_pattern_properties = impl->uses_pattern_properties || uses_pattern_properties;
   return CompiledSchema(std::move(impl));
 }
 
@@ -409,11 +574,6 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
   if (shape.deep_pointer) {
     return {{*shape.deep_pointer, impl_->location,
              "nests deeper than " + std::to_string(kMaxInstanceDepth) + " levels; not validated"}};
-  }
-  if (impl_->uses_pattern_properties && shape.long_name_pointer) {
-    return {{*shape.long_name_pointer, impl_->location,
-             "has a property name longer than " + std::to_string(kMaxPatternPropertyName) +
-                 " characters, too long to match against patternProperties"}};
   }
   nlohmann::json integral_copy;
   const nlohmann::json* subject = &instance;
