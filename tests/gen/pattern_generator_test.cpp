@@ -39,6 +39,24 @@ TEST(PatternGenerator, NamesWhatIsOutsideTheSubset) {
   }
 }
 
+TEST(PatternGenerator, HostilePatternsAreRefusedNotRecursedOrExpanded) {
+  std::string nested = std::string(50000, '(') + "a" + std::string(50000, ')');
+  std::string chained = "a" + std::string(20000, '?');
+  for (const std::string& pattern : {nested, std::string("(a{10000}){10000}"), chained}) {
+    std::string why;
+    EXPECT_FALSE(PatternGenerator::parse(pattern, &why)) << pattern.substr(0, 30);
+    EXPECT_FALSE(why.empty());
+  }
+}
+
+TEST(PatternGenerator, StringsStayWithinTheCapWhenRepetitionsCouldExplode) {
+  auto generator = PatternGenerator::parse("^(a{0,10000}){0,10000}$");
+  ASSERT_TRUE(generator);
+  for (const std::string& text : sample(generator->strings(), 7, 20)) {
+    EXPECT_LE(text.size(), 64u * 1024 + 10000);
+  }
+}
+
 TEST(PatternGenerator, SameSeedSameStrings) {
   auto generator = PatternGenerator::parse("^[a-z]{1,12}$");
   EXPECT_EQ(sample(generator->strings(), 7, 20), sample(generator->strings(), 7, 20));

@@ -2,6 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "support/paths.hpp"
 
@@ -52,6 +55,32 @@ TEST(Lint, BlockingErrorsAreTheOnesInTheOperationsUsed) {
                   "ref.unresolved /paths/~1bad~1{id}/get/responses/200/content/"
                   "application~1json/schema",
                   "operation.path-parameter-undeclared /paths/~1bad~1{id}/get"));
+}
+
+// Patterns the bounded matcher refuses would crash or exhaust the generator: run and mock refuse
+// the operations that reach them, through references too.
+TEST(Lint, PatternsTheMatcherRefusesBlockTheOperationsThatReachThem) {
+  auto file = std::filesystem::temp_directory_path() /
+              ("conform-patterns-" + std::to_string(::getpid()) + ".json");
+  std::string nested = std::string(300, '(') + "a" + std::string(300, ')');
+  std::ofstream(file) << R"({"openapi": "3.0.3", "info": {"title": "p", "version": "1"},
+    "paths": {"/good": {"get": {"operationId": "good", "responses": {"200": {"description": "ok",
+        "content": {"application/json": {"schema": {"type": "string", "pattern": "^a+$"}}}}}}},
+      "/nested": {"get": {"operationId": "nested", "responses": {"200": {"description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nested"}}}}}}},
+      "/huge": {"post": {"operationId": "huge", "requestBody": {"content": {"application/json":
+        {"schema": {"type": "object", "patternProperties": {"^(a{10000}){10000}$": {}}}}}},
+        "responses": {"204": {"description": "ok"}}}}},
+    "components": {"schemas": {"Nested": {"type": "object", "properties": {"x": {"type":
+      "string", "pattern": ")"
+                      << nested << R"("}}}}}})";
+  auto spec = spec::Spec::load(file);
+  std::filesystem::remove(file);
+  EXPECT_THAT(blocking(spec, {spec.find_operation("good")}), ::testing::IsEmpty());
+  EXPECT_THAT(blocking(spec, {spec.find_operation("nested")}),
+              ::testing::ElementsAre("schema.invalid-pattern /components/schemas/Nested"));
+  EXPECT_THAT(blocking(spec, {spec.find_operation("huge")}),
+              ::testing::ElementsAre(::testing::StartsWith("schema.invalid-pattern /paths/")));
 }
 
 TEST(Lint, ProjectSpecIsClean) {

@@ -23,6 +23,10 @@ using NodePtr = std::shared_ptr<const Node>;
 
 // Unbounded quantifiers (*, +, {n,}) repeat at most this many times beyond their minimum.
 constexpr int kUnboundedExtra = 8;
+// Groups nested deeper than this are refused: the parser recurses per group.
+constexpr int kMaxGroupNesting = 100;
+// No generated string is longer: (a{10000}){10000} would be 100 MB.
+constexpr std::size_t kMaxGeneratedBytes = 64 * 1024;
 
 struct Unsupported : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -128,7 +132,13 @@ class Parser {
 
   NodePtr quantified() {
     NodePtr item = atom();
-    while (!done()) {
+    for (int quantifiers = 0; !done(); ++quantifiers) {
+      // ECMAScript allows one quantifier per atom; a chain would nest without bound.
+      bool counted = peek() == '{' && at_ + 1 < text_.size() &&
+                     std::isdigit(static_cast<unsigned char>(text_[at_ + 1]));
+      if (quantifiers == 1 && (peek() == '*' || peek() == '+' || peek() == '?' || counted)) {
+        throw Unsupported("a quantifier that follows a quantifier");
+      }
       int min = 0;
       int max = 0;
       char c = peek();
@@ -189,7 +199,10 @@ class Parser {
           throw Unsupported("lookaround assertions");
         }
       }
+      // Parsing recurses per group: hostile nesting is refused before the stack runs out.
+      if (++groups_open_ > kMaxGroupNesting) throw Unsupported("groups nested too deeply");
       NodePtr inner = alternatives();
+      --groups_open_;
       if (done() || peek() != ')') throw Unsupported("an unclosed group");
       ++at_;
       return inner;
@@ -328,7 +341,34 @@ class Parser {
 
   std::string_view text_;
   std::size_t at_ = 0;
+  int groups_open_ = 0;
 };
+
+// The length in bytes of the shortest string the node makes, saturating past the cap.
+std::size_t shortest(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::empty:
+      return 0;
+    case Node::Kind::chars:
+      return 1;
+    case Node::Kind::sequence: {
+      std::size_t total = 0;
+      for (const auto& child : node.children) {
+        total = std::min(total + shortest(*child), kMaxGeneratedBytes + 1);
+      }
+      return total;
+    }
+    case Node::Kind::alternatives: {
+      std::size_t least = kMaxGeneratedBytes + 1;
+      for (const auto& child : node.children) least = std::min(least, shortest(*child));
+      return least;
+    }
+    case Node::Kind::repeat:
+      return std::min(static_cast<std::size_t>(node.min) * shortest(*node.children.front()),
+                      kMaxGeneratedBytes + 1);
+  }
+  return 0;
+}
 
 void emit(const Node& node, std::string& out) {
   switch (node.kind) {
@@ -352,7 +392,10 @@ void emit(const Node& node, std::string& out) {
       return;
     case Node::Kind::repeat: {
       int count = node.min == node.max ? node.min : *rc::gen::inRange(node.min, node.max + 1);
-      for (int i = 0; i < count; ++i) emit(*node.children.front(), out);
+      // Past the cap the string is cut short; the value is then checked and refused, never huge.
+      for (int i = 0; i < count && out.size() <= kMaxGeneratedBytes; ++i) {
+        emit(*node.children.front(), out);
+      }
       return;
     }
   }
@@ -383,7 +426,12 @@ void append_utf8(std::string& out, char32_t c) {
 std::optional<PatternGenerator> PatternGenerator::parse(std::string_view pattern,
                                                         std::string* why) {
   try {
-    return PatternGenerator(Parser(pattern).parse());
+    NodePtr root = Parser(pattern).parse();
+    if (shortest(*root) > kMaxGeneratedBytes) {
+      throw Unsupported("its shortest match is longer than " + std::to_string(kMaxGeneratedBytes) +
+                        " bytes");
+    }
+    return PatternGenerator(std::move(root));
   } catch (const Unsupported& e) {
     if (why != nullptr) *why = e.what();
     return std::nullopt;

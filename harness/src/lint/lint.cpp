@@ -6,7 +6,9 @@
 
 #include "conform/core/error.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/regex.hpp"
 #include "conform/schema/spec_schemas.hpp"
+#include "conform/spec/schema_walk.hpp"
 
 namespace conform::lint {
 namespace {
@@ -203,6 +205,69 @@ class Linter {
 
 core::Diagnostics lint(const spec::Spec& spec) { return Linter(spec).run(); }
 
+namespace {
+
+// The schemas an operation's parameters, body and responses use.
+std::vector<spec::SchemaId> schemas_of(const spec::Operation& op) {
+  std::vector<spec::SchemaId> ids;
+  auto add = [&](const std::optional<spec::SchemaId>& id) {
+    if (id) ids.push_back(*id);
+  };
+  auto add_content = [&](const std::vector<spec::MediaType>& content) {
+    for (const spec::MediaType& media : content) add(media.schema);
+  };
+  for (const spec::Parameter& p : op.parameters) {
+    add(p.schema);
+    add_content(p.content);
+  }
+  if (op.request_body) add_content(op.request_body->content);
+  for (const spec::Response& response : op.responses) add_content(response.content);
+  return ids;
+}
+
+// Patterns the bounded matcher refuses (50,000 nested groups, repetitions past its limits), in
+// the schemas the operations reach: generating or checking against them cannot be done safely.
+void check_patterns(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
+                    core::Diagnostics& errors) {
+  const spec::SchemaStore& store = spec.schemas();
+  std::vector<spec::SchemaId> pending;
+  for (const spec::Operation* op : operations) {
+    for (spec::SchemaId id : schemas_of(*op)) pending.push_back(id);
+  }
+  std::set<spec::SchemaId> seen(pending.begin(), pending.end());
+  std::set<std::string> refused;
+  while (!pending.empty()) {
+    spec::SchemaId id = pending.back();
+    pending.pop_back();
+    for (spec::SchemaId next : store.references(id)) {
+      if (seen.insert(next).second) pending.push_back(next);
+    }
+    auto check = [&](const std::string& pattern) {
+      std::string why;
+      if (refused.contains(pattern) || schema::Regex::compile(pattern, &why)) return;
+      refused.insert(pattern);
+      const spec::Location& at = store.location(id);
+      errors.add(Severity::error, "schema.invalid-pattern", at.file, at.pointer,
+                 "pattern '" + pattern.substr(0, 80) + (pattern.size() > 80 ? "..." : "") +
+                     "' cannot be used: " + why);
+    };
+    std::vector<const nlohmann::json*> schemas{&store.normalized(id)};
+    while (!schemas.empty()) {  // within one entry: nesting is bounded by the store
+      const nlohmann::json* schema = schemas.back();
+      schemas.pop_back();
+      if (!schema->is_object()) continue;
+      if (auto it = schema->find("pattern"); it != schema->end() && it->is_string()) check(*it);
+      if (auto it = schema->find("patternProperties"); it != schema->end() && it->is_object()) {
+        for (auto entry = it->begin(); entry != it->end(); ++entry) check(entry.key());
+      }
+      spec::for_each_subschema(
+          *schema, [&](const nlohmann::json& sub, const std::string&) { schemas.push_back(&sub); });
+    }
+  }
+}
+
+}  // namespace
+
 core::Diagnostics blocking_errors(const spec::Spec& spec,
                                   const std::vector<const spec::Operation*>& operations) {
   std::set<const spec::Operation*> chosen(operations.begin(), operations.end());
@@ -220,6 +285,7 @@ core::Diagnostics blocking_errors(const spec::Spec& spec,
     if (d.severity == Severity::error && !elsewhere(d)) errors.add(d);
   }
   for (const spec::Operation* op : operations) check_path_parameters(*op, errors);
+  check_patterns(spec, operations, errors);
   return errors;
 }
 

@@ -14,8 +14,9 @@ namespace conform::lint {
 core::Diagnostics lint(const spec::Spec& spec);
 
 // The errors that stop `run` and `mock` from using `operations`: the description's load errors,
-// except those inside an operation that is not among them, and each of these operations whose
-// path template and path parameters disagree (a request would carry `{id}` literally).
+// except those inside an operation that is not among them, each of these operations whose
+// path template and path parameters disagree (a request would carry `{id}` literally), and
+// patterns in the schemas they reach that the bounded matcher refuses.
 core::Diagnostics blocking_errors(const spec::Spec& spec,
                                   const std::vector<const spec::Operation*>& operations);
 
