@@ -152,6 +152,31 @@ TEST(Values, UnsatisfiableSchemasAreReportedByLocation) {
   }
 }
 
+// What a schema asks for does not decide what conform spends: past the caps the schema is
+// reported unsatisfiable at once, with the keyword that asked too much.
+TEST(Values, HugeMinimumsAreRefusedAtTheCapNotBuilt) {
+  struct Case {
+    const char* schema;
+    const char* says;
+  };
+  for (const Case& c :
+       {Case{R"({"type": "string", "minLength": 2000000000})", "minLength 2000000000"},
+        Case{R"({"type": "array", "minItems": 1000000000})", "minItems 1000000000"},
+        Case{R"({"type": "object", "minProperties": 100000})", "minProperties 100000"},
+        // Each level is modest; together they are 10^9 strings.
+        Case{R"({"type": "array", "minItems": 1000, "items": {"type": "array", "minItems": 1000,
+              "items": {"type": "array", "minItems": 1000, "items": {"type": "string"}}}})",
+             "larger than conform's cap"}}) {
+    try {
+      sample(positive_values(source(c.schema)), 1, 1);
+      ADD_FAILURE() << "generated a value for " << c.schema;
+    } catch (const Unsatisfiable& e) {
+      EXPECT_THAT(e.reason(), ::testing::HasSubstr(c.says));
+    }
+  }
+  expect_all_valid(R"({"type": "string", "minLength": 60000})", 3);  // under the cap: built
+}
+
 TEST(Values, PatternsOutsideTheSubsetAreNoted) {
   auto notes = generation_notes(*source(R"({"properties": {"p": {"pattern": "^(?=x).+$"},
                                             "q": {"pattern": "^[a-z]$"}}})"));

@@ -15,6 +15,12 @@ namespace {
 
 // Past this depth a schema is given up on rather than recursed into.
 constexpr int kHardDepth = 40;
+// Caps on what one generated value may hold, whatever the schema asks for (minLength: 2e9,
+// minItems: 1e9, or moderate minimums nested inside each other): beyond them the schema is
+// reported unsatisfiable by conform rather than built.
+constexpr std::size_t kMaxStringLength = 64 * 1024;
+constexpr std::size_t kMaxCount = 10'000;
+constexpr std::size_t kMaxValueCost = 4 * 1024 * 1024;  // bytes of text plus 16 per value
 const nlohmann::json kAnything = nlohmann::json::object();
 
 struct GiveUp : std::runtime_error {
@@ -188,8 +194,25 @@ class Builder {
   Builder(const nlohmann::json& document, const ValueOptions& options)
       : document_(document), options_(options), flatten_(document) {}
 
+  // Counts what the value being built costs; past kMaxValueCost the schema asks too much.
+  void spend(std::size_t cost) {
+    spent_ += cost;
+    if (spent_ > kMaxValueCost) {
+      throw GiveUp("a valid value would be larger than conform's cap of " +
+                   std::to_string(kMaxValueCost) + " bytes for one generated value");
+    }
+  }
+
+  static void at_most(std::size_t asked, std::size_t cap, const char* keyword, const char* what) {
+    if (asked > cap) {
+      throw GiveUp(std::string(keyword) + " " + std::to_string(asked) +
+                   " is above conform's cap of " + std::to_string(cap) + " " + what);
+    }
+  }
+
   nlohmann::json value(const nlohmann::json& raw, int depth) {
     if (depth > kHardDepth) throw GiveUp("recursion deeper than " + std::to_string(kHardDepth));
+    spend(16);
     const nlohmann::json& schema = flatten_(raw);
     if (schema.is_boolean()) {
       if (!schema.get<bool>()) throw GiveUp("the schema is false: nothing is valid");
@@ -309,6 +332,8 @@ class Builder {
     std::size_t min = count_of(schema, "minLength").value_or(0);
     std::optional<std::size_t> max = count_of(schema, "maxLength");
     if (max && *max < min) throw GiveUp("maxLength is below minLength");
+    at_most(min, kMaxStringLength, "minLength", "characters in a string");
+    spend(min * 4);  // UTF-8: up to four bytes a character
     if (auto format = schema.find("format"); format != schema.end() && format->is_string()) {
       if (auto value = draw::format(format->get<std::string>())) return *value;
     }
@@ -338,6 +363,7 @@ class Builder {
     std::size_t min = count_of(schema, "minItems").value_or(0);
     std::optional<std::size_t> max = count_of(schema, "maxItems");
     if (max && *max < min) throw GiveUp("maxItems is below minItems");
+    at_most(min, kMaxCount, "minItems", "items in an array");
     bool shallow = depth >= options_.max_depth;
     // Fewer extra items the deeper the array sits: nested arrays multiply.
     std::size_t spare = shallow ? 0 : depth < 2 ? 4 : depth < 4 ? 2 : 1;
@@ -388,6 +414,7 @@ class Builder {
     std::size_t max =
         count_of(schema, "maxProperties").value_or(std::numeric_limits<std::size_t>::max());
     std::size_t min = count_of(schema, "minProperties").value_or(0);
+    at_most(min, kMaxCount, "minProperties", "properties in an object");
     const nlohmann::json& empty = kAnything;
     auto properties_it = schema.find("properties");
     const nlohmann::json& properties =
@@ -461,6 +488,7 @@ class Builder {
   }
 
   const nlohmann::json& document_;
+  std::size_t spent_ = 0;
   const ValueOptions& options_;
   Flattener flatten_;
   std::deque<nlohmann::json> kept_;
