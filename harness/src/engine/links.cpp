@@ -1,5 +1,6 @@
 #include "conform/engine/links.hpp"
 
+#include "conform/core/json.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
 #include "conform/spec/runtime_expression.hpp"
@@ -19,7 +20,7 @@ std::optional<std::string> pair_value(const gen::Pairs& pairs, const std::string
 }
 
 std::optional<nlohmann::json> body_value(const std::string& body, const std::string& fragment) {
-  auto json = nlohmann::json::parse(body, nullptr, false);
+  auto json = core::parse_json_or_discarded(body);
   if (json.is_discarded()) {
     if (fragment.empty()) return nlohmann::json(body);
     return std::nullopt;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "conform/core/json.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
@@ -291,7 +292,7 @@ Reading read_content_parameter(const spec::Parameter& p, const ReceivedRequest& 
                                        (p.content.empty() ? "no" : p.content.front().name) +
                                        ", which conform does not read"};
   }
-  auto value = nlohmann::json::parse(*text, nullptr, false);
+  auto value = core::parse_json_or_discarded(*text);
   if (value.is_discarded()) return {nlohmann::json(*text), ""};  // not JSON: refused below
   return {value, ""};
 }
@@ -361,7 +362,7 @@ std::optional<nlohmann::json> multipart_object(const std::string& body, const st
     if (name_end == std::string::npos) return std::nullopt;
     std::string name = raw_head.substr(name_at + 6, name_end - name_at - 6);
     if (head.find("content-type: application/json") != std::string::npos) {
-      auto value = nlohmann::json::parse(content, nullptr, false);
+      auto value = core::parse_json_or_discarded(content);
       out[name] = value.is_discarded() ? nlohmann::json(content) : value;
       continue;
     }
@@ -465,7 +466,7 @@ ReadRequest read_request(const spec::Operation& operation, const schema::SpecSch
     read.parameters[p.name] = *reading.value;
     if (!p.schema && !p.content.empty() && spec::is_json_media_type(p.content.front().name) &&
         reading.value->is_string() &&
-        nlohmann::json::parse(reading.value->get_ref<const std::string&>(), nullptr, false)
+        core::parse_json_or_discarded(reading.value->get_ref<const std::string&>())
             .is_discarded()) {
       problems.push_back({describe(p), "is not well-formed JSON"});
       continue;
@@ -510,7 +511,7 @@ ReadRequest read_request(const spec::Operation& operation, const schema::SpecSch
   nlohmann::json body;
   if (spec::is_json_media_type(essence) ||
       (essence.find('*') != std::string::npos && spec::is_json_media_type(media->name))) {
-    body = nlohmann::json::parse(request.body, nullptr, false);
+    body = core::parse_json_or_discarded(request.body);
     if (body.is_discarded()) {
       problems.push_back({"body", "is not well-formed JSON"});
       return read;

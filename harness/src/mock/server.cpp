@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "conform/core/error.hpp"
+#include "conform/core/json.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/request_reading.hpp"
@@ -415,7 +416,7 @@ struct MockServer::Impl {
     for (const auto& [name, value] : incoming.query) {
       if (has_odd_string(value)) return true;
     }
-    auto body = nlohmann::json::parse(incoming.body, nullptr, false);
+    auto body = core::parse_json_or_discarded(incoming.body);
     return !incoming.body.empty() && !body.is_discarded() && has_odd_string(body);
   }
 

@@ -1,5 +1,6 @@
 #include "conform/suites/api_keys.hpp"
 
+#include "conform/core/json.hpp"
 #include "conform/engine/stateful.hpp"
 #include "conform/gen/request.hpp"
 #include "conform/gen/values.hpp"
@@ -57,7 +58,7 @@ ApiKeys::Created ApiKeys::create(const nlohmann::json& permissions, const std::s
   gen::Request request = context_.valid_request(*operations_.create);
   nlohmann::json body = nlohmann::json::object();
   if (request.body) {
-    auto parsed = nlohmann::json::parse(*request.body, nullptr, false);
+    auto parsed = core::parse_json_or_discarded(*request.body);
     if (parsed.is_object()) body = parsed;
   }
   body["name"] = name;
@@ -71,7 +72,7 @@ ApiKeys::Created ApiKeys::create(const nlohmann::json& permissions, const std::s
   request.content_type = "application/json";
   Created created{context_.send(*operations_.create, request), request, std::nullopt, std::nullopt};
   if (created.exchange.response && created.exchange.response->status / 100 == 2) {
-    auto answer = nlohmann::json::parse(created.exchange.response->body, nullptr, false);
+    auto answer = core::parse_json_or_discarded(created.exchange.response->body);
     created.id = spec::created_identifier(answer, "id");
     if (answer.is_object()) {
       for (const char* field : {"key", "api_key", "token", "secret"}) {
@@ -89,7 +90,7 @@ std::optional<std::map<std::string, ApiKeys::Listed>> ApiKeys::list(bool cleanup
   auto exchange =
       context_.send(*operations_.list, context_.valid_request(*operations_.list), {}, cleanup);
   if (!exchange.response || exchange.response->status / 100 != 2) return std::nullopt;
-  auto body = nlohmann::json::parse(exchange.response->body, nullptr, false);
+  auto body = core::parse_json_or_discarded(exchange.response->body);
   const nlohmann::json* keys = key_array(body);
   if (keys == nullptr) return std::nullopt;
   std::map<std::string, Listed> out;
@@ -101,7 +102,7 @@ std::optional<std::map<std::string, ApiKeys::Listed>> ApiKeys::list(bool cleanup
                             : key.contains("permissions") ? key["permissions"]
                                                           : nlohmann::json();
     if (rights.is_string()) {  // a document kept as JSON text
-      auto parsed = nlohmann::json::parse(rights.get<std::string>(), nullptr, false);
+      auto parsed = core::parse_json_or_discarded(rights.get<std::string>());
       if (!parsed.is_discarded()) rights = std::move(parsed);
     }
     auto name = key.find("name");
