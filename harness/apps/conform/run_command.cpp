@@ -103,6 +103,7 @@ std::string test_name(const std::string& text) {
 struct Collector {
   std::vector<report::TestRecord> records;
   std::mutex mutex;
+  core::Redactor secrets;  // applied to every result before GoogleTest or a report sees it
 };
 
 // One GoogleTest test of the run (an operation's phase, or a suite's step): its body produces
@@ -131,6 +132,7 @@ class RecordedTest : public ::testing::Test {
         result.not_tested = "interrupted";
       }
     }
+    engine::redact(result, collector_.secrets);
     for (const auto& f : result.failures) {
       ADD_FAILURE() << f.check << ": " << f.message << "\n  " << f.case_summary << "\n  " << f.curl;
     }
@@ -245,8 +247,8 @@ class ConsolePrinter : public ::testing::EmptyTestEventListener {
 };
 
 void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
-                engine::Engine& engine, const RunCommandOptions& options) {
-  const std::string& target = options.target;
+                engine::Engine& engine, const RunCommandOptions& options,
+                const std::string& target) {
   const int permission_cases = options.permission_cases;
   double paced_seconds = 0;  // the x-rate-limit waits between an operation's requests
   std::cout << "Plan for " << spec.file() << " against " << target << " (nothing is sent):\n\n";
@@ -342,8 +344,8 @@ void require_reachable(transport::Transport& transport, double wait_seconds) {
     case transport::Problem::tls:
       throw core::Error(core::ExitCode::unreachable,
                         {core::Severity::error, "run.unreachable", "", "",
-                         "the target " + transport.options().base_url +
-                             " cannot be reached: " + exchange.detail});
+                         transport.redact("the target " + transport.options().base_url +
+                                          " cannot be reached: " + exchange.detail)});
     default:
       return;  // it answered something; the checks will say what
   }
@@ -559,6 +561,23 @@ std::vector<transport::ExtraHeader> extra_headers(const RunCommandOptions& optio
   return out;
 }
 
+// The secrets a URL carries in its userinfo ("user:password@"): the whole and the password.
+std::vector<std::string> userinfo_secrets(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  std::size_t start = scheme + 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  std::string authority = url.substr(start, end == std::string::npos ? end : end - start);
+  auto at = authority.rfind('@');
+  if (at == std::string::npos) return {};
+  std::string userinfo = authority.substr(0, at);
+  std::vector<std::string> secrets{userinfo};
+  if (auto colon = userinfo.find(':'); colon != std::string::npos) {
+    secrets.push_back(userinfo.substr(colon + 1));
+  }
+  return secrets;
+}
+
 // The URL paths are appended to: the target, with the base path the description's first server
 // URL gives (or --base-path) when the target names no path of its own.
 std::string target_url(std::string target, const std::optional<std::string>& base_path,
@@ -595,7 +614,15 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
               << " is empty: requests go without credentials\n";
   }
 
+  // Every secret of the run, hidden in every output: the token, userinfo in --target, and (added
+  // by the transport) the secret values of --header.
+  core::Redactor secrets;
+  secrets.add(run_options.token, "${CONFORM_TOKEN}");
+  for (const std::string& secret : userinfo_secrets(options.target)) {
+    secrets.add(secret, "[redacted]");
+  }
   transport::TransportOptions transport_options;
+  transport_options.redactor = secrets;
   transport_options.base_url = target_url(options.target, options.base_path, spec);
   transport_options.timeout_seconds = options.timeout;
   transport_options.connect_timeout_seconds = std::min(options.timeout, 10.0);
@@ -610,11 +637,12 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
       : options.pace == "off"    ? transport::TransportOptions::Pacing::off
                                  : transport::TransportOptions::Pacing::adaptive;
   transport::Transport transport(transport_options);
+  run_options.check_options.secrets = engine::secrets_of(transport, run_options.token);
   schema::SpecSchemas schemas(spec);
   engine::Engine engine(spec, schemas, transport, run_options);
 
   if (options.dry_run) {
-    print_plan(spec, operations, engine, options);
+    print_plan(spec, operations, engine, options, transport.redact(options.target));
     return core::ExitCode::ok;
   }
   std::signal(SIGINT, on_interrupt);
@@ -622,7 +650,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
 
   report::RunResults results;
   results.spec_file = spec.file();
-  results.target = transport.options().base_url;
+  results.target = transport.redact(transport.options().base_url);
   results.seed = run_options.seed;
   auto started = std::chrono::steady_clock::now();
   const bool shard_child = !options.shard_results.empty();
@@ -630,7 +658,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   style.colour = report::wants_colour(isatty(STDOUT_FILENO) != 0, options.no_colour);
   // The program as it was invoked (a path when it is not on PATH), every value quoted for a shell.
   style.command = core::shell_quote(argv[0]) + " run --spec " + core::shell_quote(options.spec) +
-                  " --target " + core::shell_quote(options.target);
+                  " --target " + core::shell_quote(transport.redact(options.target));
   results.command = style.command;
   const int verbosity = options.quiet ? -1 : (options.verbose ? 1 : 0);
 
@@ -674,6 +702,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   }
 
   Collector collector;
+  collector.secrets = run_options.check_options.secrets;
   int total = 0;
   if (!sharded && !stopped) {
     for (const auto* op : operations) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "conform/core/json.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/media_type.hpp"
@@ -79,7 +80,7 @@ std::vector<Failure> response_schema_conformance(const CheckInput& in) {
   const spec::MediaType* media = matched_media(in);
   if (media == nullptr || !media->schema || !spec::is_json_media_type(media->name)) return {};
   if (in.operation.method == "head") return {};
-  auto body = nlohmann::json::parse(in.response.body, nullptr, false);
+  auto body = core::parse_json_or_discarded(in.response.body);
   if (body.is_discarded()) {
     return {{"response_schema_conformance",
              "the " + status_text(in.response.status) + " body is not well-formed JSON", ""}};
@@ -145,7 +146,8 @@ std::vector<Failure> positive_data_acceptance(const CheckInput& in) {
   if (declared != nullptr && declared->extensions.value("x-conform-state-dependent", false)) {
     return {};
   }
-  std::string excerpt = in.response.body.substr(0, 200);
+  std::string excerpt =
+      core::escape_invalid_utf8(core::utf8_prefix(in.options.secrets(in.response.body), 200));
   return {{"positive_data_acceptance",
            "a valid request was refused with " + status_text(s) + ": " + excerpt, ""}};
 }

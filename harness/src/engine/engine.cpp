@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 
+#include "conform/core/json.hpp"
 #include "conform/core/text.hpp"
 #include "conform/engine/stateful.hpp"
 #include "conform/gen/values.hpp"
@@ -56,14 +57,14 @@ void mask_secrets(nlohmann::json& value) {
 
 }  // namespace
 
-std::string response_excerpt(const transport::Response& response, const std::string& secret) {
+std::string response_excerpt(const transport::Response& response, const core::Redactor& secrets) {
   constexpr std::size_t kBodyBytes = 1024;
   std::string text = "HTTP " + std::to_string(response.status) + "\n";
   for (const auto& [name, value] : response.headers) {
-    text += core::escape_invalid_utf8(name + ": " + value) + "\n";
+    text += core::escape_invalid_utf8(secrets(name + ": " + value)) + "\n";
   }
-  std::string body = response.body;
-  auto json = nlohmann::json::parse(body, nullptr, false);
+  std::string body = secrets(response.body);
+  auto json = core::parse_json_or_discarded(body);
   if (!json.is_discarded()) {
     mask_secrets(json);
     body = json.dump();
@@ -75,7 +76,31 @@ std::string response_excerpt(const transport::Response& response, const std::str
   if (body.size() > shown.size()) {
     text += "\n[... " + std::to_string(body.size() - shown.size()) + " more bytes]";
   }
-  return transport::redact(text, secret);
+  return text;
+}
+
+core::Redactor secrets_of(const transport::Transport& transport, const std::string& token) {
+  core::Redactor secrets = transport.redactor();
+  secrets.add(token, "${CONFORM_TOKEN}");
+  return secrets;
+}
+
+void redact(PhaseResult& result, const core::Redactor& secrets) {
+  auto clean = [&](std::string text) {
+    return core::escape_invalid_utf8(secrets(std::move(text)));
+  };
+  for (auto* records : {&result.failures, &result.errors, &result.advisories}) {
+    for (FailureRecord& record : *records) {
+      for (std::string* text : {&record.check, &record.message, &record.pointer, &record.curl,
+                                &record.case_summary, &record.response}) {
+        *text = clean(std::move(*text));
+      }
+    }
+  }
+  for (std::string* text : {&result.not_tested, &result.not_exercised}) {
+    *text = clean(std::move(*text));
+  }
+  for (std::string& note : result.notes) note = clean(std::move(note));
 }
 
 const std::vector<std::string>& phase_names() {
@@ -158,7 +183,7 @@ struct Engine::Impl {
             summary_of(sent),
             seed,
             false,
-            engine.transport_.redact(response_excerpt(response, engine.options_.token))};
+            response_excerpt(response, secrets_of(engine.transport_, engine.options_.token))};
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "conform/core/json.hpp"
 #include "conform/engine/links.hpp"
 #include "conform/gen/request.hpp"
 #include "conform/gen/request_reading.hpp"
@@ -95,8 +96,9 @@ class Session {
         {f.check, f.message + " (" + op.operation_id + why + ")", f.pointer,
          exchange.response ? exchange.response->status : 0,
          context_.transport.curl(request, credential(op)), "stateful", 0, false,
-         exchange.response ? context_.transport.redact(response_excerpt(*exchange.response, token))
-                           : ""});
+         exchange.response
+             ? response_excerpt(*exchange.response, secrets_of(context_.transport, token))
+             : ""});
   }
 
   gen::Request valid_request(const spec::Operation& op) { return context_.valid_request(op); }
@@ -136,7 +138,7 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
                         " to a valid request; nothing to follow";
     return;
   }
-  auto body = nlohmann::json::parse(created.response->body, nullptr, false);
+  auto body = core::parse_json_or_discarded(created.response->body);
   auto id = spec::created_identifier(body, resource.item_parameter);
   if (auto location = created.response->header("location"); !id && location) {
     // "/things/7" or "https://host/things/7": the item path's value, read against its template.
@@ -165,7 +167,7 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
     gen::Request request = context.plain_request(*resource.list);
     auto listed = send(*resource.list, request);
     if (success(listed)) {
-      auto list_body = nlohmann::json::parse(listed.response->body, nullptr, false);
+      auto list_body = core::parse_json_or_discarded(listed.response->body);
       if (!mentions(list_body, resource.item_parameter, *id)) {
         fail({"resource_availability",
               "the resource just created (" + resource.item_parameter + " " + *id +

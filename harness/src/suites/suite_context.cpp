@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "conform/checks/checks.hpp"
+#include "conform/core/json.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
@@ -119,7 +120,7 @@ std::map<std::string, nlohmann::json> SuiteContext::values_of(const spec::Operat
     }
   }
   if (request.body) {
-    auto body = nlohmann::json::parse(*request.body, nullptr, false);
+    auto body = core::parse_json_or_discarded(*request.body);
     if (body.is_object()) {
       for (const auto& [name, value] : body.items()) values.emplace(name, value);
     }
@@ -144,7 +145,7 @@ gen::Request SuiteContext::with_value(const spec::Operation& operation, gen::Req
     }
   }
   if (request.body) {
-    auto body = nlohmann::json::parse(*request.body, nullptr, false);
+    auto body = core::parse_json_or_discarded(*request.body);
     if (body.is_object()) {
       body[name] = value;
       request.body = body.dump();
@@ -160,8 +161,7 @@ bool SuiteContext::allows(const spec::Operation& operation, const gen::Request& 
     return !p.schema || schemas_.accepts(*p.schema, spec::Direction::request, value);
   }
   if (!operation.request_body || !request.body) return true;
-  auto body =
-      nlohmann::json::parse(*with_value(operation, request, name, value).body, nullptr, false);
+  auto body = core::parse_json_or_discarded(*with_value(operation, request, name, value).body);
   for (const auto& media : operation.request_body->content) {
     if (!media.schema || !spec::is_json_media_type(media.name)) continue;
     return schemas_.accepts(*media.schema, spec::Direction::request, body);
@@ -172,9 +172,9 @@ bool SuiteContext::allows(const spec::Operation& operation, const gen::Request& 
 std::string SuiteContext::excerpt(const transport::Exchange& exchange,
                                   const std::string& token) const {
   if (!exchange.response) return {};
-  return transport::redact(
-      transport_.redact(engine::response_excerpt(*exchange.response, options_.token)), token,
-      "${CONFORM_NEW_KEY}");
+  core::Redactor secrets = engine::secrets_of(transport_, options_.token);
+  secrets.add(token, "${CONFORM_NEW_KEY}");
+  return engine::response_excerpt(*exchange.response, secrets);
 }
 
 std::string SuiteContext::schema_problems(const spec::Operation& operation,

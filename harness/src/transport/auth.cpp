@@ -1,5 +1,6 @@
 #include "conform/transport/auth.hpp"
 
+#include "conform/core/redactor.hpp"
 #include "conform/core/text.hpp"
 
 namespace conform::transport {
@@ -85,15 +86,9 @@ gen::Request with_auth(gen::Request request, const Auth& auth) {
 }
 
 std::string redact(std::string text, const std::string& secret, const std::string& placeholder) {
-  if (secret.empty()) return text;
-  for (const std::string& form :
-       {secret, gen::percent_encode(secret), core::base64_encode(secret)}) {
-    for (std::size_t at = text.find(form); at != std::string::npos;
-         at = text.find(form, at + placeholder.size())) {
-      text.replace(at, form.size(), placeholder);
-    }
-  }
-  return text;
+  core::Redactor redactor;
+  redactor.add(secret, placeholder);
+  return redactor(std::move(text));
 }
 
 std::string curl_line(const std::string& base_url, const gen::Request& request, const Auth& auth) {
@@ -121,8 +116,8 @@ std::string curl_line(const std::string& base_url, const gen::Request& request, 
   line += " " + core::single_quoted(base_url + sent.target());
   // The placeholder is left unquoted by the shell only if it is outside single quotes: say so by
   // using double quotes around the lines that carry it.
-  std::string redacted = redact(line, auth.secret, "'\"${CONFORM_TOKEN}\"'");
-  return redacted;
+  if (!auth.is_secret) return line;
+  return redact(line, auth.secret, "'\"${CONFORM_TOKEN}\"'");
 }
 
 }  // namespace conform::transport

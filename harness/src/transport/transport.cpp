@@ -169,8 +169,13 @@ struct Transport::Impl {
   Pacer pacer;
   std::set<std::string> limited_keys;  // keys that have seen a 429 (adaptive pacing)
   std::mt19937_64 jitter{std::random_device{}()};
+  core::Redactor redactor;  // the options' secrets and the added headers' secret values
 
   explicit Impl(TransportOptions o) : options(std::move(o)), pacer(options.rate) {
+    redactor = options.redactor;
+    for (const auto& header : options.headers) {
+      if (header.shown != header.value) redactor.add(header.value, header.shown);
+    }
     global_init();
     multi = curl_multi_init();
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
@@ -394,15 +399,12 @@ std::string Transport::curl(const gen::Request& request, const Auth& auth) const
     }
     line = transport::redact(line, header.shown, opened);
   }
-  return line;
+  return redact(std::move(line));
 }
 
-std::string Transport::redact(std::string text) const {
-  for (const auto& header : impl_->options.headers) {
-    if (header.shown != header.value) text = transport::redact(text, header.value, header.shown);
-  }
-  return text;
-}
+std::string Transport::redact(std::string text) const { return redactor()(std::move(text)); }
+
+const core::Redactor& Transport::redactor() const { return impl_->redactor; }
 
 std::vector<Exchange> Transport::send(const std::vector<Outgoing>& batch) {
   return impl_->send(batch);

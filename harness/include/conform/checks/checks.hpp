@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conform/core/redactor.hpp"
 #include "conform/gen/operation_cases.hpp"
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/transport/transport.hpp"
@@ -20,6 +21,8 @@ struct Failure {
 
 struct CheckOptions {
   double max_response_time_seconds = 0;  // 0: max_response_time is off
+  // The run's secrets: a message that quotes the server hides them before it cuts the text.
+  core::Redactor secrets;
 };
 
 // What a per-response check looks at: the operation, the case that was sent, the answer.

@@ -64,9 +64,14 @@ struct FailureRecord {
 };
 
 // What a failure report shows of a response: its status, headers and the first kilobyte of its
-// body, with the run's secret (should a server echo it) and the string values of JSON members
-// named like credentials (key, token, secret, password, *_key...) redacted.
-std::string response_excerpt(const transport::Response& response, const std::string& secret);
+// body, with the run's secrets (should a server echo them) redacted before anything is cut, and
+// the string values of JSON members named like credentials (key, token, secret, password,
+// *_key...) masked. Bytes that are not UTF-8 are shown escaped.
+std::string response_excerpt(const transport::Response& response, const core::Redactor& secrets);
+
+// The secrets every output of a run hides: the transport's (added headers, target userinfo) and
+// the run's token.
+core::Redactor secrets_of(const transport::Transport& transport, const std::string& token);
 
 // What one operation's phase did.
 struct PhaseResult {
@@ -90,6 +95,10 @@ struct PhaseResult {
   int valid_refused = 0;  // valid cases answered 401 or 403
   double seconds = 0;
 };
+
+// The result with every secret of the run hidden in every text it holds, and bytes that are not
+// UTF-8 escaped: the last pass before a result reaches GoogleTest, the console or a report.
+void redact(PhaseResult& result, const core::Redactor& secrets);
 
 // Runs phases of operations against a target: builds the cases, sends them, applies the checks,
 // shrinks what fails.

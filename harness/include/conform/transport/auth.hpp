@@ -13,6 +13,8 @@ struct Auth {
   Kind kind = Kind::none;
   std::string name;    // the header, query or cookie name for API-key schemes
   std::string secret;  // never printed: see redact(); for basic, "user:password"
+  // False for a credential made up to be refused (the auth phase's): curl lines show it as sent.
+  bool is_secret = true;
 };
 
 // The first alternative of the operation's security that conform can satisfy with one token
@@ -29,7 +31,7 @@ std::string unsatisfiable_security(const spec::Spec& spec, const spec::Operation
 // The request with the credential added where it belongs.
 gen::Request with_auth(gen::Request request, const Auth& auth);
 
-// Replaces every occurrence of the secret (and of its percent-encoded and base64 forms) with a
+// Replaces every occurrence of the secret, in every form core::Redactor knows, with a
 // placeholder.
 std::string redact(std::string text, const std::string& secret,
                    const std::string& placeholder = "${CONFORM_TOKEN}");

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "conform/core/redactor.hpp"
 #include "conform/gen/request.hpp"
 #include "conform/transport/auth.hpp"
 
@@ -41,6 +42,9 @@ struct TransportOptions {
   // go (deleting what the run made is what stopping asks for).
   const std::atomic<bool>* stop = nullptr;
   std::vector<ExtraHeader> headers;  // replace a request's own header of the same name
+  // The run's secrets beyond the headers' (the token, userinfo in the target): redact() and
+  // curl() hide them with the headers' secrets.
+  core::Redactor redactor;
 };
 
 struct Response {
@@ -101,8 +105,10 @@ class Transport {
 
   // The request as a curl command line: the added headers as shown, the credential as a variable.
   std::string curl(const gen::Request& request, const Auth& auth) const;
-  // `text` with every added header's secret value replaced by its placeholder.
+  // `text` with every secret of the run (options.redactor's, the added headers' secret values)
+  // replaced by its placeholder.
   std::string redact(std::string text) const;
+  const core::Redactor& redactor() const;
 
  private:
   struct Impl;
