@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,11 +38,16 @@ namespace conform::apps {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+// A --jobs shard may get Ctrl-C twice (from the terminal, and passed on by its parent): it always
+// writes its results, and the parent decides when to give up waiting.
+std::atomic<bool> g_is_shard{false};
 
 // The first signal stops sending at once (the transport looks every tenth of a second; only
 // cleanup requests still go) and lets the run write its reports; a second one exits at once.
 void on_interrupt(int) {
-  if (g_interrupted.exchange(true)) _exit(static_cast<int>(core::ExitCode::interrupted));
+  if (g_interrupted.exchange(true) && !g_is_shard.load()) {
+    _exit(static_cast<int>(core::ExitCode::interrupted));
+  }
 }
 
 std::set<std::string> chosen_checks(const RunCommandOptions& options) {
@@ -333,9 +339,14 @@ void require_reachable(transport::Transport& transport, double wait_seconds) {
                             std::chrono::duration<double>(wait_seconds));
   auto exchange = transport.send(probe);
   while (!exchange.response && exchange.problem == transport::Problem::refused &&
-         std::chrono::steady_clock::now() < deadline) {
+         std::chrono::steady_clock::now() < deadline && !g_interrupted.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     exchange = transport.send(probe);
+  }
+  if (g_interrupted.load()) {
+    throw core::Error(core::ExitCode::interrupted,
+                      {core::Severity::error, "run.interrupted", "", "",
+                       "interrupted while waiting for the target; nothing was tested"});
   }
   if (exchange.response) return;
   switch (exchange.problem) {
@@ -349,6 +360,22 @@ void require_reachable(transport::Transport& transport, double wait_seconds) {
     default:
       return;  // it answered something; the checks will say what
   }
+}
+
+// The pid of the run that started this shard (its CONFORM_SHARD_PARENT), 0 when none.
+pid_t shard_parent() {
+  const char* text = std::getenv("CONFORM_SHARD_PARENT");
+  return text == nullptr ? 0 : static_cast<pid_t>(std::atol(text));
+}
+
+bool parent_gone() { return shard_parent() != 0 && getppid() != shard_parent(); }
+
+// A shard is asked to stop (SIGTERM, handled as an interrupt) when its parent run ends, however it
+// ends: SIGKILL included. If the parent is gone already, there is nothing to report to.
+void end_with_parent() {
+  g_is_shard = true;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (parent_gone()) g_interrupted = true;
 }
 
 // --jobs: the same command in N processes, one GoogleTest shard each; their results merged.
@@ -386,6 +413,7 @@ report::RunResults run_shards(const RunCommandOptions& options, int argc, char**
       }
       env.push_back(entry);
     }
+    env.push_back("CONFORM_SHARD_PARENT=" + std::to_string(getpid()));
     env.push_back("GTEST_TOTAL_SHARDS=" + std::to_string(options.jobs));
     env.push_back("GTEST_SHARD_INDEX=" + std::to_string(shard));
     std::vector<char*> argv_c, env_c;
@@ -399,10 +427,29 @@ report::RunResults run_shards(const RunCommandOptions& options, int argc, char**
     }
     children.push_back(pid);
   }
+  // Ctrl-C in a terminal reaches the whole process group; a signal sent to this process alone
+  // is passed on, so that every shard stops within a second and writes what it has.
+  std::vector<int> statuses(children.size(), 0);
+  std::vector<bool> ended(children.size(), false);
+  bool passed_on = false;
+  for (std::size_t left = children.size(); left > 0;) {
+    if (g_interrupted.load() && !passed_on) {
+      for (std::size_t i = 0; i < children.size(); ++i) {
+        if (!ended[i]) kill(children[i], SIGINT);
+      }
+      passed_on = true;
+    }
+    for (std::size_t i = 0; i < children.size(); ++i) {
+      if (!ended[i] && waitpid(children[i], &statuses[i], WNOHANG) == children[i]) {
+        ended[i] = true;
+        --left;
+      }
+    }
+    if (left > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   report::RunResults merged;
   for (std::size_t i = 0; i < children.size(); ++i) {
-    int status = 0;
-    waitpid(children[i], &status, 0);
+    int status = statuses[i];
     std::ifstream in(files[i]);
     auto json = nlohmann::json::parse(in, nullptr, false);
     if (json.is_discarded()) {
@@ -654,6 +701,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   results.seed = run_options.seed;
   auto started = std::chrono::steady_clock::now();
   const bool shard_child = !options.shard_results.empty();
+  if (shard_child) end_with_parent();
   report::ConsoleStyle style;
   style.colour = report::wants_colour(isatty(STDOUT_FILENO) != 0, options.no_colour);
   // The program as it was invoked (a path when it is not on PATH), every value quoted for a shell.
@@ -802,6 +850,12 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     report::write_atomically(
         options.shard_results,
         report::to_json(results).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (parent_gone()) {
+      // Nobody merges it: the last shard to end removes the folder the parent made.
+      std::error_code ignored;
+      std::filesystem::remove(options.shard_results, ignored);
+      std::filesystem::remove(std::filesystem::path(options.shard_results).parent_path(), ignored);
+    }
   } else {
     if (!options.results.empty()) {
       report::write_atomically(

@@ -1,0 +1,130 @@
+// Stopping `conform run`: Ctrl-C while it waits for the target, and runs split into --jobs shards
+// whose parent is signalled or killed. The bounds below are ten times what each should take; a
+// run that ignored the signal would take minutes.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "support/local_servers.hpp"
+#include "support/mock_process.hpp"
+
+namespace conform {
+namespace {
+
+using test::kRootToken;
+using test::MockProcess;
+using test::project_spec;
+
+// Starts `conform run` with these arguments, its output to /dev/null.
+pid_t start_run(std::vector<std::string> args) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("CONFORM_TOKEN", kRootToken.c_str(), 1);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    args.insert(args.begin(), {CONFORM_BINARY, "run"});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(CONFORM_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// The exit status, or nullopt when the process is still running after `limit` (it is then killed).
+std::optional<int> wait_for(pid_t pid, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return std::nullopt;
+}
+
+// The children of a process, from /proc.
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> out;
+  for (pid_t child = 0; in >> child;) out.push_back(child);
+  return out;
+}
+
+bool alive(pid_t pid) { return kill(pid, 0) == 0; }
+
+TEST(Interrupts, CtrlCWhileWaitingForTheTargetEndsTheRun) {
+  std::string target = "http://127.0.0.1:" + std::to_string(test::free_port());
+  pid_t run = start_run({"--spec", project_spec(), "--target", target, "--wait-for-target", "300"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  kill(run, SIGINT);
+  EXPECT_EQ(wait_for(run, std::chrono::seconds(10)), 130);
+}
+
+TEST(Interrupts, ASignalToTheParentReachesEveryShard) {
+  MockProcess mock(project_spec(), {"--fault", "slow_responses"});
+  auto junit = std::filesystem::temp_directory_path() /
+               ("conform-jobs-" + std::to_string(getpid()) + ".xml");
+  pid_t run = start_run({"--spec", project_spec(), "--target",
+                         "http://127.0.0.1:" + std::to_string(mock.port()), "--jobs", "2",
+                         "--max-examples", "200", "--junit", junit.string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::vector<pid_t> shards = children_of(run);
+  ASSERT_EQ(shards.size(), 2u);
+  kill(run, SIGINT);  // the parent alone, as `kill` or a supervisor would
+  EXPECT_EQ(wait_for(run, std::chrono::seconds(20)), 130);
+  for (pid_t shard : shards) EXPECT_FALSE(alive(shard)) << shard;
+  std::ifstream in(junit);
+  std::stringstream report;
+  report << in.rdbuf();
+  EXPECT_THAT(report.str(), ::testing::HasSubstr("interrupted"));
+  std::filesystem::remove(junit);
+}
+
+TEST(Interrupts, ShardsEndWithAKilledParentAndLeaveNoFolder) {
+  MockProcess mock(project_spec(), {"--fault", "slow_responses"});
+  pid_t run = start_run({"--spec", project_spec(), "--target",
+                         "http://127.0.0.1:" + std::to_string(mock.port()), "--jobs", "2",
+                         "--max-examples", "200"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::vector<pid_t> shards = children_of(run);
+  ASSERT_EQ(shards.size(), 2u);
+  auto folder = std::filesystem::temp_directory_path() / ("conform-shards-" + std::to_string(run));
+  EXPECT_TRUE(std::filesystem::exists(folder));
+  kill(run, SIGKILL);
+  wait_for(run, std::chrono::seconds(5));
+  // Orphans are reaped by init; wait until they are gone.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto any_alive = [&] {
+    return std::any_of(shards.begin(), shards.end(), [](pid_t p) {
+      std::ifstream status("/proc/" + std::to_string(p) + "/status");
+      std::string line;
+      while (std::getline(status, line)) {
+        if (line.rfind("State:", 0) == 0) return line.find('Z') == std::string::npos;
+      }
+      return false;
+    });
+  };
+  while (any_alive() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(any_alive());
+  EXPECT_FALSE(std::filesystem::exists(folder));
+}
+
+}  // namespace
+}  // namespace conform
