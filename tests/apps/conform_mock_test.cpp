@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -107,6 +108,50 @@ TEST(ConformMock, UnknownPathsMethodsAndHugeBodies) {
   auto too_big = client.Post("/api/v0/auth/apikeys/", kAuth, huge, "application/json");
   ASSERT_TRUE(too_big);
   EXPECT_EQ(too_big->status, 413);
+}
+
+// Peak resident memory of a process, in kB.
+long peak_kb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// cpp-httplib applies its body limit to Content-Length only: a chunked body is now held to it
+// too. What comes past the limit is read and dropped, never kept (a 200 MB chunked body was held
+// whole, 500 MB of memory, and answered 400).
+TEST(ConformMock, ChunkedBodiesAreHeldToTheLimit) {
+  MockProcess mock(project_spec());
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(mock.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  std::string head = "POST /api/v0/auth/apikeys/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                     conform::test::kRootToken +
+                     "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
+  std::size_t offered = 0;
+  while (offered < 200u * 1024 * 1024 &&
+         send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(chunk.size())) {
+    offered += 0x10000;
+  }
+  std::string end = "0\r\n\r\n";
+  send(fd, end.data(), end.size(), MSG_NOSIGNAL);
+  std::string answer(512, '\0');
+  ssize_t got = recv(fd, answer.data(), answer.size(), 0);
+  close(fd);
+  ASSERT_GT(got, 0);
+  EXPECT_THAT(answer.substr(0, static_cast<std::size_t>(got)), HasSubstr("HTTP/1.1 413"));
+  EXPECT_LT(peak_kb(mock.pid()), 100 * 1024) << "the mock held the body in memory";
+  auto client = mock.client();
+  auto after = client.Get("/api/v0/auth/apikeys/", kAuth);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
 }
 
 TEST(ConformMock, PreferChoosesTheResponse) {

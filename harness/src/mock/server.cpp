@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -89,8 +90,7 @@ std::map<std::string, std::string> header_pairs(const std::string& header,
 // Vast.ai writes the threshold as a decimal: "threshold=2.0".
 std::string threshold_text(double seconds) {
   char text[32];
-  std::snprintf(text, sizeof text, seconds == static_cast<long long>(seconds) ? "%.1f" : "%g",
-                seconds);
+  std::snprintf(text, sizeof text, seconds == std::trunc(seconds) ? "%.1f" : "%g", seconds);
   return text;
 }
 
@@ -616,8 +616,11 @@ MockServer::MockServer(const spec::Spec& spec, MockOptions options)
     : impl_(std::make_unique<Impl>(spec, std::move(options))) {
   auto& server = impl_->server;
   server.set_payload_max_length(impl_->options.max_body_bytes);
-  server.set_read_timeout(5, 0);
+  // A client that sends nothing, or a byte now and then, holds a worker: idle and slow clients
+  // are dropped after two seconds of silence, idle keep-alive connections after one.
+  server.set_read_timeout(2, 0);
   server.set_write_timeout(5, 0);
+  server.set_keep_alive_timeout(1);
   // Headers and body go out in separate writes: without TCP_NODELAY each answer waits for the
   // client's delayed ACK (40 ms).
   server.set_tcp_nodelay(true);
@@ -640,13 +643,61 @@ MockServer::MockServer(const spec::Spec& spec, MockOptions options)
     }
     impl_->log(request, response.status, who, started);
   };
+  // Bodies are read here, chunk by chunk, so that the size limit holds for chunked bodies too
+  // (cpp-httplib applies it to Content-Length only): past it the answer is 413 and the connection
+  // is closed with the rest unread.
+  const std::size_t max_body = impl_->options.max_body_bytes;
+  auto reading = [handler, max_body](const httplib::Request& request, httplib::Response& response,
+                                     const httplib::ContentReader& content_reader) {
+    httplib::Request whole = request;
+    std::size_t total = 0;
+    auto within = [&](std::size_t more) {
+      total += more;
+      return total <= max_body;
+    };
+    bool complete = false;
+    if (request.is_multipart_form_data()) {
+      auto last = whole.files.end();
+      complete = content_reader(
+          [&](const httplib::MultipartFormData& part) {
+            last = whole.files.emplace(part.name, part);
+            return within(part.name.size() + part.filename.size());
+          },
+          [&](const char* data, std::size_t length) {
+            if (!within(length) || last == whole.files.end()) return false;
+            last->second.content.append(data, length);
+            return true;
+          });
+    } else {
+      complete = content_reader([&](const char* data, std::size_t length) {
+        if (!within(length)) return false;
+        whole.body.append(data, length);
+        return true;
+      });
+    }
+    // A declared length past the limit is refused by cpp-httplib before any byte is read.
+    bool declared_too_large =
+        request.has_header("Content-Length") &&
+        std::strtoull(request.get_header_value("Content-Length").c_str(), nullptr, 10) > max_body;
+    if (total > max_body || declared_too_large) {
+      send_json(response, 413, vast_error("payload_too_large", "the request body is too large"));
+      response.set_header("Connection", "close");
+      return;
+    }
+    if (!complete) {
+      send_json(response, 400, vast_error("invalid_args", "the request body could not be read"));
+      response.set_header("Connection", "close");
+      return;
+    }
+    handler(whole, response);
+  };
   // Every path, control characters included (a decoded %0A is a newline, which "." does not match).
   const std::string everything = R"([\s\S]*)";
   server.Get(everything, handler);
-  server.Post(everything, handler);
-  server.Put(everything, handler);
-  server.Patch(everything, handler);
-  server.Delete(everything, handler);
+  server.Post(everything, reading);
+  server.Put(everything, reading);
+  server.Patch(everything, reading);
+  server.Delete(everything, reading);
   server.Options(everything, handler);
   // Requests the HTTP layer refuses before routing (malformed, too large) still get a body of the
   // Vast.ai shape.
