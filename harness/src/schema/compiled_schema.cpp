@@ -324,6 +324,15 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int dep
     }
     schema.erase("format");
   }
+  // valijson reads a relative reference without a fragment ("-/definitions/n") as the document
+  // itself, and recurses without end: only fragments and absolute URIs are followed.
+  if (auto it = schema.find("$ref"); it != schema.end() && it->is_string()) {
+    const std::string& ref = it->get_ref<const std::string&>();
+    if (ref.rfind('#', 0) != 0 && ref.find("://") == std::string::npos) {
+      core::fail_input("schema.compile", "", "",
+                       "reference '" + ref + "' is neither a fragment nor an absolute URI");
+    }
+  }
   // valijson divides by it: 0 would be a division by zero (SIGFPE for integers).
   if (auto it = schema.find("multipleOf");
       it != schema.end() && (!it->is_number() || !(it->get<double>() > 0))) {
@@ -375,6 +384,78 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int dep
   }
   spec::for_each_subschema(
       schema, [&](nlohmann::json& sub, const std::string&) { prepare(sub, names, depth + 1); });
+}
+
+// A local reference's target, or nullptr ("#", "#/definitions/a").
+const nlohmann::json* local_target(const nlohmann::json& root, const std::string& ref) {
+  if (ref.rfind('#', 0) != 0) return nullptr;
+  auto pointer = core::percent_decode(ref.substr(1));
+  if (!pointer || (!pointer->empty() && pointer->front() != '/')) return nullptr;
+  try {
+    const nlohmann::json& target = root.at(nlohmann::json::json_pointer(*pointer));
+    return &target;
+  } catch (const nlohmann::json::exception&) {
+    return nullptr;
+  }
+}
+
+// Whether subschemas that apply to the same value as their parent ($ref, allOf, not, if, ...)
+// lead back to a schema on the way: validating would then recurse without end. The walk is
+// iterative; each schema is left once it is known not to lead back.
+bool has_cycle_in_place(const nlohmann::json& root) {
+  auto in_place = [&](const nlohmann::json& schema) {
+    std::vector<const nlohmann::json*> next;
+    if (!schema.is_object()) return next;
+    if (auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+      if (const nlohmann::json* target = local_target(root, *ref)) next.push_back(target);
+    }
+    for (const char* keyword : {"allOf", "anyOf", "oneOf"}) {
+      if (auto list = schema.find(keyword); list != schema.end() && list->is_array()) {
+        for (const auto& item : *list) next.push_back(&item);
+      }
+    }
+    for (const char* keyword : {"not", "if", "then", "else"}) {
+      if (auto one = schema.find(keyword); one != schema.end()) next.push_back(&*one);
+    }
+    if (auto map = schema.find("dependencies"); map != schema.end() && map->is_object()) {
+      for (const auto& item : *map) next.push_back(&item);
+    }
+    return next;
+  };
+  // Every schema in the document is a possible start: the references reach anywhere.
+  std::vector<const nlohmann::json*> starts;
+  std::vector<const nlohmann::json*> all{&root};
+  while (!all.empty()) {
+    const nlohmann::json* node = all.back();
+    all.pop_back();
+    if (node->is_object()) starts.push_back(node);
+    if (node->is_structured()) {
+      for (const auto& child : *node) all.push_back(&child);
+    }
+  }
+  std::set<const nlohmann::json*> done, on_path;
+  for (const nlohmann::json* start : starts) {
+    if (done.contains(start)) continue;
+    std::vector<std::pair<const nlohmann::json*, std::vector<const nlohmann::json*>>> stack;
+    stack.push_back({start, in_place(*start)});
+    on_path.insert(start);
+    while (!stack.empty()) {
+      auto& [node, pending] = stack.back();
+      if (pending.empty()) {
+        on_path.erase(node);
+        done.insert(node);
+        stack.pop_back();
+        continue;
+      }
+      const nlohmann::json* next = pending.back();
+      pending.pop_back();
+      if (on_path.contains(next)) return true;
+      if (done.contains(next)) continue;
+      on_path.insert(next);
+      stack.push_back({next, in_place(*next)});
+    }
+  }
+  return false;
 }
 
 bool contains_ref(const nlohmann::json& node) {
@@ -519,6 +600,11 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
   }
   auto impl = std::make_shared<Impl>();
   impl->location = std::move(location);
+  if (has_cycle_in_place(draft7)) {
+    core::fail_input("schema.compile", impl->location, "",
+                     "references lead back to a schema that applies to the same value: "
+                     "validating would never end");
+  }
   nlohmann::json prepared = draft7;
   std::vector<nlohmann::json> names;
   prepare(prepared, names, 0);
