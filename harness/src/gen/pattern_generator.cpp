@@ -213,6 +213,13 @@ class Parser {
       return make_chars(complement({{'\n', '\n'}, {'\r', '\r'}}));
     }
     if (c == '^' || c == '$') {
+      // An anchor adds no character only where nothing can stand on its far side: '^' with only
+      // groups, alternatives and anchors before it, '$' with only those after it. Elsewhere
+      // ("a^b") no string matches, or which do depends on the path taken: not generated.
+      std::string_view side = c == '^' ? text_.substr(0, at_) : text_.substr(at_ + 1);
+      if (side.find_first_not_of(c == '^' ? "(|^?:" : ")|$") != std::string_view::npos) {
+        throw Unsupported("an anchor inside the pattern");
+      }
       ++at_;
       return make_empty();
     }
