@@ -177,6 +177,14 @@ class Linter {
       return true;
     }
     if (auto e = schema.find("enum"); e != schema.end() && e->is_array() && e->empty()) return true;
+    // Minimums past what conform generates (see gen::positive_values): said once, here.
+    auto beyond = [&](const char* keyword, double cap) {
+      auto it = schema.find(keyword);
+      return it != schema.end() && it->is_number() && it->get<double>() > cap;
+    };
+    if (beyond("minLength", 65536) || beyond("minItems", 10000) || beyond("minProperties", 10000)) {
+      return true;
+    }
     for (const auto& [keyword, value] : schema.items()) {
       if (keyword != "enum" && keyword != "const" && keyword != "examples" &&
           keyword != "default" && value.is_structured() && may_be_empty(value)) {
