@@ -146,7 +146,10 @@ Decision decide(const Document& document, const spec::Operation& operation,
                 const std::map<std::string, nlohmann::json>& values) {
   auto [decision, grant] = find_grant(document, operation);
   if (!decision.allowed || grant == nullptr) return decision;
-  for (const auto& [parameter, constraint] : grant->constraints) {
+  for (const auto& entry : grant->constraints) {
+    // Named, not a structured binding: lambdas cannot capture those before clang 16.
+    const std::string& parameter = entry.first;
+    const Constraint& constraint = entry.second;
     auto value = values.find(parameter);
     if (value == values.end()) {
       return {false, "the key is constrained on '" + parameter + "', which was not sent"};
