@@ -160,5 +160,28 @@ TEST(HostileServer, DeepBinaryAndCutTextAnswersEndInReportsNotCrashes) {
   }
 }
 
+// What curl has no words for is named: interim responses without end, headers past the limits.
+TEST(HostileServer, EndlessInterimResponsesAndHugeHeadersAreNamed) {
+  std::string interim;
+  for (int i = 0; i < 1000; ++i) interim += "HTTP/1.1 100 Continue\r\n\r\n";
+  test::RawServer continues(interim);
+  Outputs a = run_against(continues.url(), "--phases fuzzing");
+  EXPECT_EQ(a.exit_code, 1) << a.texts["console"];
+  EXPECT_THAT(a.texts["junit.xml"], HasSubstr("interim 1xx responses"));
+  test::RawServer huge_line("HTTP/1.1 200 OK\r\nX-Big: " + std::string(1 << 20, 'a') +
+                            "\r\nContent-Length: 2\r\n\r\n{}");
+  Outputs b = run_against(huge_line.url(), "--phases fuzzing");
+  EXPECT_EQ(b.exit_code, 1) << b.texts["console"];
+  EXPECT_THAT(b.texts["junit.xml"], HasSubstr("header line is larger than curl accepts"));
+  EXPECT_THAT(b.texts["junit.xml"], Not(HasSubstr("Out of memory")));
+  std::string many;
+  for (int i = 0; i < 20000; ++i)
+    many += "X-H" + std::to_string(i) + ": " + std::string(80, 'v') + "\r\n";
+  test::RawServer many_lines("HTTP/1.1 200 OK\r\n" + many + "Content-Length: 2\r\n\r\n{}");
+  Outputs c = run_against(many_lines.url(), "--phases fuzzing");
+  EXPECT_EQ(c.exit_code, 1) << c.texts["console"];
+  EXPECT_THAT(c.texts["junit.xml"], HasSubstr("response headers are larger than"));
+}
+
 }  // namespace
 }  // namespace conform

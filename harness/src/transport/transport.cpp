@@ -39,6 +39,10 @@ struct Transfer {
   Response response;
   bool too_large = false;
   std::size_t max_bytes = 0;
+  std::size_t header_bytes = 0;
+  int status_lines = 0;
+  // Why a callback stopped the transfer, when the server misbehaved in a way curl has no code for.
+  std::optional<std::pair<Problem, std::string>> refused;
   Clock::time_point started;
 
   ~Transfer() {
@@ -58,9 +62,26 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
+// Bounds on what a server may send before its final answer: interim (1xx) responses without end
+// and headers without end would otherwise hold the transfer and the memory.
+constexpr int kMaxStatusLines = 20;
+constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
+
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   std::string line(data, size * count);
+  transfer->header_bytes += line.size();
+  if (transfer->header_bytes > kMaxHeaderBytes) {
+    transfer->refused = {Problem::too_large, "the response headers are larger than " +
+                                                 std::to_string(kMaxHeaderBytes) + " bytes"};
+    return 0;  // aborts the transfer
+  }
+  if (line.rfind("HTTP/", 0) == 0 && ++transfer->status_lines > kMaxStatusLines) {
+    transfer->refused = {Problem::not_http,
+                         "the server sent more than " + std::to_string(kMaxStatusLines) +
+                             " status lines (interim 1xx responses) for one request"};
+    return 0;
+  }
   if (line.rfind("HTTP/", 0) == 0) {
     transfer->response.headers.clear();  // a new response (after 100 Continue)
   } else if (auto colon = line.find(':'); colon != std::string::npos) {
@@ -340,6 +361,13 @@ struct Transport::Impl {
                                 ? "the response is larger than " +
                                       std::to_string(options.max_response_bytes) + " bytes"
                                 : curl_easy_strerror(code);
+          if (transfer.refused) {
+            std::tie(exchange.problem, exchange.detail) = *transfer.refused;
+          } else if (code == CURLE_OUT_OF_MEMORY) {
+            // What curl says of a header line past its own limit (100 KB).
+            exchange.problem = Problem::too_large;
+            exchange.detail = "a response header line is larger than curl accepts (100 KB)";
+          }
           continue;
         }
         long status = 0;
