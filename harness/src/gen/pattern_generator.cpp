@@ -301,6 +301,11 @@ class Parser {
         throw Unsupported("Unicode property escapes");
       default:
         if (c >= '1' && c <= '9') throw Unsupported("backreferences");
+        // \c, \k, \h, \R...: letters whose meaning varies between ECMAScript and the matcher
+        // (PCRE2) are not guessed at; only punctuation escapes stand for themselves.
+        if (std::isalpha(static_cast<unsigned char>(c))) {
+          throw Unsupported(std::string("the escape \\") + c);
+        }
         --at_;
         char32_t literal = next_code_point();
         return {{literal, literal}};
