@@ -399,6 +399,25 @@ const nlohmann::json* local_target(const nlohmann::json& root, const std::string
   }
 }
 
+// The first local reference ("#...") that does not resolve as a JSON pointer, strictly.
+std::optional<std::string> unresolved_local_reference(const nlohmann::json& root) {
+  std::vector<const nlohmann::json*> pending{&root};
+  while (!pending.empty()) {
+    const nlohmann::json* node = pending.back();
+    pending.pop_back();
+    if (node->is_object()) {
+      if (auto ref = node->find("$ref"); ref != node->end() && ref->is_string()) {
+        const std::string& text = ref->get_ref<const std::string&>();
+        if (text.rfind('#', 0) == 0 && local_target(root, text) == nullptr) return text;
+      }
+    }
+    if (node->is_structured()) {
+      for (const auto& child : *node) pending.push_back(&child);
+    }
+  }
+  return std::nullopt;
+}
+
 // Whether subschemas that apply to the same value as their parent ($ref, allOf, not, if, ...)
 // lead back to a schema on the way: validating would then recurse without end. The walk is
 // iterative; each schema is left once it is known not to lead back.
@@ -600,6 +619,11 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
   }
   auto impl = std::make_shared<Impl>();
   impl->location = std::move(location);
+  if (auto bad = unresolved_local_reference(draft7)) {
+    // valijson reads such pointers leniently ("/items/1>" as "/items/1"), into cycles unseen.
+    core::fail_input("schema.compile", impl->location, "",
+                     "reference '" + *bad + "' points to nothing in the schema");
+  }
   if (has_cycle_in_place(draft7)) {
     core::fail_input("schema.compile", impl->location, "",
                      "references lead back to a schema that applies to the same value: "
