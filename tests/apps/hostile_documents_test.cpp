@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
 
 #include "support/mock_process.hpp"
 #include "support/paths.hpp"
@@ -81,6 +84,45 @@ std::string test_name(const ::testing::TestParamInfo<std::filesystem::path>& inf
 
 INSTANTIATE_TEST_SUITE_P(Fuzz, HostileDocument, ::testing::ValuesIn(hostile_documents()),
                          test_name);
+
+// Real descriptions with bytes flipped, bytes that are not UTF-8, or cut short: lint refuses or
+// reports, never crashes and never says "internal error".
+TEST(HostileDocument, DamagedRealDescriptionsAreReportedNotCrashedOn) {
+  CONFORM_REQUIRE_SHARED(test::shared("reference/vast/openapi.yaml"));
+  std::mt19937 random(14);
+  auto folder =
+      std::filesystem::temp_directory_path() / ("conform-damaged-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  int damaged = 0;
+  for (const std::string& name : {std::string("reference/vast/openapi.yaml"),
+                                  std::string("reference/vast/openapi-generated-2026-05.json")}) {
+    std::ifstream in(test::shared(name), std::ios::binary);
+    std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (int i = 0; i < 12; ++i) {
+      std::string text = original;
+      auto at = [&] {
+        return std::uniform_int_distribution<std::size_t>(0, text.size() - 1)(random);
+      };
+      if (i % 3 == 0) {
+        for (int flip = 0; flip < 5; ++flip) text[at()] = static_cast<char>(random() & 0xFF);
+      } else if (i % 3 == 1) {
+        text.resize(at());
+      } else {
+        text[at()] = static_cast<char>(0xC3);  // a lead byte without its continuation
+      }
+      auto file =
+          folder / (std::to_string(i) + "-" + std::filesystem::path(name).filename().string());
+      std::ofstream(file, std::ios::binary) << text;
+      test::ShellResult lint =
+          test::shell(std::string(CONFORM_BINARY) + " lint --spec " + file.string());
+      EXPECT_THAT(lint.exit_code, AnyOf(Eq(0), Eq(1), Eq(2))) << file << "\n" << lint.output;
+      EXPECT_THAT(lint.output, ::testing::Not(HasSubstr("internal error"))) << file;
+      ++damaged;
+    }
+  }
+  std::filesystem::remove_all(folder);
+  EXPECT_EQ(damaged, 24);
+}
 
 }  // namespace
 }  // namespace conform
