@@ -169,7 +169,9 @@ class Parser {
       } else {
         break;
       }
-      if (!done() && (peek() == '?' || peek() == '+')) ++at_;  // lazy or possessive: same strings
+      if (!done() && peek() == '?') ++at_;  // lazy: the same strings match
+      // Possessive (PCRE2 only): no backtracking, so "[a.]++\\." matches nothing at all.
+      if (!done() && peek() == '+') throw Unsupported("possessive quantifiers");
       auto repeat = std::make_shared<Node>();
       repeat->kind = Node::Kind::repeat;
       repeat->min = min;
@@ -216,8 +218,11 @@ class Parser {
       // An anchor adds no character only where nothing can stand on its far side: '^' with only
       // groups, alternatives and anchors before it, '$' with only those after it. Elsewhere
       // ("a^b") no string matches, or which do depends on the path taken: not generated.
-      std::string_view side = c == '^' ? text_.substr(0, at_) : text_.substr(at_ + 1);
-      if (side.find_first_not_of(c == '^' ? "(|^?:" : ")|$") != std::string_view::npos) {
+      std::string side(c == '^' ? text_.substr(0, at_) : text_.substr(at_ + 1));
+      for (std::size_t group; (group = side.find("(?:")) != std::string::npos;) {
+        side.erase(group + 1, 2);  // a non-capturing group opens like any other
+      }
+      if (side.find_first_not_of(c == '^' ? "(|^" : ")|$") != std::string::npos) {
         throw Unsupported("an anchor inside the pattern");
       }
       ++at_;
@@ -273,6 +278,10 @@ class Parser {
       case 'v':
         return {{'\v', '\v'}};
       case '0':
+        // "\0" then a digit is a legacy octal escape, read differently by the matcher.
+        if (!done() && std::isdigit(static_cast<unsigned char>(peek()))) {
+          throw Unsupported("octal escapes");
+        }
         return {{0, 0}};
       case 'x': {
         char32_t value = hex(2);
