@@ -1,10 +1,11 @@
 #include "conform/engine/selection.hpp"
 
 #include <algorithm>
-#include <regex>
+#include <optional>
 
 #include "conform/core/error.hpp"
 #include "conform/core/text.hpp"
+#include "conform/schema/regex.hpp"
 
 namespace conform::engine {
 namespace {
@@ -56,14 +57,14 @@ std::vector<const spec::Operation*> select(const spec::Spec& spec, const Selecti
         "run.unknown_method", "", "",
         "--method " + method + ": not an HTTP method" + core::did_you_mean(method, http_methods));
   }
-  std::regex path_pattern;
+  // Matched with the bounded matcher: the paths come from the description, which may be hostile.
+  std::optional<schema::Regex> path_pattern;
   if (!selection.path_regex.empty()) {
-    try {
-      path_pattern = std::regex(selection.path_regex, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      core::fail_input(
-          "run.bad_path_regex", "", "",
-          "--path '" + selection.path_regex + "' is not a regular expression: " + e.what());
+    std::string why;
+    path_pattern = schema::Regex::compile(selection.path_regex, &why);
+    if (!path_pattern) {
+      core::fail_input("run.bad_path_regex", "", "",
+                       "--path '" + selection.path_regex + "' is not a regular expression: " + why);
     }
   }
   std::vector<std::string> methods;
@@ -77,7 +78,7 @@ std::vector<const spec::Operation*> select(const spec::Spec& spec, const Selecti
     if (any_tag_in(op, selection.exclude_tags)) continue;
     if (!methods.empty() && !contains(methods, op.method)) continue;
     if (selection.read_only && !is_read_method(op.method)) continue;
-    if (!selection.path_regex.empty() && !std::regex_search(op.path, path_pattern)) continue;
+    if (path_pattern && path_pattern->search(op.path) != schema::Regex::Outcome::match) continue;
     selected.push_back(&op);
   }
   return selected;
