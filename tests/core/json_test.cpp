@@ -51,7 +51,7 @@ TEST(Json, LineAndColumnCountFromOne) {
 }
 
 RC_GTEST_PROP(Json, AgreesWithNlohmannOnShallowValues,
-              (const std::vector<std::map<std::string, std::vector<int>>>& value, bool cut)) {
+              (const std::vector<std::map<std::string, int>>& value, bool cut)) {
   std::string text =
       nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (cut) text.pop_back();  // and on text that is not JSON

@@ -20,7 +20,7 @@ constexpr int kHardDepth = 40;
 // reported unsatisfiable by conform rather than built.
 constexpr std::size_t kMaxStringLength = 64 * 1024;
 constexpr std::size_t kMaxCount = 10'000;
-constexpr std::size_t kMaxValueCost = 4 * 1024 * 1024;  // bytes of text plus 16 per value
+constexpr std::size_t kMaxValueCost = 1024 * 1024;  // bytes of text plus 16 per value
 const nlohmann::json kAnything = nlohmann::json::object();
 
 struct GiveUp : std::runtime_error {
