@@ -128,6 +128,33 @@ TEST(CompiledSchema, MultipleOfZeroIsACompileError) {
   EXPECT_THROW(compile(R"({"items": {"multipleOf": -2}})"), core::Error);
 }
 
+// valijson converted the instance to int64 before dividing by an integer: 9.5 passed as a multiple
+// of 3, and a double past 2^63 was undefined behaviour (found by fuzz_schema).
+TEST(CompiledSchema, IntegerMultipleOfIsExactForEveryNumber) {
+  auto three = compile(R"({"multipleOf": 3})");
+  EXPECT_TRUE(three.accepts(json("9")));
+  EXPECT_TRUE(three.accepts(json("-9")));
+  EXPECT_TRUE(three.accepts(json("9.0")));
+  EXPECT_TRUE(three.accepts(json("0")));
+  EXPECT_FALSE(three.accepts(json("10")));
+  EXPECT_FALSE(three.accepts(json("9.5")));
+  // 2^70, exactly a double: even, and 1 more than a multiple of 3.
+  EXPECT_FALSE(three.accepts(json("1180591620717411303424.0")));
+  EXPECT_TRUE(compile(R"({"multipleOf": 2})").accepts(json("1180591620717411303424.0")));
+  auto violations = three.validate(json("[10]"));
+  EXPECT_TRUE(violations.empty());  // not a number: no opinion
+  auto items = compile(R"({"items": {"multipleOf": 3}})").validate(json("[3, 4]"));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].instance_pointer, "/1");
+  EXPECT_THAT(items[0].message, HasSubstr("multiple of 3"));
+  // A divisor past int64 leaves only 0 among the integers.
+  auto huge = compile(R"({"multipleOf": 18446744073709551615})");
+  EXPECT_TRUE(huge.accepts(json("0")));
+  EXPECT_FALSE(huge.accepts(json("5")));
+  // Fractional divisors stay with valijson's tolerant check.
+  EXPECT_TRUE(compile(R"({"multipleOf": 0.01})").accepts(json("0.07")));
+}
+
 TEST(CompiledSchema, PropertyNamesWorkInsideReferencedSchemas) {
   // valijson 1.0 applies the parent schema to property names reached through $ref.
   auto schema = compile(R"({"$ref": "#/definitions/m", "definitions": {"m": {"type": "object",

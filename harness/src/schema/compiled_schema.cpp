@@ -31,6 +31,9 @@ constexpr const char* kPropertyNamesKeyword = "x-conform-property-names";
 // per character: this module takes patternProperties (and the additionalProperties beside it,
 // which depends on what the patterns match) and matches with the bounded Regex.
 constexpr const char* kPatternPropertiesKeyword = "x-conform-pattern-properties";
+// valijson checks an integer multipleOf by converting the instance to int64 first: undefined past
+// 2^63, and 9.5 passes as a multiple of 3. This module checks integer divisors itself.
+constexpr const char* kIntegerMultipleOfKeyword = "x-conform-integer-multiple-of";
 
 class PatternConstraint : public valijson::constraints::PolyConstraint {
  public:
@@ -85,6 +88,52 @@ class FormatConstraint : public valijson::constraints::PolyConstraint {
   size_t sizeOf() const override { return sizeof(FormatConstraint); }
 
   std::string format_;
+};
+
+// multipleOf with an integer divisor, exact for integers and for doubles of any size.
+class IntegerMultipleOfConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  explicit IntegerMultipleOfConstraint(double divisor) : divisor_(divisor) {
+    if (divisor < 9223372036854775808.0) exact_ = static_cast<std::int64_t>(divisor);
+  }
+
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    bool multiple = true;
+    if (target.isInteger() && exact_) {
+      multiple = target.getInteger() % *exact_ == 0;
+    } else if (target.isInteger()) {
+      multiple = target.getInteger() == 0;  // smaller than the divisor
+    } else if (target.isDouble()) {
+      multiple = std::fmod(target.getDouble(), divisor_) == 0;  // fmod is exact
+    }
+    if (!multiple && results) {
+      results->pushError(context,
+                         "Value should be a multiple of " +
+                             (exact_ ? std::to_string(*exact_) : nlohmann::json(divisor_).dump()));
+    }
+    return multiple;
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) IntegerMultipleOfConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(IntegerMultipleOfConstraint); }
+
+  double divisor_;
+  std::optional<std::int64_t> exact_;
+};
+
+class IntegerMultipleOfBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    double divisor = 0;
+    if (!value.maybeDouble() || !value.asDouble(divisor) || !(divisor > 0)) {
+      core::fail_input("schema.compile", "", "", "multipleOf must be a number above 0");
+    }
+    return new IntegerMultipleOfConstraint(divisor);
+  }
 };
 
 using NameSchemas = std::vector<std::shared_ptr<const CompiledSchema>>;
@@ -337,6 +386,11 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int dep
   if (auto it = schema.find("multipleOf");
       it != schema.end() && (!it->is_number() || !(it->get<double>() > 0))) {
     core::fail_input("schema.compile", "", "", "multipleOf must be a number above 0");
+  }
+  if (auto it = schema.find("multipleOf");
+      it != schema.end() && (it->is_number_integer() || it->is_number_unsigned())) {
+    schema[kIntegerMultipleOfKeyword] = it->get<double>();
+    schema.erase("multipleOf");
   }
   if (auto it = schema.find("patternProperties"); it != schema.end() && it->is_object()) {
     nlohmann::json taken = {{"patterns", nlohmann::json::array()},
@@ -648,6 +702,7 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
   parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
   parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
+  parser.addConstraintBuilder(kIntegerMultipleOfKeyword, new IntegerMultipleOfBuilder());
   parser.addConstraintBuilder(kPropertyNamesKeyword, new PropertyNamesBuilder(impl->name_schemas));
   parser.addConstraintBuilder(kPatternPropertiesKeyword,
                               new PatternPropertiesBuilder(impl->name_schemas));
