@@ -4,7 +4,11 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+# cpp-httplib: the tests' local servers and clients only.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Boost.Asio and Boost.Beast (header-only): the mock's HTTP server.
+find_package(Boost 1.74 REQUIRED)
+find_package(Threads REQUIRED)
 find_package(CURL REQUIRED)
 
 # valijson is header-only and ships no CMake package.

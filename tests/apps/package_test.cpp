@@ -13,6 +13,7 @@ namespace conform::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(Package, TheDebInstallsIntoATemporaryRootAndRuns) {
   if (sh("command -v dpkg-deb") != 0) GTEST_SKIP() << "dpkg-deb is missing";
@@ -33,7 +34,9 @@ TEST(Package, TheDebInstallsIntoATemporaryRootAndRuns) {
   ASSERT_EQ(sh("dpkg-deb -I " + deb.string(), &output), 0);
   EXPECT_THAT(output, HasSubstr("Package: conform"));
   EXPECT_THAT(output, HasSubstr("libcurl4"));
-  EXPECT_THAT(output, HasSubstr("libcpp-httplib0.11"));
+  // The mock's server is header-only Boost: the program needs no HTTP server library.
+  EXPECT_THAT(output, Not(HasSubstr("httplib")));
+  EXPECT_THAT(output, Not(HasSubstr("libboost")));
   auto root = work / "root";
   ASSERT_EQ(sh("dpkg-deb -x " + deb.string() + " " + root.string(), &output), 0) << output;
   EXPECT_TRUE(std::filesystem::exists(root / "usr/share/man/man1/conform.1"));

@@ -1,7 +1,5 @@
 #include "conform/mock/server.hpp"
 
-#include <httplib.h>
-
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -18,6 +16,7 @@
 #include "conform/gen/values.hpp"
 #include "conform/mock/account.hpp"
 #include "conform/mock/account_api.hpp"
+#include "conform/mock/http_server.hpp"
 #include "conform/mock/rate_limiter.hpp"
 #include "conform/mock/resource_store.hpp"
 #include "conform/permission/permission.hpp"
@@ -33,9 +32,12 @@ nlohmann::json vast_error(const std::string& code, const std::string& message) {
   return {{"success", false}, {"error", code}, {"msg", message}};
 }
 
-void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
+HttpResponse json_response(int status, const nlohmann::json& body) {
+  HttpResponse response;
   response.status = status;
-  response.set_content(body.dump(), "application/json");
+  response.headers.emplace_back("Content-Type", "application/json");
+  response.body = body.dump();
+  return response;
 }
 
 // What the mock is about to send, before the faults have their say.
@@ -125,8 +127,6 @@ bool flip_first_scalar(nlohmann::json& value) {
 
 }  // namespace
 
-constexpr std::size_t kWorkerThreads = 512;
-
 struct MockServer::Impl {
   const spec::Spec& spec;
   MockOptions options;
@@ -136,7 +136,6 @@ struct MockServer::Impl {
   AccountApi account_api;
   ResourceStore resources;
   RateLimiter rate_limiter;
-  httplib::Server server;
   std::mutex log_mutex;
   mutable std::mutex generate_mutex;
   mutable std::map<std::string, nlohmann::json> generated;  // by salt
@@ -155,7 +154,7 @@ struct MockServer::Impl {
 
   bool has(Fault fault) const { return options.faults.contains(fault); }
 
-  void log(const httplib::Request& request, int status, const std::string& who,
+  void log(const HttpRequest& request, int status, const std::string& who,
            std::chrono::steady_clock::time_point started) {
     if (!options.log) return;
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -168,7 +167,7 @@ struct MockServer::Impl {
               << "us\n";
   }
 
-  Outgoing handle(const httplib::Request& request, std::string& who) {
+  Outgoing handle(const HttpRequest& request, std::string& who) {
     std::string raw_path = request.target.substr(0, request.target.find('?'));
     // The description's paths start at the base path ("/v1"); a path without it is routed as it
     // is, so that clients written against either form are served.
@@ -195,8 +194,7 @@ struct MockServer::Impl {
     return out;
   }
 
-  Outgoing handle_routed(const httplib::Request& request, const spec::Route& route,
-                         std::string& who) {
+  Outgoing handle_routed(const HttpRequest& request, const spec::Route& route, std::string& who) {
     const spec::Operation& op = *route.operation;
 
     Identity identity;
@@ -247,7 +245,8 @@ struct MockServer::Impl {
       }
       return error_reply(400, about_permissions ? "invalid_permissions" : "invalid_args", message);
     }
-    if (has(Fault::rejects_valid_input) && (!request.body.empty() || !request.params.empty())) {
+    if (has(Fault::rejects_valid_input) &&
+        (!request.body.empty() || request.target.find('?') != std::string::npos)) {
       return error_reply(400, "invalid_args", "the request was refused");
     }
 
@@ -260,7 +259,7 @@ struct MockServer::Impl {
       if (!decision.allowed) return error_reply(403, "missing_permissions", decision.reason);
     }
 
-    auto prefer = header_pairs(request.get_header_value("Prefer"), ",;");
+    auto prefer = header_pairs(request.header_or_empty("Prefer"), ",;");
     if (account_api.handles(op) && prefer.empty()) {
       // Invalid requests reach here only under a fault; the account area still answers them.
       Reply reply = account_api.handle(op, identity, checked);
@@ -288,10 +287,10 @@ struct MockServer::Impl {
   // verifies its cases with, so that the mock and the run read a request alike.
   // The credential a request carries for one security scheme, if it carries one.
   static std::optional<std::string> credential(const spec::SecurityScheme& scheme,
-                                               const httplib::Request& request) {
+                                               const HttpRequest& request) {
     const std::string http_scheme = core::ascii_lower(scheme.scheme);
     auto authorization = [&](std::string_view prefix) -> std::optional<std::string> {
-      std::string value = request.get_header_value("Authorization");
+      std::string value = request.header_or_empty("Authorization");
       if (core::ascii_lower(value.substr(0, prefix.size())) != prefix) return std::nullopt;
       return value.substr(prefix.size());
     };
@@ -307,8 +306,7 @@ struct MockServer::Impl {
       return decoded;
     }
     if (scheme.type == "apiKey" && scheme.in == "header") {
-      if (!request.has_header(scheme.parameter)) return std::nullopt;
-      return request.get_header_value(scheme.parameter);
+      return request.header(scheme.parameter);
     }
     if (scheme.type == "apiKey" && scheme.in == "query") {
       auto question = request.target.find('?');
@@ -320,7 +318,7 @@ struct MockServer::Impl {
       return std::nullopt;
     }
     if (scheme.type == "apiKey" && scheme.in == "cookie") {
-      auto cookies = gen::decode_cookies(request.get_header_value("Cookie"));
+      auto cookies = gen::decode_cookies(request.header_or_empty("Cookie"));
       auto it = cookies.find(scheme.parameter);
       if (it == cookies.end()) return std::nullopt;
       return core::percent_decode(it->second).value_or(it->second);
@@ -339,7 +337,7 @@ struct MockServer::Impl {
   // satisfied by known keys (the root token, or keys made through the account area); otherwise
   // nothing, with the reason in `refusal`. An operation without security is open to all. Basic
   // credentials are known by their password ("user:<key>") or as a whole.
-  std::optional<Identity> authenticate(const spec::Operation& op, const httplib::Request& request,
+  std::optional<Identity> authenticate(const spec::Operation& op, const HttpRequest& request,
                                        std::string& refusal) const {
     if (op.security.empty()) return Identity{};
     refusal = "no credential that the operation's security accepts";
@@ -369,7 +367,7 @@ struct MockServer::Impl {
     return std::nullopt;
   }
 
-  static gen::ReceivedRequest incoming_request(const httplib::Request& request,
+  static gen::ReceivedRequest incoming_request(const HttpRequest& request,
                                                const spec::Route& route) {
     gen::ReceivedRequest incoming;
     incoming.path_values = route.raw_path_values;
@@ -379,33 +377,9 @@ struct MockServer::Impl {
     }
     for (const auto& [name, value] : request.headers)
       incoming.headers[core::ascii_lower(name)] = value;
-    incoming.cookies = gen::decode_cookies(request.get_header_value("Cookie"));
-    if (request.has_header("Content-Type")) {
-      incoming.content_type = request.get_header_value("Content-Type");
-    }
+    incoming.cookies = gen::decode_cookies(request.header_or_empty("Cookie"));
+    incoming.content_type = request.header("Content-Type");
     incoming.body = request.body;
-    if (incoming.body.empty() && request.is_multipart_form_data() && incoming.content_type) {
-      // cpp-httplib parses multipart bodies itself and keeps only the parts: written out again
-      // with the request's own boundary, the shared reader reads them as sent.
-      auto at = incoming.content_type->find("boundary=");
-      std::string boundary =
-          at == std::string::npos ? "conform" : incoming.content_type->substr(at + 9);
-      boundary = boundary.substr(0, boundary.find(';'));
-      if (boundary.size() >= 2 && boundary.front() == '"') {
-        boundary = boundary.substr(1, boundary.size() - 2);
-      }
-      for (const auto& [name, part] : request.files) {
-        incoming.body +=
-            "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
-        if (!part.filename.empty()) incoming.body += "; filename=\"" + part.filename + "\"";
-        incoming.body += "\r\n";
-        if (!part.content_type.empty()) {
-          incoming.body += "Content-Type: " + part.content_type + "\r\n";
-        }
-        incoming.body += "\r\n" + part.content + "\r\n";
-      }
-      if (!request.files.empty()) incoming.body += "--" + boundary + "--\r\n";
-    }
     return incoming;
   }
 
@@ -563,7 +537,7 @@ struct MockServer::Impl {
   }
 
   // The headers the description declares for the response being sent.
-  void add_declared_headers(const Outgoing& out, httplib::Response& response) const {
+  void add_declared_headers(const Outgoing& out, HttpResponse& response) const {
     if (out.operation == nullptr) return;
     const spec::Response* declared = out.operation->find_response(out.status);
     if (declared == nullptr) return;
@@ -572,17 +546,18 @@ struct MockServer::Impl {
       if (header.required && has(Fault::missing_response_header)) continue;
       try {
         nlohmann::json value = generate(*header.schema, out.operation->operation_id + header.name);
-        response.set_header(header.name,
-                            value.is_string() ? value.get<std::string>() : value.dump());
+        response.headers.emplace_back(header.name,
+                                      value.is_string() ? value.get<std::string>() : value.dump());
       } catch (const std::exception&) {
         // A header the generator cannot satisfy is left out; lint names such schemas.
       }
     }
   }
 
-  void send(Outgoing out, httplib::Response& response) const {
+  HttpResponse send(Outgoing out) const {
+    HttpResponse response;
     shape_error(out);
-    for (const auto& [name, value] : out.headers) response.set_header(name, value);
+    for (auto& [name, value] : out.headers) response.headers.emplace_back(name, value);
     bool success = out.status >= 200 && out.status < 300 && out.operation != nullptr;
     if (success && has(Fault::undocumented_status)) {
       for (int candidate = 200; candidate < 300; ++candidate) {
@@ -598,140 +573,70 @@ struct MockServer::Impl {
     }
     add_declared_headers(out, response);
     response.status = out.status;
-    if (!out.body) return;
+    if (!out.body) return response;
     std::string content_type = out.content_type;
     if (spec::is_json_media_type(content_type) && out.operation != nullptr &&
         has(Fault::wrong_content_type)) {
       content_type = "text/plain";
     }
-    if (spec::is_json_media_type(out.content_type) || !out.body->is_string()) {
-      response.set_content(out.body->dump(), content_type);
-    } else {
-      response.set_content(out.body->get<std::string>(), content_type);
-    }
+    response.headers.emplace_back("Content-Type", content_type);
+    response.body = spec::is_json_media_type(out.content_type) || !out.body->is_string()
+                        ? out.body->dump()
+                        : out.body->get<std::string>();
+    return response;
   }
+
+  HttpResponse serve(const HttpRequest& request) {
+    auto started = std::chrono::steady_clock::now();
+    std::string who = "-";
+    HttpResponse response;
+    try {
+      response = send(handle(request, who));
+    } catch (const std::exception& e) {
+      response = json_response(500, vast_error("mock_error", e.what()));
+    }
+    if (has(Fault::slow_responses)) response.delay = std::chrono::milliseconds(250);
+    log(request, response.status, who, started);
+    return response;
+  }
+
+  // Requests the HTTP layer refuses before routing (malformed, too large) still get a body of
+  // the Vast.ai shape.
+  static HttpResponse refuse(int status, const std::string& why) {
+    static const std::map<int, std::string> codes = {
+        {400, "invalid_args"}, {413, "payload_too_large"}, {431, "headers_too_large"}};
+    auto code = codes.find(status);
+    return json_response(status,
+                         vast_error(code == codes.end() ? "mock_error" : code->second, why));
+  }
+
+  static HttpLimits limits(const MockOptions& options) {
+    HttpLimits limits;
+    limits.max_body_bytes = options.max_body_bytes;
+    return limits;
+  }
+
+  // Last: it calls into everything above from its threads.
+  HttpServer server{limits(options), [this](const HttpRequest& r) { return serve(r); }, refuse};
 };
 
 MockServer::MockServer(const spec::Spec& spec, MockOptions options)
-    : impl_(std::make_unique<Impl>(spec, std::move(options))) {
-  auto& server = impl_->server;
-  server.set_payload_max_length(impl_->options.max_body_bytes);
-  // A client that sends nothing, or a byte now and then, holds a worker: idle and slow clients
-  // are dropped after two seconds of silence, idle keep-alive connections after one.
-  server.set_read_timeout(2, 0);
-  server.set_write_timeout(5, 0);
-  server.set_keep_alive_timeout(1);
-  // Headers and body go out in separate writes: without TCP_NODELAY each answer waits for the
-  // client's delayed ACK (40 ms).
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(100000);
-  // cpp-httplib gives each open connection a thread while it is kept alive, so the pool bounds
-  // how many clients are served at once; idle or stalled ones are dropped after the timeouts.
-  // 512 threads cost about 20 MB: 300 clients stalled mid-request no longer delay the others.
-  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-  // One handler for every path and method (the router decides); registered per method because
-  // httplib reads request bodies only for handlers, not before routing.
-  auto handler = [this](const httplib::Request& request, httplib::Response& response) {
-    auto started = std::chrono::steady_clock::now();
-    std::string who = "-";
-    try {
-      impl_->send(impl_->handle(request, who), response);
-    } catch (const std::exception& e) {
-      send_json(response, 500, vast_error("mock_error", e.what()));
-    }
-    if (impl_->has(Fault::slow_responses)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    impl_->log(request, response.status, who, started);
-  };
-  // Bodies are read here, chunk by chunk, so that the size limit holds for chunked bodies too
-  // (cpp-httplib applies it to Content-Length only): past it the answer is 413 and the connection
-  // is closed with the rest unread.
-  const std::size_t max_body = impl_->options.max_body_bytes;
-  auto reading = [handler, max_body](const httplib::Request& request, httplib::Response& response,
-                                     const httplib::ContentReader& content_reader) {
-    httplib::Request whole = request;
-    std::size_t total = 0;
-    auto within = [&](std::size_t more) {
-      total += more;
-      return total <= max_body;
-    };
-    bool complete = false;
-    if (request.is_multipart_form_data()) {
-      auto last = whole.files.end();
-      complete = content_reader(
-          [&](const httplib::MultipartFormData& part) {
-            last = whole.files.emplace(part.name, part);
-            return within(part.name.size() + part.filename.size());
-          },
-          [&](const char* data, std::size_t length) {
-            if (!within(length) || last == whole.files.end()) return false;
-            last->second.content.append(data, length);
-            return true;
-          });
-    } else {
-      complete = content_reader([&](const char* data, std::size_t length) {
-        if (!within(length)) return false;
-        whole.body.append(data, length);
-        return true;
-      });
-    }
-    // A declared length past the limit is refused by cpp-httplib before any byte is read.
-    bool declared_too_large =
-        request.has_header("Content-Length") &&
-        std::strtoull(request.get_header_value("Content-Length").c_str(), nullptr, 10) > max_body;
-    if (total > max_body || declared_too_large) {
-      send_json(response, 413, vast_error("payload_too_large", "the request body is too large"));
-      response.set_header("Connection", "close");
-      return;
-    }
-    if (!complete) {
-      send_json(response, 400, vast_error("invalid_args", "the request body could not be read"));
-      response.set_header("Connection", "close");
-      return;
-    }
-    handler(whole, response);
-  };
-  // Every path, control characters included (a decoded %0A is a newline, which "." does not match).
-  const std::string everything = R"([\s\S]*)";
-  server.Get(everything, handler);
-  server.Post(everything, reading);
-  server.Put(everything, reading);
-  server.Patch(everything, reading);
-  server.Delete(everything, reading);
-  server.Options(everything, handler);
-  // Requests the HTTP layer refuses before routing (malformed, too large) still get a body of the
-  // Vast.ai shape.
-  server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
-    if (!response.body.empty()) return;
-    if (response.status == 413) {
-      send_json(response, 413, vast_error("payload_too_large", "the request body is too large"));
-    } else if (response.status == 400) {
-      send_json(response, 400,
-                vast_error("invalid_args",
-                           "the request is not well-formed HTTP/1.1 (a body needs Content-Length "
-                           "or chunked encoding)"));
-    }
-  });
-}
+    : impl_(std::make_unique<Impl>(spec, std::move(options))) {}
 
 MockServer::~MockServer() { stop(); }
 
 int MockServer::bind() {
-  int port = impl_->options.port == 0
-                 ? impl_->server.bind_to_any_port(impl_->options.host)
-                 : (impl_->server.bind_to_port(impl_->options.host, impl_->options.port)
-                        ? impl_->options.port
-                        : -1);
-  if (port < 0) {
+  std::string why;
+  auto port = impl_->server.bind(impl_->options.host, impl_->options.port, why);
+  if (!port) {
     core::fail_input("mock.bind", "", "",
                      "cannot listen on " + impl_->options.host + ":" +
-                         std::to_string(impl_->options.port) + " (in use, or not an address here)");
+                         std::to_string(impl_->options.port) + ": " + why);
   }
-  return port;
+  return *port;
 }
 
-void MockServer::serve() { impl_->server.listen_after_bind(); }
+void MockServer::serve() { impl_->server.serve(std::max(1u, std::thread::hardware_concurrency())); }
 
 void MockServer::stop() {
   if (impl_) impl_->server.stop();

@@ -1,0 +1,283 @@
+#include "conform/mock/http_server.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "support/raw_client.hpp"
+
+namespace {
+
+using conform::mock::HttpLimits;
+using conform::mock::HttpRequest;
+using conform::mock::HttpResponse;
+using conform::mock::HttpServer;
+using conform::test::RawClient;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+using namespace std::chrono_literals;
+
+// Answers "METHOD TARGET BODY"; a few paths behave otherwise.
+HttpResponse answer(const HttpRequest& request) {
+  HttpResponse response;
+  response.headers.emplace_back("Content-Type", "text/plain");
+  response.body = request.method + " " + request.target + " " + request.body;
+  if (request.target == "/slow") response.delay = 1500ms;
+  if (request.target == "/throw") throw std::runtime_error("boom");
+  if (request.target == "/crlf") {
+    response.headers.emplace_back("X-Bad", "a\r\nInjected: yes");
+    response.headers.emplace_back("X-Good", "fine");
+  }
+  if (auto seen = request.header("x-test")) response.headers.emplace_back("X-Seen", *seen);
+  return response;
+}
+
+HttpResponse refusal(int status, const std::string& why) {
+  HttpResponse response;
+  response.status = status;
+  response.body = "refused: " + why;
+  return response;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void start(HttpLimits limits = {}) {
+    server_ = std::make_unique<HttpServer>(limits, answer, refusal);
+    std::string why;
+    auto port = server_->bind("127.0.0.1", 0, why);
+    ASSERT_TRUE(port) << why;
+    port_ = *port;
+    serving_ = std::thread([this] { server_->serve(2); });
+  }
+
+  void TearDown() override {
+    if (server_) server_->stop();
+    if (serving_.joinable()) serving_.join();
+  }
+
+  RawClient client() const { return RawClient(port_); }
+
+  // One GET on a new connection; its answer.
+  std::string get(const std::string& target) const {
+    RawClient c = client();
+    c.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    return c.read_answers(1);
+  }
+
+  std::unique_ptr<HttpServer> server_;
+  std::thread serving_;
+  int port_ = 0;
+};
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  start();
+  RawClient c = client();
+  ASSERT_TRUE(
+      c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+             "GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+             "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz"));
+  std::string answers = c.read_answers(3);
+  ASSERT_EQ(conform::test::complete_answers(answers), 3) << answers;
+  auto a = answers.find("GET /a ");
+  auto b = answers.find("GET /b ");
+  auto post = answers.find("POST /c xyz");
+  ASSERT_NE(post, std::string::npos) << answers;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, post);
+}
+
+TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  start();
+  RawClient c = client();
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(c.send("GET /n" + std::to_string(i) + " HTTP/1.1\r\nX-Test: v\r\n\r\n"));
+    EXPECT_EQ(conform::test::complete_answers(c.read_answers(i)), i);
+  }
+  EXPECT_THAT(c.received(), HasSubstr("GET /n5 "));
+  EXPECT_THAT(c.received(), HasSubstr("X-Seen: v"));
+  EXPECT_FALSE(c.closed_within(100ms));
+}
+
+// With a thread per connection, 2,000 idle sockets made a new client wait 66 s.
+TEST_F(HttpServerTest, ThousandsOfIdleAndStalledClientsDoNotDelayANewOne) {
+  rlimit files{};
+  getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = std::min<rlim_t>(files.rlim_max, 8192);
+  setrlimit(RLIMIT_NOFILE, &files);
+  // Each connection takes a descriptor on both sides, in this one process.
+  const int wanted = 2000;
+  const int possible = static_cast<int>(files.rlim_cur / 2) - 100;
+  if (possible < wanted) {
+    GTEST_SKIP() << "this process may open " << files.rlim_cur << " files; the test needs "
+                 << 2 * wanted + 200 << " (ulimit -n)";
+  }
+  start();
+  std::vector<RawClient> idle;
+  for (int i = 0; i < wanted; ++i) {
+    idle.emplace_back(port_);
+    ASSERT_TRUE(idle.back().connected()) << "connection " << i;
+    // Half send nothing; half stall mid-header.
+    if (i % 2 == 1) idle.back().send("GET /stalled HTTP/1.1\r\nHo");
+  }
+  std::string answer = get("/fresh");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(answer, HasSubstr("GET /fresh"));
+}
+
+TEST_F(HttpServerTest, AClientTricklingItsHeaderIsClosedAtTheHeaderTimeout) {
+  HttpLimits limits;
+  limits.header_timeout = 500ms;
+  start(limits);
+  RawClient slow = client();
+  const std::string header = "GET /trickle HTTP/1.1\r\nX-Long: " + std::string(100, 'a');
+  std::size_t sent = 0;
+  bool closed = false;
+  while (sent < 40 && !closed) {
+    slow.send(header.substr(sent++, 1));
+    // Others are served meanwhile.
+    if (sent == 3) {
+      EXPECT_THAT(get("/other"), StartsWith("HTTP/1.1 200"));
+    }
+    closed = slow.closed_within(50ms);
+  }
+  EXPECT_TRUE(closed) << "still open after " << sent << " bytes, one every 50 ms";
+  EXPECT_THAT(slow.received(), Not(HasSubstr("/trickle")));
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
+  HttpLimits limits;
+  limits.max_body_bytes = 100;
+  start(limits);
+  RawClient c = client();
+  c.send("POST /e HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_THAT(c.read_until("\r\n\r\n"), StartsWith("HTTP/1.1 100 Continue"));
+  c.send("hello");
+  EXPECT_THAT(c.read_answers(2), HasSubstr("POST /e hello"));
+  // Too large a body is refused at once, and never invited.
+  RawClient large = client();
+  large.send("POST /e HTTP/1.1\r\nContent-Length: 500\r\nExpect: 100-continue\r\n\r\n");
+  std::string refused = large.read_answers(1);
+  EXPECT_THAT(refused, StartsWith("HTTP/1.1 413"));
+  EXPECT_THAT(refused, Not(HasSubstr("100 Continue")));
+}
+
+TEST_F(HttpServerTest, BodiesPastTheLimitAre413ChunkedOrNot) {
+  HttpLimits limits;
+  limits.max_body_bytes = 1000;
+  start(limits);
+  RawClient declared = client();
+  declared.send("POST /b HTTP/1.1\r\nContent-Length: 2000\r\n\r\n");
+  EXPECT_THAT(declared.read_answers(1), StartsWith("HTTP/1.1 413"));
+  EXPECT_THAT(declared.received(), HasSubstr("too large"));
+  EXPECT_TRUE(declared.closed_within(3s));
+
+  RawClient chunked = client();
+  const std::string chunk = "258\r\n" + std::string(600, 'x') + "\r\n";
+  chunked.send("POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + chunk +
+               "0\r\n\r\n");
+  EXPECT_THAT(chunked.read_answers(1), StartsWith("HTTP/1.1 413"));
+
+  RawClient within = client();
+  within.send(
+      "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  EXPECT_THAT(within.read_answers(1), HasSubstr("POST /b abcde"));
+}
+
+TEST_F(HttpServerTest, HeadersPastTheLimitAre431) {
+  HttpLimits limits;
+  limits.max_header_bytes = 2048;
+  start(limits);
+  RawClient c = client();
+  c.send("GET /h HTTP/1.1\r\nX-Big: " + std::string(4000, 'b') + "\r\n\r\n");
+  EXPECT_THAT(c.read_answers(1), StartsWith("HTTP/1.1 431"));
+  EXPECT_THAT(get("/after"), StartsWith("HTTP/1.1 200"));
+}
+
+TEST_F(HttpServerTest, MalformedRequestsAre400AndTheConnectionCloses) {
+  start();
+  for (const std::string& garbage :
+       {std::string("NOT HTTP AT ALL\r\n\r\n"), std::string("GET /x HTTP/9.9\r\n\r\n"),
+        std::string("\x00\xff\xfe garbage\r\n\r\n", 15),
+        std::string("POST /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab")}) {
+    RawClient c = client();
+    c.send(garbage);
+    EXPECT_THAT(c.read_answers(1), StartsWith("HTTP/1.1 400")) << garbage;
+    EXPECT_THAT(c.received(), HasSubstr("refused: the request is not well-formed"));
+    EXPECT_TRUE(c.closed_within(3s));
+  }
+}
+
+TEST_F(HttpServerTest, HeadersThatWouldBreakTheFramingAreLeftOut) {
+  start();
+  std::string answer = get("/crlf");
+  EXPECT_THAT(answer, HasSubstr("X-Good: fine"));
+  EXPECT_THAT(answer, Not(HasSubstr("Injected")));
+  EXPECT_THAT(answer, Not(HasSubstr("X-Bad")));
+}
+
+TEST_F(HttpServerTest, HeadSaysTheLengthAndSendsNoBody) {
+  start();
+  RawClient c = client();
+  c.send("HEAD /a HTTP/1.1\r\n\r\n");
+  std::string head = c.read_until("\r\n\r\n");
+  EXPECT_THAT(head, HasSubstr("Content-Length: 8"));  // "HEAD /a "
+  // The next answer on the connection starts right after the header: no body came between.
+  c.send("GET /a HTTP/1.1\r\n\r\n");
+  std::string both = c.read_answers(2);
+  auto second = both.find("\r\n\r\n") + 4;
+  EXPECT_THAT(both.substr(second), StartsWith("HTTP/1.1 200"));
+}
+
+TEST_F(HttpServerTest, ADelayedAnswerDoesNotHoldUpOthers) {
+  start();
+  RawClient slow = client();
+  slow.send("GET /slow HTTP/1.1\r\n\r\n");
+  EXPECT_THAT(get("/fast"), StartsWith("HTTP/1.1 200"));
+  EXPECT_FALSE(slow.has_data_now());
+  EXPECT_THAT(slow.read_answers(1), HasSubstr("GET /slow"));
+}
+
+TEST_F(HttpServerTest, AHandlerThatThrowsGivesA500AndServingGoesOn) {
+  start();
+  std::string answer = get("/throw");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 500"));
+  EXPECT_THAT(answer, HasSubstr("refused: boom"));
+  EXPECT_THAT(get("/ok"), StartsWith("HTTP/1.1 200"));
+}
+
+TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
+  start();
+  RawClient c = client();
+  c.send("GET /bye HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(c.read_answers(1), HasSubstr("Connection: close"));
+  EXPECT_TRUE(c.closed_within(3s));
+}
+
+TEST_F(HttpServerTest, StopEndsServingWithConnectionsOpen) {
+  start();
+  std::vector<RawClient> open;
+  for (int i = 0; i < 10; ++i) open.emplace_back(port_);
+  server_->stop();
+  serving_.join();  // serve() returned
+  server_.reset();  // and the connections close with the server
+  for (auto& c : open) EXPECT_TRUE(c.closed_within(3s));
+}
+
+TEST(HttpServer, AnAddressInUseIsRefusedWithTheReason) {
+  HttpServer first({}, answer, refusal);
+  std::string why;
+  auto port = first.bind("127.0.0.1", 0, why);
+  ASSERT_TRUE(port);
+  HttpServer second({}, answer, refusal);
+  EXPECT_FALSE(second.bind("127.0.0.1", *port, why));
+  EXPECT_THAT(why, HasSubstr("in use"));
+  EXPECT_FALSE(second.bind("no-such-host.invalid", 0, why));
+}
+
+}  // namespace
