@@ -131,7 +131,9 @@ class Parser {
   }
 
   NodePtr quantified() {
+    const int anchors_before = anchors_;
     NodePtr item = atom();
+    const bool holds_anchor = anchors_ > anchors_before;
     for (int quantifiers = 0; !done(); ++quantifiers) {
       // ECMAScript allows one quantifier per atom; a chain would nest without bound.
       bool counted = peek() == '{' && at_ + 1 < text_.size() &&
@@ -169,6 +171,8 @@ class Parser {
       } else {
         break;
       }
+      // "(^a){2}": the second time round, the first is on the anchor's far side.
+      if (holds_anchor && max > 1) throw Unsupported("an anchor inside a repeated group");
       if (!done() && peek() == '?') ++at_;  // lazy: the same strings match
       // Possessive (PCRE2 only): no backtracking, so "[a.]++\\." matches nothing at all.
       if (!done() && peek() == '+') throw Unsupported("possessive quantifiers");
@@ -225,6 +229,7 @@ class Parser {
       if (side.find_first_not_of(c == '^' ? "(|^" : ")|$") != std::string::npos) {
         throw Unsupported("an anchor inside the pattern");
       }
+      ++anchors_;
       ++at_;
       return make_empty();
     }
@@ -363,6 +368,7 @@ class Parser {
   std::string_view text_;
   std::size_t at_ = 0;
   int groups_open_ = 0;
+  int anchors_ = 0;  // anchors parsed so far
 };
 
 // The length in bytes of the shortest string the node makes, saturating past the cap.
