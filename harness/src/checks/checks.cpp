@@ -5,6 +5,7 @@
 #include "conform/core/json.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/media_type.hpp"
 
 namespace conform::checks {
@@ -115,7 +116,7 @@ std::vector<Failure> response_headers_conformance(const CheckInput& in) {
     }
     if (!header.schema) continue;
     const auto& document = in.schemas.standalone(*header.schema, spec::Direction::response);
-    gen::detail::Flattener flatten(document);
+    schema::Flattener flatten(document);
     const nlohmann::json* flat = flatten.try_flatten(document);
     nlohmann::json typed =
         gen::read_parameter_text(*value, flat ? *flat : nlohmann::json::object());

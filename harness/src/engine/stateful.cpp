@@ -7,6 +7,7 @@
 #include "conform/gen/request.hpp"
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/resources.hpp"
 #include "conform/transport/auth.hpp"
@@ -38,7 +39,7 @@ bool lists_items(const StatefulContext& context, const spec::Operation& list) {
       if (!media.schema) continue;
       const nlohmann::json& document =
           context.schemas.standalone(*media.schema, spec::Direction::response);
-      gen::detail::Flattener flatten(document);
+      schema::Flattener flatten(document);
       auto holds_array = [&](const nlohmann::json& schema, int depth, auto& self) -> bool {
         const nlohmann::json* flat = flatten.try_flatten(schema);
         if (flat == nullptr || !flat->is_object()) return false;

@@ -5,6 +5,7 @@
 
 #include "conform/core/json_pointer.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 
 namespace conform::gen {
 namespace {
@@ -25,7 +26,7 @@ struct Edge {
   const char* mutation;  // for invalid edges
 };
 
-std::vector<Edge> edges(detail::Flattener& flatten, const nlohmann::json& raw) {
+std::vector<Edge> edges(schema::Flattener& flatten, const nlohmann::json& raw) {
   std::vector<Edge> out;
   const nlohmann::json* flat = flatten.try_flatten(raw);
   if (flat == nullptr) return out;
@@ -141,7 +142,7 @@ class Walker {
   const SchemaSource& source_;
   const nlohmann::json& base_;
   Boundaries& out_;
-  detail::Flattener flatten_;
+  schema::Flattener flatten_;
 };
 
 }  // namespace

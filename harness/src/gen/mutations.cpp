@@ -5,6 +5,7 @@
 
 #include "conform/core/json_pointer.hpp"
 #include "conform/gen/request.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/schema/formats.hpp"
 #include "conform/schema/regex.hpp"
 
@@ -267,7 +268,7 @@ class Collector {
   const SchemaSource& source_;
   const nlohmann::json& valid_;
   bool verify_;
-  detail::Flattener flatten_;
+  schema::Flattener flatten_;
   std::vector<NegativeValue> kept_;
 };
 

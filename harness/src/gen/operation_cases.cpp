@@ -8,6 +8,7 @@
 #include "conform/gen/mutations.hpp"
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/media_type.hpp"
 
 namespace conform::gen {
@@ -171,7 +172,7 @@ OperationCases::OperationCases(const spec::Spec& spec, const schema::SpecSchemas
     if (id) {
       part.source = source_for(spec, schemas, *id, spec::Direction::request);
       try {
-        part.flat = detail::Flattener(part.source->document)(part.source->document);
+        part.flat = schema::Flattener(part.source->document)(part.source->document);
       } catch (const std::exception&) {
         part.flat = nlohmann::json::object();
       }

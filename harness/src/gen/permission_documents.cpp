@@ -3,6 +3,7 @@
 #include "conform/core/json_pointer.hpp"
 #include "conform/gen/draw.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/extensions.hpp"
 
 namespace conform::gen {
@@ -179,7 +180,7 @@ PermissionGrammar permission_grammar(const spec::Spec& spec, const schema::SpecS
     for (const auto& p : op.parameters) {
       if ((p.in != "path" && p.in != "query") || !p.schema) continue;
       const auto& document = schemas.standalone(*p.schema, spec::Direction::request);
-      detail::Flattener flatten(document);
+      schema::Flattener flatten(document);
       const nlohmann::json* flat = flatten.try_flatten(document);
       std::string type = flat ? primary_type(*flat) : "";
       if (type == "integer" || type == "number" || type == "string") {

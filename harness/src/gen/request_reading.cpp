@@ -7,6 +7,7 @@
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/media_type.hpp"
 #include "conform/spec/router.hpp"
 
@@ -114,7 +115,7 @@ class ValueReader {
   }
 
  private:
-  detail::Flattener flatten_;
+  schema::Flattener flatten_;
 };
 
 // A parameter's value as the server reads it, or nothing when it did not arrive.

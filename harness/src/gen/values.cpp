@@ -7,11 +7,16 @@
 
 #include "conform/gen/draw.hpp"
 #include "conform/gen/pattern_generator.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/schema/regex.hpp"
 
 namespace conform::gen {
 namespace detail {
 namespace {
+
+using schema::Flattener;
+using schema::merge_into;
+using schema::types_of;
 
 // Past this depth a schema is given up on rather than recursed into.
 constexpr int kHardDepth = 40;
@@ -33,108 +38,6 @@ std::optional<std::size_t> count_of(const nlohmann::json& schema, const char* ke
   return static_cast<std::size_t>(it->get<double>());
 }
 
-std::set<std::string> types_of(const nlohmann::json& schema) {
-  std::set<std::string> types;
-  auto type = schema.find("type");
-  if (type != schema.end()) {
-    if (type->is_string()) types.insert(type->get<std::string>());
-    if (type->is_array()) {
-      for (const auto& t : *type) {
-        if (t.is_string()) types.insert(t.get<std::string>());
-      }
-    }
-    return types;
-  }
-  // No type: infer it from the keywords that only make sense for one.
-  for (const char* k : {"properties", "required", "additionalProperties", "patternProperties",
-                        "minProperties", "maxProperties", "propertyNames"}) {
-    if (schema.contains(k)) types.insert("object");
-  }
-  for (const char* k : {"items", "minItems", "maxItems", "uniqueItems", "contains"}) {
-    if (schema.contains(k)) types.insert("array");
-  }
-  for (const char* k : {"minLength", "maxLength", "pattern", "format"}) {
-    if (schema.contains(k)) types.insert("string");
-  }
-  for (const char* k :
-       {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}) {
-    if (schema.contains(k)) types.insert("number");
-  }
-  if (types.empty()) types = {"null", "boolean", "integer", "number", "string", "array", "object"};
-  return types;
-}
-
-void merge_into(nlohmann::json& into, const nlohmann::json& from);
-
-// Keywords where the stricter of two values wins.
-void tighten(nlohmann::json& into, const nlohmann::json& from, const char* keyword, bool larger) {
-  auto theirs = from.find(keyword);
-  if (theirs == from.end() || !theirs->is_number()) return;
-  auto ours = into.find(keyword);
-  if (ours == into.end() || !ours->is_number() ||
-      (larger ? theirs->get<double>() > ours->get<double>()
-              : theirs->get<double>() < ours->get<double>())) {
-    into[keyword] = *theirs;
-  }
-}
-
-void merge_into(nlohmann::json& into, const nlohmann::json& from) {
-  if (!from.is_object()) return;
-  for (auto it = from.begin(); it != from.end(); ++it) {
-    const std::string& key = it.key();
-    if (!into.contains(key)) {
-      into[key] = it.value();
-      continue;
-    }
-    if (key == "type") {
-      std::set<std::string> a = types_of(into);
-      std::set<std::string> b = types_of(from);
-      nlohmann::json both = nlohmann::json::array();
-      for (const auto& t : a) {
-        if (b.contains(t) || (t == "integer" && b.contains("number")))
-          both.push_back(t);
-        else if (t == "number" && b.contains("integer"))
-          both.push_back("integer");
-      }
-      into["type"] = both;
-    } else if (key == "properties" && it->is_object()) {
-      for (auto p = it->begin(); p != it->end(); ++p) {
-        auto& mine = into["properties"][p.key()];
-        if (mine.is_null()) {
-          mine = p.value();
-        } else if (mine.is_object() && p->is_object()) {
-          nlohmann::json combined = {{"allOf", {mine, p.value()}}};
-          mine = std::move(combined);
-        }
-      }
-    } else if (key == "required" && it->is_array()) {
-      for (const auto& name : *it) {
-        if (std::find(into["required"].begin(), into["required"].end(), name) ==
-            into["required"].end()) {
-          into["required"].push_back(name);
-        }
-      }
-    } else if (key == "minimum" || key == "exclusiveMinimum" || key == "minLength" ||
-               key == "minItems" || key == "minProperties") {
-      tighten(into, from, key.c_str(), true);
-    } else if (key == "maximum" || key == "exclusiveMaximum" || key == "maxLength" ||
-               key == "maxItems" || key == "maxProperties") {
-      tighten(into, from, key.c_str(), false);
-    } else if (key == "enum" && it->is_array() && into["enum"].is_array()) {
-      nlohmann::json both = nlohmann::json::array();
-      for (const auto& v : into["enum"]) {
-        if (std::find(it->begin(), it->end(), v) != it->end()) both.push_back(v);
-      }
-      into["enum"] = both;
-    } else if (key == "additionalProperties" && it->is_boolean() && !it->get<bool>()) {
-      into[key] = false;
-    } else if (key == "examples") {
-      // Examples of one branch need not satisfy the whole: keep only the first branch's.
-    }
-    // Anything else keeps the first value; the validator checks the whole schema anyway.
-  }
-}
-
 std::optional<PatternGenerator> cached_pattern(const std::string& pattern) {
   static thread_local std::map<std::string, std::optional<PatternGenerator>> cache;
   auto it = cache.find(pattern);
@@ -143,49 +46,6 @@ std::optional<PatternGenerator> cached_pattern(const std::string& pattern) {
 }
 
 }  // namespace
-
-const nlohmann::json& resolve(const nlohmann::json& document, const nlohmann::json& schema) {
-  const nlohmann::json* node = &schema;
-  for (int hops = 0; hops < 32; ++hops) {
-    if (!node->is_object()) return *node;
-    auto ref = node->find("$ref");
-    if (ref == node->end() || !ref->is_string()) return *node;
-    const std::string& text = ref->get_ref<const std::string&>();
-    if (text.empty() || text[0] != '#') throw GiveUp("reference '" + text + "' is not local");
-    nlohmann::json::json_pointer pointer(text.substr(1));
-    if (!document.contains(pointer)) throw GiveUp("reference '" + text + "' resolves to nothing");
-    node = &document.at(pointer);
-  }
-  throw GiveUp("a chain of references that does not end");
-}
-
-const nlohmann::json* Flattener::try_flatten(const nlohmann::json& schema) noexcept {
-  try {
-    return &(*this)(schema);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-}
-
-const nlohmann::json& Flattener::operator()(const nlohmann::json& schema, int depth) {
-  if (depth > kHardDepth) throw GiveUp("allOf/$ref nesting too deep");
-  const nlohmann::json& target = resolve(document_, schema);
-  if (!target.is_object()) return target;
-  auto all_of = target.find("allOf");
-  if (all_of == target.end() || !all_of->is_array()) return target;
-  if (auto done = merged_.find(&target); done != merged_.end()) return done->second;
-  nlohmann::json out = target;
-  out.erase("allOf");
-  for (const auto& branch : *all_of) {
-    const nlohmann::json& flat = (*this)(branch, depth + 1);
-    if (flat.is_boolean()) {
-      if (!flat.get<bool>()) throw GiveUp("allOf contains false");
-      continue;
-    }
-    merge_into(out, flat);
-  }
-  return merged_.emplace(&target, std::move(out)).first->second;
-}
 
 namespace {
 
@@ -541,6 +401,11 @@ std::vector<std::string> generation_notes(const SchemaSource& source) {
 rc::Gen<nlohmann::json> positive_values(SchemaSourcePtr source, ValueOptions options) {
   return rc::gen::exec([source, options]() -> nlohmann::json {
     std::string last_problem = "no value satisfied the validator";
+    // A structural impossibility does not go away on a second draw, unless examples exist.
+    auto gives_up = [&](const std::exception& e, int attempt) {
+      last_problem = e.what();
+      return attempt > 3;
+    };
     for (int attempt = 0; attempt < options.attempts; ++attempt) {
       try {
         nlohmann::json value = detail::build_value(source->document, source->document, options, 0);
@@ -549,9 +414,9 @@ rc::Gen<nlohmann::json> positive_values(SchemaSourcePtr source, ValueOptions opt
         last_problem = "generated values break the schema, e.g. at '" +
                        violations.front().instance_pointer + "': " + violations.front().message;
       } catch (const detail::GiveUp& e) {
-        last_problem = e.what();
-        // A structural impossibility does not go away on a second draw, unless examples exist.
-        if (attempt > 3) break;
+        if (gives_up(e, attempt)) break;
+      } catch (const schema::CannotFlatten& e) {
+        if (gives_up(e, attempt)) break;
       }
     }
     throw Unsatisfiable(source->location, last_problem);

@@ -4,6 +4,7 @@
 
 #include "conform/gen/values.hpp"
 #include "conform/permission/permission.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/media_type.hpp"
 
@@ -110,7 +111,7 @@ std::vector<std::string> AccountApi::constrainable_names(const spec::Operation& 
   for (const auto& media : operation.request_body->content) {
     if (!media.schema || !spec::is_json_media_type(media.name)) continue;
     const auto& document = schemas_.standalone(*media.schema, spec::Direction::request);
-    gen::detail::Flattener flatten(document);
+    schema::Flattener flatten(document);
     const nlohmann::json* flat = flatten.try_flatten(document);
     if (flat == nullptr || !flat->is_object() || !flat->contains("properties")) continue;
     for (const auto& [name, schema] : (*flat)["properties"].items()) names.push_back(name);

@@ -4,6 +4,7 @@
 #include "conform/engine/stateful.hpp"
 #include "conform/gen/request.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/media_type.hpp"
 
 namespace conform::suites {
@@ -38,7 +39,7 @@ bool permissions_as_text(const SuiteContext& context, const spec::Operation& cre
     if (!media.schema || !spec::is_json_media_type(media.name)) continue;
     const nlohmann::json& document =
         context.schemas().standalone(*media.schema, spec::Direction::request);
-    gen::detail::Flattener flatten(document);
+    schema::Flattener flatten(document);
     const nlohmann::json* top = flatten.try_flatten(document);
     if (top == nullptr || !top->is_object() || !top->contains("properties")) return false;
     const auto& properties = (*top)["properties"];

@@ -7,6 +7,7 @@
 #include "conform/core/json_pointer.hpp"
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/schema/flatten.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/media_type.hpp"
 
@@ -17,7 +18,7 @@ namespace {
 nlohmann::json flat_schema(const schema::SpecSchemas& schemas, const spec::Parameter& p) {
   if (!p.schema) return nlohmann::json::object();
   const auto& document = schemas.standalone(*p.schema, spec::Direction::request);
-  gen::detail::Flattener flatten(document);
+  schema::Flattener flatten(document);
   const nlohmann::json* flat = flatten.try_flatten(document);
   return flat ? *flat : nlohmann::json::object();
 }

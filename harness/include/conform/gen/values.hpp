@@ -81,22 +81,6 @@ namespace detail {
 // its values, and for tests.
 nlohmann::json build_value(const nlohmann::json& document, const nlohmann::json& schema,
                            const ValueOptions& options, int depth);
-// `schema` with $ref followed and allOf merged into one schema (best effort: what cannot be merged
-// is left to the validator). Returns a reference into the document when there is nothing to
-// merge, and keeps each merge it makes, so that walking a large schema copies nothing twice.
-// Merges are kept by the schema's address: a schema given to it must outlive the Flattener.
-class Flattener {
- public:
-  explicit Flattener(const nlohmann::json& document) : document_(document) {}
-  const nlohmann::json& operator()(const nlohmann::json& schema, int depth = 0);
-  // The same, or null where the schema cannot be flattened (a dangling or endless reference).
-  const nlohmann::json* try_flatten(const nlohmann::json& schema) noexcept;
-
- private:
-  const nlohmann::json& document_;
-  std::map<const nlohmann::json*, nlohmann::json> merged_;
-};
-const nlohmann::json& resolve(const nlohmann::json& document, const nlohmann::json& schema);
 }  // namespace detail
 
 }  // namespace conform::gen
