@@ -35,14 +35,25 @@ RunResults sample_results() {
   results.seed = 42;
   results.seconds = 1234.5;
   engine::PhaseResult failing = phase_result("createApiKey", "fuzzing", 100, "", 0.25);
-  failing.failures.push_back({"response_schema_conformance",
-                              "body /id: wrong <type> & \"quotes\" \x01 \xff", "/id", 200,
-                              "curl -X POST 'http://127.0.0.1:9/x'", "fuzzing, valid", 77, true});
-  failing.failures.push_back({"not_a_server_error", "the server answered 500", "", 500,
-                              "curl -X POST 'http://127.0.0.1:9/x'", "fuzzing, valid", 78, false});
+  failing.failures.push_back({.check = "response_schema_conformance",
+                              .message = "body /id: wrong <type> & \"quotes\" \x01 \xff",
+                              .pointer = "/id",
+                              .status = 200,
+                              .curl = "curl -X POST 'http://127.0.0.1:9/x'",
+                              .case_summary = "fuzzing, valid",
+                              .seed = 77,
+                              .shrunk = true});
+  failing.failures.push_back({.check = "not_a_server_error",
+                              .message = "the server answered 500",
+                              .status = 500,
+                              .curl = "curl -X POST 'http://127.0.0.1:9/x'",
+                              .case_summary = "fuzzing, valid",
+                              .seed = 78});
   engine::PhaseResult erroring = phase_result("createApiKey", "auth", 0, "", 0.01);
-  erroring.errors.push_back(
-      {"transport", "connection reset: Recv failure", "", 0, "curl x", "auth", 0, false});
+  erroring.errors.push_back({.check = "transport",
+                             .message = "connection reset: Recv failure",
+                             .curl = "curl x",
+                             .case_summary = "auth"});
   engine::PhaseResult skipped =
       phase_result("listApiKeys", "examples", 0, "rate-limited throughout", 0);
   engine::PhaseResult passing = phase_result("listApiKeys", "fuzzing", 100, "", 0.5);
@@ -250,8 +261,13 @@ RunResults shortfall_results() {
       "all 50 valid requests were answered 401 or 403: the credential was refused";
   engine::PhaseResult suite = phase_result("Permissions", "invalid_documents", 4, "", 0.1);
   suite.advisories.push_back(
-      {"negative_data_rejection", "an invalid permission document (missing_api) was accepted (200)",
-       "", 200, "curl -X POST 'http://127.0.0.1:9/keys'", "document {}", 5, true});
+      {.check = "negative_data_rejection",
+       .message = "an invalid permission document (missing_api) was accepted (200)",
+       .status = 200,
+       .curl = "curl -X POST 'http://127.0.0.1:9/keys'",
+       .case_summary = "document {}",
+       .seed = 5,
+       .shrunk = true});
   results.tests = {{"addPet", "fuzzing", fuzzing},
                    {"getPet", "fuzzing", refused},
                    {"Permissions", "invalid_documents", suite}};

@@ -842,8 +842,9 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     // An operation only ever answered 401/403 was not tested: asked to, that is a failure.
     for (auto& t : results.tests) {
       if (t.result.not_exercised.empty()) continue;
-      t.result.failures.push_back({"not_exercised", "not exercised: " + t.result.not_exercised, "",
-                                   0, "", t.name, 0, false});
+      t.result.failures.push_back({.check = "not_exercised",
+                                   .message = "not exercised: " + t.result.not_exercised,
+                                   .case_summary = t.name});
     }
   }
   if (shard_child) {

@@ -175,15 +175,15 @@ struct Engine::Impl {
   FailureRecord record(const checks::Failure& f, const gen::RequestCase& sent,
                        const transport::Response& response, const transport::Auth& credential,
                        std::uint64_t seed) const {
-    return {f.check,
-            f.message,
-            f.pointer,
-            response.status,
-            curl(sent.request, credential),
-            summary_of(sent),
-            seed,
-            false,
-            response_excerpt(response, secrets_of(engine.transport_, engine.options_.token))};
+    return {.check = f.check,
+            .message = f.message,
+            .pointer = f.pointer,
+            .status = response.status,
+            .curl = curl(sent.request, credential),
+            .case_summary = summary_of(sent),
+            .seed = seed,
+            .response =
+                response_excerpt(response, secrets_of(engine.transport_, engine.options_.token))};
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {
@@ -223,15 +223,12 @@ struct Engine::Impl {
       return false;
     }
     if (!exchange.response) {
-      FailureRecord error{
-          "transport",
-          std::string(transport::problem_name(exchange.problem)) + ": " + exchange.detail,
-          "",
-          0,
-          curl(sent.request, credential),
-          summary_of(sent),
-          seed,
-          false};
+      FailureRecord error{.check = "transport",
+                          .message = std::string(transport::problem_name(exchange.problem)) + ": " +
+                                     exchange.detail,
+                          .curl = curl(sent.request, credential),
+                          .case_summary = summary_of(sent),
+                          .seed = seed};
       if (result.errors.size() < kMaxFailuresPerPhase) result.errors.push_back(std::move(error));
       return true;
     }
@@ -376,14 +373,13 @@ struct Engine::Impl {
     auto failure = failing(value, exchange);
     int status = exchange.response ? exchange.response->status : 0;
     if (!failure || !exchange.response) {  // flaky: report what the first send saw
-      return {check_name,
-              "failed once, then passed when sent again (the server is not deterministic)",
-              "",
-              status,
-              curl(value.request, credential),
-              summary_of(value),
-              seed,
-              false};
+      return {
+          .check = check_name,
+          .message = "failed once, then passed when sent again (the server is not deterministic)",
+          .status = status,
+          .curl = curl(value.request, credential),
+          .case_summary = summary_of(value),
+          .seed = seed};
     }
     transport::Response last = *exchange.response;
     auto still_fails = [&](const rc::Shrinkable<gen::RequestCase>& next) {
@@ -463,10 +459,12 @@ struct Engine::Impl {
       if (auto f = checks::ignored_auth(*exchange.response, attempts[i].first)) {
         // The unknown credential is not a secret: it is shown as sent.
         add_failure(result,
-                    {f->check, f->message, "", exchange.response->status,
-                     engine.transport_.curl(transport::with_auth(base.request, attempts[i].second),
-                                            transport::Auth{}),
-                     "auth", 0, false});
+                    {.check = f->check,
+                     .message = f->message,
+                     .status = exchange.response->status,
+                     .curl = engine.transport_.curl(
+                         transport::with_auth(base.request, attempts[i].second), transport::Auth{}),
+                     .case_summary = "auth"});
       }
     }
   }
@@ -549,8 +547,9 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
   } catch (const std::exception& e) {
     // Anything but "cannot generate" is conform's own bug: the test fails and says so.
     result.errors.push_back(
-        {"internal", std::string("conform failed in this phase (please report it): ") + e.what(),
-         "", 0, "", phase, 0, false});
+        {.check = "internal",
+         .message = std::string("conform failed in this phase (please report it): ") + e.what(),
+         .case_summary = phase});
   }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -94,12 +94,15 @@ class Session {
             const transport::Exchange& exchange, const std::string& why = {}) {
     const std::string& token = context_.options.token;
     result_.failures.push_back(
-        {f.check, f.message + " (" + op.operation_id + why + ")", f.pointer,
-         exchange.response ? exchange.response->status : 0,
-         context_.transport.curl(request, credential(op)), "stateful", 0, false,
-         exchange.response
-             ? response_excerpt(*exchange.response, secrets_of(context_.transport, token))
-             : ""});
+        {.check = f.check,
+         .message = f.message + " (" + op.operation_id + why + ")",
+         .pointer = f.pointer,
+         .status = exchange.response ? exchange.response->status : 0,
+         .curl = context_.transport.curl(request, credential(op)),
+         .case_summary = "stateful",
+         .response = exchange.response ? response_excerpt(*exchange.response,
+                                                          secrets_of(context_.transport, token))
+                                       : ""});
   }
 
   gen::Request valid_request(const spec::Operation& op) { return context_.valid_request(op); }

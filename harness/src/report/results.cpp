@@ -58,8 +58,15 @@ nlohmann::json failure_json(const engine::FailureRecord& f) {
 }
 
 engine::FailureRecord failure_from(const nlohmann::json& j) {
-  return {j.at("check"), j.at("message"), j.at("pointer"), j.at("status"),         j.at("curl"),
-          j.at("case"),  j.at("seed"),    j.at("shrunk"),  j.value("response", "")};
+  return {.check = j.at("check"),
+          .message = j.at("message"),
+          .pointer = j.at("pointer"),
+          .status = j.at("status"),
+          .curl = j.at("curl"),
+          .case_summary = j.at("case"),
+          .seed = j.at("seed"),
+          .shrunk = j.at("shrunk"),
+          .response = j.value("response", "")};
 }
 
 }  // namespace

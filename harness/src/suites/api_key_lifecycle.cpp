@@ -27,12 +27,14 @@ engine::PhaseResult api_key_lifecycle(SuiteContext& context, const KeyOperations
                   const gen::Request& request, const transport::Exchange& exchange,
                   const std::string& token = {}) {
     // What the scenario expects of keys (listed, working, gone when deleted) is Vast.ai's.
-    context.record(
-        result,
-        {check, std::move(message), "", exchange.response ? exchange.response->status : 0,
-         context.curl(op, request, token), "API-key lifecycle", 0, false,
-         context.excerpt(exchange, token)},
-        true, *operations.create);
+    context.record(result,
+                   {.check = check,
+                    .message = std::move(message),
+                    .status = exchange.response ? exchange.response->status : 0,
+                    .curl = context.curl(op, request, token),
+                    .case_summary = "API-key lifecycle",
+                    .response = context.excerpt(exchange, token)},
+                   true, *operations.create);
   };
   auto finish = [&] {
     result.seconds =

@@ -34,12 +34,14 @@ engine::PhaseResult probe_credential(SuiteContext& context,
   }
   if (refused == 0) return result;
   result.failures.push_back(
-      {"credential_refused",
-       "the credential in $" + token_variable + " was refused by the target (401 on every " +
-           "request: " + std::to_string(refused) + " of " + std::to_string(refused) +
-           "); the run stopped before sending the rest",
-       "", 401, context.curl(*last, last_request), "credential probe", 0, false,
-       context.excerpt(last_exchange)});
+      {.check = "credential_refused",
+       .message = "the credential in $" + token_variable +
+                  " was refused by the target (401 on every request: " + std::to_string(refused) +
+                  " of " + std::to_string(refused) + "); the run stopped before sending the rest",
+       .status = 401,
+       .curl = context.curl(*last, last_request),
+       .case_summary = "credential probe",
+       .response = context.excerpt(last_exchange)});
   return result;
 }
 

@@ -82,15 +82,13 @@ PermissionSuite::Outcome PermissionSuite::check_valid(const nlohmann::json& docu
   auto record = [&](const char* check, std::string message, const spec::Operation& op,
                     const gen::Request& request, const transport::Exchange& exchange,
                     const std::string& token = {}) {
-    outcome.failure = engine::FailureRecord{check,
-                                            std::move(message),
-                                            "",
-                                            exchange.response ? exchange.response->status : 0,
-                                            context_.curl(op, request, token),
-                                            "permission document " + document.dump(),
-                                            0,
-                                            false,
-                                            context_.excerpt(exchange, token)};
+    outcome.failure =
+        engine::FailureRecord{.check = check,
+                              .message = std::move(message),
+                              .status = exchange.response ? exchange.response->status : 0,
+                              .curl = context_.curl(op, request, token),
+                              .case_summary = "permission document " + document.dump(),
+                              .response = context_.excerpt(exchange, token)};
   };
   auto created = keys_.create(document, key_name("permission"));
   ++outcome.sent;
@@ -204,16 +202,14 @@ PermissionSuite::Outcome PermissionSuite::check_invalid(
   std::string what = "an invalid permission document (" + invalid.breaks +
                      (invalid.pointer.empty() ? "" : " at " + invalid.pointer) + ")";
   auto record = [&](std::string message) {
-    outcome.failure =
-        engine::FailureRecord{"negative_data_rejection",
-                              std::move(message),
-                              invalid.pointer,
-                              created.exchange.response ? created.exchange.response->status : 0,
-                              context_.curl(*ops.create, created.request),
-                              "permission document " + invalid.document.dump().substr(0, 2000),
-                              0,
-                              false,
-                              context_.excerpt(created.exchange, created.token.value_or(""))};
+    outcome.failure = engine::FailureRecord{
+        .check = "negative_data_rejection",
+        .message = std::move(message),
+        .pointer = invalid.pointer,
+        .status = created.exchange.response ? created.exchange.response->status : 0,
+        .curl = context_.curl(*ops.create, created.request),
+        .case_summary = "permission document " + invalid.document.dump().substr(0, 2000),
+        .response = context_.excerpt(created.exchange, created.token.value_or(""))};
   };
   if (!created.exchange.response) return outcome;
   int status = created.exchange.response->status;
@@ -320,15 +316,19 @@ engine::PhaseResult PermissionSuite::cleanup() {
     if (now->contains(id)) {
       keys_.remove(id);
       result.failures.push_back(
-          {"use_after_delete", "key " + id + ", made and deleted by the suite, is still listed", "",
-           0, context_.curl(*ops.list, context_.valid_request(*ops.list)), "cleanup", 0, false});
+          {.check = "use_after_delete",
+           .message = "key " + id + ", made and deleted by the suite, is still listed",
+           .curl = context_.curl(*ops.list, context_.valid_request(*ops.list)),
+           .case_summary = "cleanup"});
     }
   }
   for (const auto& [id, listed] : *keys_at_start_) {
     if (!now->contains(id)) {
       result.failures.push_back(
-          {"resource_availability", "key " + id + ", there before the suite ran, is gone", "", 0,
-           context_.curl(*ops.list, context_.valid_request(*ops.list)), "cleanup", 0, false});
+          {.check = "resource_availability",
+           .message = "key " + id + ", there before the suite ran, is gone",
+           .curl = context_.curl(*ops.list, context_.valid_request(*ops.list)),
+           .case_summary = "cleanup"});
     }
   }
   return result;

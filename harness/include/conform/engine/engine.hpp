@@ -36,31 +36,18 @@ struct RunOptions {
   }
 };
 
-// One failure, with everything needed to reproduce it.
+// One failure, with everything needed to reproduce it. Built with designated initialisers:
+// what is not named is empty or zero.
 struct FailureRecord {
-  FailureRecord() = default;
-  FailureRecord(std::string check_name, std::string text, std::string json_pointer,
-                int response_status, std::string curl_line, std::string summary,
-                std::uint64_t case_seed, bool was_shrunk, std::string response_excerpt = {})
-      : check(std::move(check_name)),
-        message(std::move(text)),
-        pointer(std::move(json_pointer)),
-        status(response_status),
-        curl(std::move(curl_line)),
-        case_summary(std::move(summary)),
-        seed(case_seed),
-        shrunk(was_shrunk),
-        response(std::move(response_excerpt)) {}
-
-  std::string check;
-  std::string message;
-  std::string pointer;
-  int status = 0;            // the response's, 0 when none came
-  std::string curl;          // the (shrunk) request, the credential as ${CONFORM_TOKEN}
-  std::string case_summary;  // "negative: wrong_type at body /name", "positive"
-  std::uint64_t seed = 0;    // the case's seed (fuzzing), 0 for fixed cases
+  std::string check{};
+  std::string message{};
+  std::string pointer{};
+  int status = 0;              // the response's, 0 when none came
+  std::string curl{};          // the (shrunk) request, the credential as ${CONFORM_TOKEN}
+  std::string case_summary{};  // "negative: wrong_type at body /name", "positive"
+  std::uint64_t seed = 0;      // the case's seed (fuzzing), 0 for fixed cases
   bool shrunk = false;
-  std::string response;  // status line, headers and the start of the body, redacted
+  std::string response{};  // status line, headers and the start of the body, redacted
 };
 
 // What a failure report shows of a response: its status, headers and the first kilobyte of its
