@@ -86,10 +86,11 @@ std::set<std::string> chosen_phases(const RunCommandOptions& options) {
   std::set<std::string> chosen;
   for (const auto& name : options.phases) {
     if (std::find(all.begin(), all.end(), name) == all.end()) {
+      std::string names;
+      for (const auto& phase : all) names += (names.empty() ? "" : ", ") + phase;
       core::fail_input("run.unknown_phase", "", "",
                        "--phases: '" + name + "' is not a phase" + core::did_you_mean(name, all) +
-                           " (examples, coverage, fuzzing, auth, stateful, scenarios, "
-                           "permissions)");
+                           " (" + names + ")");
     }
     chosen.insert(name);
   }
@@ -510,9 +511,14 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
                   "max_response_time, see docs/checks.md)")
       ->delimiter(',');
   command
-      .add_option(
-          "--phases", o.phases,
-          "Phases, comma-separated: examples,coverage,fuzzing,auth,stateful,scenarios,permissions")
+      .add_option("--phases", o.phases,
+                  [] {
+                    std::string names;
+                    for (const auto& phase : all_phases()) {
+                      names += (names.empty() ? "" : ",") + phase;
+                    }
+                    return "Phases, comma-separated: " + names;
+                  }())
       ->delimiter(',');
   command.add_option("--jobs", o.jobs, "Parallel shard processes")->check(CLI::Range(1, 256));
   command.add_option("--rate", o.rate, "Requests per second over the whole run (0: no limit)");

@@ -103,20 +103,18 @@ void redact(PhaseResult& result, const core::Redactor& secrets) {
   for (std::string& note : result.notes) note = clean(std::move(note));
 }
 
-const std::vector<std::string>& phase_names() {
-  static const std::vector<std::string> names = {"examples", "coverage", "fuzzing", "auth",
-                                                 "stateful"};
-  return names;
-}
-
 struct Engine::Impl {
-  Engine& engine;
+  const spec::Spec& spec;
+  const schema::SpecSchemas& schemas;
+  transport::Transport& transport;
+  RunOptions options;
   std::map<std::string, std::unique_ptr<gen::OperationCases>> cases;
   // The fixed cases of each operation, built once: planned() counts them at start-up and run()
   // sends the same ones.
   std::map<std::string, gen::FixedCases> examples_of, coverage_of;
 
-  explicit Impl(Engine& e) : engine(e) {}
+  Impl(const spec::Spec& s, const schema::SpecSchemas& sc, transport::Transport& t, RunOptions o)
+      : spec(s), schemas(sc), transport(t), options(std::move(o)) {}
 
   const gen::FixedCases& examples(const spec::Operation& op) {
     auto it = examples_of.find(op.operation_id);
@@ -136,12 +134,12 @@ struct Engine::Impl {
 
   gen::OperationCases& cases_for(const spec::Operation& op) {
     auto& slot = cases[op.operation_id];
-    if (!slot) slot = std::make_unique<gen::OperationCases>(engine.spec_, engine.schemas_, op);
+    if (!slot) slot = std::make_unique<gen::OperationCases>(spec, schemas, op);
     return *slot;
   }
 
   transport::Auth auth(const spec::Operation& op) const {
-    return transport::auth_for(engine.spec_, op, engine.options_.token);
+    return transport::auth_for(spec, op, options.token);
   }
 
   transport::Outgoing outgoing(const spec::Operation& op, const gen::Request& request,
@@ -150,21 +148,18 @@ struct Engine::Impl {
   }
 
   std::string curl(const gen::Request& request, const transport::Auth& credential) const {
-    return engine.transport_.curl(request, credential);
+    return transport.curl(request, credential);
   }
 
-  bool interrupted() const {
-    return engine.options_.interrupted != nullptr && engine.options_.interrupted->load();
-  }
+  bool interrupted() const { return options.interrupted != nullptr && options.interrupted->load(); }
 
   // The enabled per-response checks over one answer.
   std::vector<checks::Failure> check(const spec::Operation& op, const gen::RequestCase& sent,
                                      const transport::Response& response) const {
-    checks::CheckInput input{engine.spec_, engine.schemas_, op,
-                             sent,         response,        engine.options_.check_options};
+    checks::CheckInput input{spec, schemas, op, sent, response, options.check_options};
     std::vector<checks::Failure> found;
     for (const auto& named : checks::catalogue()) {
-      if (named.check == nullptr || !engine.options_.checks.contains(std::string(named.name))) {
+      if (named.check == nullptr || !options.checks.contains(std::string(named.name))) {
         continue;
       }
       for (auto& f : named.check(input)) found.push_back(std::move(f));
@@ -182,8 +177,7 @@ struct Engine::Impl {
             .curl = curl(sent.request, credential),
             .case_summary = summary_of(sent),
             .seed = seed,
-            .response =
-                response_excerpt(response, secrets_of(engine.transport_, engine.options_.token))};
+            .response = response_excerpt(response, secrets_of(transport, options.token))};
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {
@@ -206,7 +200,7 @@ struct Engine::Impl {
     transport::Auth credential = auth(op);
     std::vector<transport::Outgoing> batch;
     for (const auto& c : fixed) batch.push_back(outgoing(op, c.request, credential));
-    auto exchanges = engine.transport_.send(batch);
+    auto exchanges = transport.send(batch);
     int limited = 0;
     for (std::size_t i = 0; i < fixed.size(); ++i) {
       if (!absorb(op, fixed[i], exchanges[i], credential, 0, result)) ++limited;
@@ -251,7 +245,7 @@ struct Engine::Impl {
   // A phase whose valid requests were all refused (401/403) exercised the credential only.
   void judge_exercise(const spec::Operation& op, PhaseResult& result) const {
     if (result.valid_sent == 0 || result.valid_refused < result.valid_sent) return;
-    std::string why = transport::unsatisfiable_security(engine.spec_, op, engine.options_.token);
+    std::string why = transport::unsatisfiable_security(spec, op, options.token);
     result.not_exercised = "all " + std::to_string(result.valid_sent) +
                            " valid requests were answered 401 or 403: " +
                            (why.empty() ? "the credential was refused" : why);
@@ -261,9 +255,8 @@ struct Engine::Impl {
     auto& operation_cases = cases_for(op);
     auto positive = operation_cases.positive();
     auto negative = operation_cases.negative();
-    const int count = engine.options_.max_examples;
-    std::uint64_t op_seed =
-        gen::mix_seed(engine.options_.seed ^ std::hash<std::string>{}(op.operation_id));
+    const int count = options.max_examples;
+    std::uint64_t op_seed = gen::mix_seed(options.seed ^ std::hash<std::string>{}(op.operation_id));
 
     struct Drawn {
       rc::Shrinkable<gen::RequestCase> shrinkable;
@@ -312,7 +305,7 @@ struct Engine::Impl {
     transport::Auth credential = auth(op);
     std::vector<transport::Outgoing> batch;
     for (const auto& d : drawn) batch.push_back(outgoing(op, d.value.request, credential));
-    auto exchanges = engine.transport_.send(batch);
+    auto exchanges = transport.send(batch);
 
     // The first failing case of each check, to shrink.
     std::map<std::string, std::size_t> first_failure;
@@ -369,7 +362,7 @@ struct Engine::Impl {
       return std::nullopt;
     };
     gen::RequestCase value = current.value();
-    auto exchange = engine.transport_.send(outgoing(op, value.request, credential));
+    auto exchange = transport.send(outgoing(op, value.request, credential));
     auto failure = failing(value, exchange);
     int status = exchange.response ? exchange.response->status : 0;
     if (!failure || !exchange.response) {  // flaky: report what the first send saw
@@ -389,7 +382,7 @@ struct Engine::Impl {
       } catch (const std::exception&) {
         return false;
       }
-      auto answer = engine.transport_.send(outgoing(op, candidate.request, credential));
+      auto answer = transport.send(outgoing(op, candidate.request, credential));
       auto f = failing(candidate, answer);
       if (!f) return false;
       value = std::move(candidate);
@@ -397,10 +390,9 @@ struct Engine::Impl {
       last = *answer.response;
       return true;
     };
-    bool shrunk =
-        gen::shrink_while(std::move(current), engine.options_.max_shrink_sends, still_fails, [&] {
-          return interrupted();
-        }).second;
+    bool shrunk = gen::shrink_while(std::move(current), options.max_shrink_sends, still_fails, [&] {
+                    return interrupted();
+                  }).second;
     FailureRecord out = record(*failure, value, last, credential, seed);
     out.shrunk = shrunk;
     return out;
@@ -410,24 +402,24 @@ struct Engine::Impl {
   gen::RequestCase valid_case(const spec::Operation& op) {
     const auto& fixed = examples(op).cases;
     if (!fixed.empty()) return fixed.front();
-    return gen::sample(cases_for(op).positive(), engine.options_.seed, 1).front();
+    return gen::sample(cases_for(op).positive(), options.seed, 1).front();
   }
 
   // The resource whose create/delete sequence the stateful phase runs, when its checks are on.
   std::optional<Resource> lifecycle_resource(const spec::Operation& op) const {
-    const auto& checks = engine.options_.checks;
+    const auto& checks = options.checks;
     if (!checks.contains("use_after_delete") && !checks.contains("resource_availability")) {
       return std::nullopt;
     }
-    auto resource = find_resource(engine.spec_, op);
+    auto resource = find_resource(spec, op);
     // Only what the selection allows is called: without its DELETE the resource would be left
     // behind, so there is no lifecycle; a list or a use left out is not checked.
-    if (!resource || !engine.options_.may_call(*resource->remove)) return std::nullopt;
-    if (resource->list != nullptr && !engine.options_.may_call(*resource->list)) {
+    if (!resource || !options.may_call(*resource->remove)) return std::nullopt;
+    if (resource->list != nullptr && !options.may_call(*resource->list)) {
       resource->list = nullptr;
     }
     std::erase_if(resource->uses,
-                  [&](const spec::Operation* use) { return !engine.options_.may_call(*use); });
+                  [&](const spec::Operation* use) { return !options.may_call(*use); });
     return resource;
   }
 
@@ -447,7 +439,7 @@ struct Engine::Impl {
     std::vector<transport::Outgoing> batch;
     for (const auto& [how, credential] : attempts)
       batch.push_back(outgoing(op, base.request, credential));
-    auto exchanges = engine.transport_.send(batch);
+    auto exchanges = transport.send(batch);
     for (std::size_t i = 0; i < attempts.size(); ++i) {
       const auto& exchange = exchanges[i];
       if (exchange.problem == transport::Problem::rate_limited) continue;
@@ -462,40 +454,131 @@ struct Engine::Impl {
                     {.check = f->check,
                      .message = f->message,
                      .status = exchange.response->status,
-                     .curl = engine.transport_.curl(
-                         transport::with_auth(base.request, attempts[i].second), transport::Auth{}),
+                     .curl = transport.curl(transport::with_auth(base.request, attempts[i].second),
+                                            transport::Auth{}),
                      .case_summary = "auth"});
       }
     }
   }
+
+  void run_stateful(const spec::Operation& op, PhaseResult& result) {
+    StatefulContext context{
+        spec,
+        schemas,
+        transport,
+        options,
+        [this](const spec::Operation& o) { return valid_case(o).request; },
+        [this](const spec::Operation& o) {
+          auto plain = cases_for(o).minimal();
+          return plain ? plain->request : valid_case(o).request;
+        },
+        [this](const spec::Operation& o, const gen::RequestCase& sent,
+               const transport::Response& response) { return check(o, sent, response); }};
+    if (auto resource = lifecycle_resource(op)) {
+      run_lifecycle(context, *resource, result);
+    } else if (auto whole = find_resource(spec, op); whole && !options.may_call(*whole->remove)) {
+      result.notes.push_back("no create/delete lifecycle: it needs " + whole->remove->operation_id +
+                             ", which the selection leaves out (what it creates would stay)");
+    }
+    follow_links(context, op, result);
+  }
 };
+
+namespace {
+
+// The phases, in the order they run: what each sends (docs/run.md's table says it at length), how
+// many requests it plans for an operation, and how it runs.
+struct PhaseRow {
+  PhaseInfo info;
+  int (*planned)(Engine::Impl&, const spec::Operation&);
+  void (*run)(Engine::Impl&, const spec::Operation&, PhaseResult&);
+};
+
+const std::vector<PhaseRow>& phase_rows() {
+  static const std::vector<PhaseRow> rows = {
+      {{"examples", "the description's own examples, one request each"},
+       [](Engine::Impl& e, const spec::Operation& op) {
+         return static_cast<int>(e.examples(op).cases.size());
+       },
+       [](Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
+         e.run_fixed(op, e.examples(op), result);
+         e.judge_exercise(op, result);
+       }},
+      {{"coverage", "boundary values: each bound, just inside and just outside it"},
+       [](Engine::Impl& e, const spec::Operation& op) {
+         return static_cast<int>(e.coverage(op).cases.size());
+       },
+       [](Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
+         e.run_fixed(op, e.coverage(op), result);
+         e.judge_exercise(op, result);
+       }},
+      {{"fuzzing", "--max-examples generated requests, valid and invalid, failures shrunk"},
+       [](Engine::Impl& e, const spec::Operation&) { return e.options.max_examples; },
+       [](Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
+         e.run_fuzzing(op, result);
+         e.judge_exercise(op, result);
+       }},
+      {{"auth", "a valid request without credentials, and with an unknown one"},
+       [](Engine::Impl& e, const spec::Operation& op) {
+         return e.options.checks.contains("ignored_auth") &&
+                        e.auth(op).kind != transport::Auth::Kind::none
+                    ? 2
+                    : 0;
+       },
+       [](Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
+         e.run_auth(op, result);
+       }},
+      {{"stateful", "create, use, delete and use again a resource; the answers' links followed"},
+       [](Engine::Impl& e, const spec::Operation& op) {
+         auto resource = e.lifecycle_resource(op);
+         return (resource ? resource->planned_requests() : 0) + planned_link_requests(op);
+       },
+       [](Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
+         e.run_stateful(op, result);
+       }},
+  };
+  return rows;
+}
+
+const PhaseRow* phase_row(const std::string& name) {
+  for (const auto& row : phase_rows()) {
+    if (row.info.name == name) return &row;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<PhaseInfo>& operation_phases() {
+  static const std::vector<PhaseInfo> infos = [] {
+    std::vector<PhaseInfo> out;
+    for (const auto& row : phase_rows()) out.push_back(row.info);
+    return out;
+  }();
+  return infos;
+}
+
+const std::vector<std::string>& phase_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& info : operation_phases()) out.push_back(info.name);
+    return out;
+  }();
+  return names;
+}
 
 Engine::Engine(const spec::Spec& spec, const schema::SpecSchemas& schemas,
                transport::Transport& transport, RunOptions options)
-    : spec_(spec),
-      schemas_(schemas),
-      transport_(transport),
-      options_(std::move(options)),
-      impl_(std::make_unique<Impl>(*this)) {}
+    : impl_(std::make_unique<Impl>(spec, schemas, transport, std::move(options))) {}
 
 Engine::~Engine() = default;
 
+const RunOptions& Engine::options() const { return impl_->options; }
+
 int Engine::planned(const spec::Operation& op, const std::string& phase) const {
-  if (!options_.phases.contains(phase)) return 0;
-  if (phase == "examples") return static_cast<int>(impl_->examples(op).cases.size());
-  if (phase == "coverage") return static_cast<int>(impl_->coverage(op).cases.size());
-  if (phase == "fuzzing") return options_.max_examples;
-  if (phase == "auth") {
-    return options_.checks.contains("ignored_auth") &&
-                   impl_->auth(op).kind != transport::Auth::Kind::none
-               ? 2
-               : 0;
-  }
-  if (phase == "stateful") {
-    auto resource = impl_->lifecycle_resource(op);
-    return (resource ? resource->planned_requests() : 0) + planned_link_requests(op);
-  }
-  return 0;
+  const PhaseRow* row = phase_row(phase);
+  if (row == nullptr || !impl_->options.phases.contains(phase)) return 0;
+  return row->planned(*impl_, op);
 }
 
 PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
@@ -508,40 +591,7 @@ PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
     return result;
   }
   try {
-    if (phase == "examples") {
-      impl_->run_fixed(op, impl_->examples(op), result);
-      impl_->judge_exercise(op, result);
-    } else if (phase == "coverage") {
-      impl_->run_fixed(op, impl_->coverage(op), result);
-      impl_->judge_exercise(op, result);
-    } else if (phase == "fuzzing") {
-      impl_->run_fuzzing(op, result);
-      impl_->judge_exercise(op, result);
-    } else if (phase == "auth") {
-      impl_->run_auth(op, result);
-    } else if (phase == "stateful") {
-      StatefulContext context{
-          spec_,
-          schemas_,
-          transport_,
-          options_,
-          [this](const spec::Operation& o) { return impl_->valid_case(o).request; },
-          [this](const spec::Operation& o) {
-            auto plain = impl_->cases_for(o).minimal();
-            return plain ? plain->request : impl_->valid_case(o).request;
-          },
-          [this](const spec::Operation& o, const gen::RequestCase& sent,
-                 const transport::Response& response) { return impl_->check(o, sent, response); }};
-      if (auto resource = impl_->lifecycle_resource(op)) {
-        run_lifecycle(context, *resource, result);
-      } else if (auto whole = find_resource(spec_, op);
-                 whole && !options_.may_call(*whole->remove)) {
-        result.notes.push_back("no create/delete lifecycle: it needs " +
-                               whole->remove->operation_id +
-                               ", which the selection leaves out (what it creates would stay)");
-      }
-      follow_links(context, op, result);
-    }
+    if (const PhaseRow* row = phase_row(phase)) row->run(*impl_, op, result);
   } catch (const gen::Unsatisfiable& e) {
     result.not_tested = std::string("could not build requests: ") + e.what();
   } catch (const std::exception& e) {

@@ -13,7 +13,15 @@
 
 namespace conform::engine {
 
-// The phases of a run, in the order they run for an operation.
+// The catalogue of an operation's phases, in the order they run: the engine runs them from it,
+// `--phases` and `--dry-run` name them from it, and a test keeps docs/run.md's table equal to it.
+// A phase is one row (engine.cpp's phase_rows).
+struct PhaseInfo {
+  std::string name;
+  std::string sends;  // what it sends, in a line
+};
+const std::vector<PhaseInfo>& operation_phases();
+// Their names, in the same order.
 const std::vector<std::string>& phase_names();
 
 struct RunOptions {
@@ -99,14 +107,11 @@ class Engine {
   int planned(const spec::Operation& operation, const std::string& phase) const;
   PhaseResult run(const spec::Operation& operation, const std::string& phase);
 
-  const RunOptions& options() const { return options_; }
+  const RunOptions& options() const;
+
+  struct Impl;  // the run's collaborators and caches; the phases' rows work on it
 
  private:
-  struct Impl;
-  const spec::Spec& spec_;
-  const schema::SpecSchemas& schemas_;
-  transport::Transport& transport_;
-  RunOptions options_;
   std::unique_ptr<Impl> impl_;
 };
 
