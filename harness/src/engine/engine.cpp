@@ -5,6 +5,7 @@
 
 #include "conform/core/json.hpp"
 #include "conform/core/text.hpp"
+#include "conform/engine/session.hpp"
 #include "conform/engine/stateful.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/spec/extensions.hpp"
@@ -108,6 +109,7 @@ struct Engine::Impl {
   const schema::SpecSchemas& schemas;
   transport::Transport& transport;
   RunOptions options;
+  Session session{spec, transport, options};
   std::map<std::string, std::unique_ptr<gen::OperationCases>> cases;
   // The fixed cases of each operation, built once: planned() counts them at start-up and run()
   // sends the same ones.
@@ -144,11 +146,11 @@ struct Engine::Impl {
 
   transport::Outgoing outgoing(const spec::Operation& op, const gen::Request& request,
                                const transport::Auth& credential) const {
-    return {request, credential, op.operation_id, spec::min_interval_of(op).value_or(0)};
+    return session.outgoing(op, request, credential);
   }
 
   std::string curl(const gen::Request& request, const transport::Auth& credential) const {
-    return transport.curl(request, credential);
+    return session.curl(request, credential);
   }
 
   bool interrupted() const { return options.interrupted != nullptr && options.interrupted->load(); }
@@ -177,7 +179,7 @@ struct Engine::Impl {
             .curl = curl(sent.request, credential),
             .case_summary = summary_of(sent),
             .seed = seed,
-            .response = response_excerpt(response, secrets_of(transport, options.token))};
+            .response = response_excerpt(response, session.secrets())};
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {
@@ -200,7 +202,7 @@ struct Engine::Impl {
     transport::Auth credential = auth(op);
     std::vector<transport::Outgoing> batch;
     for (const auto& c : fixed) batch.push_back(outgoing(op, c.request, credential));
-    auto exchanges = transport.send(batch);
+    auto exchanges = session.send(batch);
     int limited = 0;
     for (std::size_t i = 0; i < fixed.size(); ++i) {
       if (!absorb(op, fixed[i], exchanges[i], credential, 0, result)) ++limited;
@@ -305,7 +307,7 @@ struct Engine::Impl {
     transport::Auth credential = auth(op);
     std::vector<transport::Outgoing> batch;
     for (const auto& d : drawn) batch.push_back(outgoing(op, d.value.request, credential));
-    auto exchanges = transport.send(batch);
+    auto exchanges = session.send(batch);
 
     // The first failing case of each check, to shrink.
     std::map<std::string, std::size_t> first_failure;
@@ -362,7 +364,7 @@ struct Engine::Impl {
       return std::nullopt;
     };
     gen::RequestCase value = current.value();
-    auto exchange = transport.send(outgoing(op, value.request, credential));
+    auto exchange = session.send(outgoing(op, value.request, credential));
     auto failure = failing(value, exchange);
     int status = exchange.response ? exchange.response->status : 0;
     if (!failure || !exchange.response) {  // flaky: report what the first send saw
@@ -382,7 +384,7 @@ struct Engine::Impl {
       } catch (const std::exception&) {
         return false;
       }
-      auto answer = transport.send(outgoing(op, candidate.request, credential));
+      auto answer = session.send(outgoing(op, candidate.request, credential));
       auto f = failing(candidate, answer);
       if (!f) return false;
       value = std::move(candidate);
@@ -439,7 +441,7 @@ struct Engine::Impl {
     std::vector<transport::Outgoing> batch;
     for (const auto& [how, credential] : attempts)
       batch.push_back(outgoing(op, base.request, credential));
-    auto exchanges = transport.send(batch);
+    auto exchanges = session.send(batch);
     for (std::size_t i = 0; i < attempts.size(); ++i) {
       const auto& exchange = exchanges[i];
       if (exchange.problem == transport::Problem::rate_limited) continue;
@@ -454,8 +456,8 @@ struct Engine::Impl {
                     {.check = f->check,
                      .message = f->message,
                      .status = exchange.response->status,
-                     .curl = transport.curl(transport::with_auth(base.request, attempts[i].second),
-                                            transport::Auth{}),
+                     .curl = session.curl(transport::with_auth(base.request, attempts[i].second),
+                                          transport::Auth{}),
                      .case_summary = "auth"});
       }
     }
@@ -467,6 +469,7 @@ struct Engine::Impl {
         schemas,
         transport,
         options,
+        session,
         [this](const spec::Operation& o) { return valid_case(o).request; },
         [this](const spec::Operation& o) {
           auto plain = cases_for(o).minimal();

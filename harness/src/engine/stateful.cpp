@@ -75,34 +75,30 @@ std::string status_of(const transport::Exchange& exchange) {
 
 namespace {
 
-// What the stateful sequences share: sending with the run's credential, and recording failures.
-class Session {
+// A stateful sequence's requests: sent through the run's session, counted and recorded in the
+// phase's result.
+class Sequence {
  public:
-  Session(const StatefulContext& context, PhaseResult& result)
+  Sequence(const StatefulContext& context, PhaseResult& result)
       : context_(context), result_(result) {}
 
   transport::Exchange send(const spec::Operation& op, const gen::Request& request,
                            bool cleanup = false) {
-    transport::Outgoing out{request, credential(op), op.operation_id,
-                            spec::min_interval_of(op).value_or(0), cleanup};
-    auto exchange = context_.transport.send(out);
+    auto exchange = context_.session.send(op, request, {}, cleanup);
     if (exchange.response) ++result_.sent;
     return exchange;
   }
 
   void fail(const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
             const transport::Exchange& exchange, const std::string& why = {}) {
-    const std::string& token = context_.options.token;
-    result_.failures.push_back(
-        {.check = f.check,
-         .message = f.message + " (" + op.operation_id + why + ")",
-         .pointer = f.pointer,
-         .status = exchange.response ? exchange.response->status : 0,
-         .curl = context_.transport.curl(request, credential(op)),
-         .case_summary = "stateful",
-         .response = exchange.response ? response_excerpt(*exchange.response,
-                                                          secrets_of(context_.transport, token))
-                                       : ""});
+    const Session& session = context_.session;
+    result_.failures.push_back({.check = f.check,
+                                .message = f.message + " (" + op.operation_id + why + ")",
+                                .pointer = f.pointer,
+                                .status = exchange.response ? exchange.response->status : 0,
+                                .curl = session.curl(request, session.credential(op)),
+                                .case_summary = "stateful",
+                                .response = session.excerpt(exchange)});
   }
 
   gen::Request valid_request(const spec::Operation& op) { return context_.valid_request(op); }
@@ -110,10 +106,6 @@ class Session {
   bool enabled(const char* check) const { return context_.options.checks.contains(check); }
 
  private:
-  transport::Auth credential(const spec::Operation& op) const {
-    return transport::auth_for(context_.spec, op, context_.options.token);
-  }
-
   const StatefulContext& context_;
   PhaseResult& result_;
 };
@@ -121,7 +113,7 @@ class Session {
 }  // namespace
 
 void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result) {
-  Session session(context, result);
+  Sequence session(context, result);
   auto send = [&](const spec::Operation& op, const gen::Request& request, bool cleanup = false) {
     return session.send(op, request, cleanup);
   };
@@ -233,7 +225,7 @@ int planned_link_requests(const spec::Operation& operation) {
 void follow_links(const StatefulContext& context, const spec::Operation& operation,
                   PhaseResult& result) {
   if (planned_link_requests(operation) == 0) return;
-  Session session(context, result);
+  Sequence session(context, result);
   gen::Request request = session.valid_request(operation);
   auto answer = session.send(operation, request);
   if (!answer.response) {

@@ -39,7 +39,7 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 SuiteContext::SuiteContext(const spec::Spec& spec, const schema::SpecSchemas& schemas,
                            transport::Transport& transport, const engine::RunOptions& options)
-    : spec_(spec), schemas_(schemas), transport_(transport), options_(options) {}
+    : spec_(spec), schemas_(schemas), options_(options), session_(spec, transport, options) {}
 
 gen::Request SuiteContext::valid_request(const spec::Operation& operation) {
   auto& slot = cases_[operation.operation_id];
@@ -75,7 +75,7 @@ void SuiteContext::record(engine::PhaseResult& result, engine::FailureRecord fai
 
 transport::Auth SuiteContext::auth(const spec::Operation& operation,
                                    const std::string& token) const {
-  return transport::auth_for(spec_, operation, token.empty() ? options_.token : token);
+  return session_.credential(operation, token);
 }
 
 bool SuiteContext::sends_credential(const spec::Operation& operation) const {
@@ -85,22 +85,13 @@ bool SuiteContext::sends_credential(const spec::Operation& operation) const {
 transport::Exchange SuiteContext::send(const spec::Operation& operation,
                                        const gen::Request& request, const std::string& token,
                                        bool cleanup) {
-  // The last guard of the selection: a suite that reached here with an operation the run may not
-  // call has a bug, and a request it sent could write what the user excluded.
-  if (!options_.may_call(operation)) {
-    throw std::logic_error("a suite tried to call " + operation.operation_id +
-                           ", which the selection leaves out");
-  }
-  transport::Outgoing out{request, auth(operation, token), operation.operation_id,
-                          spec::min_interval_of(operation).value_or(0), cleanup};
-  return transport_.send(out);
+  return session_.send(operation, request, token, cleanup);
 }
 
 std::string SuiteContext::curl(const spec::Operation& operation, const gen::Request& request,
                                const std::string& token) const {
   // A key the suite made is as secret as the run's own token.
-  std::string line = transport_.curl(request, auth(operation, token));
-  return transport::redact(line, token, "${CONFORM_NEW_KEY}");
+  return session_.curl(request, auth(operation, token), token);
 }
 
 std::map<std::string, nlohmann::json> SuiteContext::values_of(const spec::Operation& operation,
@@ -172,10 +163,7 @@ bool SuiteContext::allows(const spec::Operation& operation, const gen::Request& 
 
 std::string SuiteContext::excerpt(const transport::Exchange& exchange,
                                   const std::string& token) const {
-  if (!exchange.response) return {};
-  core::Redactor secrets = engine::secrets_of(transport_, options_.token);
-  secrets.add(token, "${CONFORM_NEW_KEY}");
-  return engine::response_excerpt(*exchange.response, secrets);
+  return session_.excerpt(exchange, token);
 }
 
 std::string SuiteContext::schema_problems(const spec::Operation& operation,

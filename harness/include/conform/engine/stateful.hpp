@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conform/engine/engine.hpp"
+#include "conform/engine/session.hpp"
 #include "conform/spec/resources.hpp"
 
 namespace conform::engine {
@@ -17,6 +18,7 @@ struct StatefulContext {
   const schema::SpecSchemas& schemas;
   transport::Transport& transport;
   const RunOptions& options;
+  const Session& session;  // sends, and shows what was sent
   // The operation's first example, else one generated valid request.
   std::function<gen::Request(const spec::Operation&)> valid_request;
   // A valid request with the required parameters only (a list without filters or pages), else

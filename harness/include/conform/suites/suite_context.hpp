@@ -6,12 +6,14 @@
 #include <string>
 
 #include "conform/engine/engine.hpp"
+#include "conform/engine/session.hpp"
 #include "conform/gen/operation_cases.hpp"
 #include "conform/transport/auth.hpp"
 
 namespace conform::suites {
 
-// What a scenario suite works with, and the small requests it makes.
+// What a scenario suite works with, and the small requests it makes (through the run's
+// engine::Session).
 class SuiteContext {
  public:
   SuiteContext(const spec::Spec& spec, const schema::SpecSchemas& schemas,
@@ -72,8 +74,8 @@ class SuiteContext {
 
   const spec::Spec& spec_;
   const schema::SpecSchemas& schemas_;
-  transport::Transport& transport_;
   const engine::RunOptions& options_;
+  engine::Session session_;
   std::map<std::string, std::unique_ptr<gen::OperationCases>> cases_;
 };
 
