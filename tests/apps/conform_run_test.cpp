@@ -633,11 +633,11 @@ TEST(ConformRun, LongRunsSayHowLong) {
 
   MockProcess mock(project_spec());
   // About 15 s of paced requests (one a second), stopped after 12 s.
-  ShellResult ran =
-      shell("CONFORM_TOKEN=" + kRootToken + " timeout --preserve-status -s INT 12 " + std::string(CONFORM_BINARY) +
-            " run --spec " + project_spec() + " --target " + url(mock) +
-            " --pace declared --operation listSshKeys --phases fuzzing"
-            " --max-examples 15 --no-color");
+  ShellResult ran = shell("CONFORM_TOKEN=" + kRootToken + " timeout --preserve-status -s INT 12 " +
+                          std::string(CONFORM_BINARY) + " run --spec " + project_spec() +
+                          " --target " + url(mock) +
+                          " --pace declared --operation listSshKeys --phases fuzzing"
+                          " --max-examples 15 --no-color");
   EXPECT_EQ(ran.exit_code, 130) << ran.output;
   EXPECT_THAT(ran.output, ::testing::ContainsRegex("conform: progress: 0/1 tests, [0-9]+ requests, "
                                                    "0 failures, 1[0-9] s elapsed"));
@@ -671,6 +671,32 @@ TEST(ConformRun, ShardsMergeIntoOneReport) {
   };
   EXPECT_EQ(tests_attribute(sharded.junit), tests_attribute(single.junit));
   EXPECT_TRUE(validates(sharded.junit));
+}
+
+// A shard read the parent's configuration file too: `jobs: 2` there made every shard shard again
+// (exit 2, "At Most 1 required but received 2"). Shards now take their whole run from a plan file.
+TEST(ConformRun, ShardsTakeTheirRunFromThePlanNotTheConfiguration) {
+  MockProcess mock(project_spec());
+  auto directory =
+      std::filesystem::temp_directory_path() / ("conform-shard-config-" + std::to_string(getpid()));
+  std::filesystem::create_directories(directory);
+  {
+    std::ofstream config(directory / "conform.yaml");
+    config << "run:\n  jobs: 2\n  max-examples: 5\n  html: " << (directory / "run.html").string()
+           << "\n";
+  }
+  Outcome single = run(project_spec(), url(mock), "--max-examples 5");
+  Outcome sharded =
+      run(project_spec(), url(mock), "--config " + (directory / "conform.yaml").string());
+  EXPECT_EQ(sharded.exit_code, 0) << sharded.output;
+  EXPECT_THAT(sharded.output, Not(HasSubstr("shard 0 stopped")));
+  auto tests_attribute = [](const std::string& junit) {
+    auto at = junit.find("tests=\"");
+    return at == std::string::npos ? "" : junit.substr(at, junit.find('"', at + 7) - at);
+  };
+  EXPECT_EQ(tests_attribute(sharded.junit), tests_attribute(single.junit));
+  EXPECT_TRUE(std::filesystem::exists(directory / "run.html"));
+  std::filesystem::remove_all(directory);
 }
 
 TEST(ConformRun, TheVastDescriptionServedByTheMock) {

@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
     if (mock->parsed()) return static_cast<int>(conform::apps::run_mock(mock_options));
     if (merge->parsed()) return static_cast<int>(conform::apps::run_merge(merge_options));
     if (run->parsed()) {
-      return static_cast<int>(conform::apps::run_conformance(run_options, argc, argv));
+      return static_cast<int>(conform::apps::run_conformance(run_options, argv[0]));
     }
   } catch (const conform::core::Error& e) {
     std::cerr << "conform: " << conform::core::format(e.diagnostic()) << "\n";

@@ -31,6 +31,7 @@
 #include "conform/suites/credential_probe.hpp"
 #include "conform/suites/permission_suite.hpp"
 #include "load_spec.hpp"
+#include "shard_plan.hpp"
 
 extern char** environ;
 
@@ -380,32 +381,32 @@ void end_with_parent() {
 }
 
 // --jobs: the same command in N processes, one GoogleTest shard each; their results merged.
-report::RunResults run_shards(const RunCommandOptions& options, int argc, char** argv,
-                              std::uint64_t seed) {
+report::RunResults run_shards(const RunCommandOptions& options, std::uint64_t seed) {
   std::filesystem::path directory =
       std::filesystem::temp_directory_path() / ("conform-shards-" + std::to_string(getpid()));
   std::filesystem::create_directories(directory);
+  std::filesystem::permissions(directory, std::filesystem::perms::owner_all);
   std::vector<pid_t> children;
   std::vector<std::filesystem::path> files;
   for (int shard = 0; shard < options.jobs; ++shard) {
-    std::vector<std::string> args = {"/proc/self/exe"};
-    for (int i = 1; i < argc; ++i) {
-      std::string arg = argv[i];
-      if (arg == "--jobs" || arg == "--junit" || arg == "--html" || arg == "--seed" ||
-          arg == "--results") {
-        ++i;
-        continue;
-      }
-      if (arg.rfind("--jobs=", 0) == 0 || arg.rfind("--junit=", 0) == 0 ||
-          arg.rfind("--html=", 0) == 0 || arg.rfind("--results=", 0) == 0 ||
-          arg.rfind("--seed=", 0) == 0) {
-        continue;
-      }
-      args.push_back(arg);
-    }
+    // The shard's run is the parent's, less what only the parent does: writing the reports,
+    // running the suites, sharding.
     files.push_back(directory / ("shard-" + std::to_string(shard) + ".json"));
-    args.insert(args.end(), {"--seed", std::to_string(seed), "--shard-results",
-                             files.back().string(), "--no-suites"});
+    RunCommandOptions plan = options;
+    plan.jobs = 1;
+    plan.junit.clear();
+    plan.html.clear();
+    plan.results.clear();
+    plan.seed = seed;
+    plan.shard_results = files.back().string();
+    plan.shard_plan.clear();
+    plan.no_suites = true;
+    const auto plan_file = directory / ("plan-" + std::to_string(shard) + ".json");
+    write_shard_plan(plan, plan_file);
+    // --spec and --target only because the command line requires them; the plan holds them too.
+    std::vector<std::string> args = {
+        "/proc/self/exe", "run",          "--spec",       options.spec,
+        "--target",       options.target, "--shard-plan", plan_file.string()};
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
       std::string entry = *e;
@@ -563,6 +564,7 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
                      "Write the results as JSON too (for `conform merge` across CI runners)");
   command.add_option("--shard-results", o.shard_results)->group("");  // for --jobs shards
   command.add_flag("--no-suites", o.no_suites)->group("");            // for --jobs shards
+  command.add_option("--shard-plan", o.shard_plan)->group("");        // for --jobs shards
   command.allow_extras();  // --gtest_* flags go to GoogleTest
 }
 
@@ -642,7 +644,10 @@ std::string target_url(std::string target, const std::optional<std::string>& bas
   return has_path ? target : target + spec.base_path();
 }
 
-core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv) {
+core::ExitCode run_conformance(const RunCommandOptions& given, const std::string& program) {
+  // A --jobs shard takes its whole run from its parent's plan.
+  const RunCommandOptions options =
+      given.shard_plan.empty() ? given : take_shard_plan(given.shard_plan);
   const spec::Spec spec = spec::Spec::load(options.spec);
   auto operations = engine::select(spec, options.selection);
   if (!usable(spec, operations, "running", true)) return core::ExitCode::bad_input;
@@ -711,7 +716,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
   report::ConsoleStyle style;
   style.colour = report::wants_colour(isatty(STDOUT_FILENO) != 0, options.no_colour);
   // The program as it was invoked (a path when it is not on PATH), every value quoted for a shell.
-  style.command = core::shell_quote(argv[0]) + " run --spec " + core::shell_quote(options.spec) +
+  style.command = core::shell_quote(program) + " run --spec " + core::shell_quote(options.spec) +
                   " --target " + core::shell_quote(transport.redact(options.target));
   results.command = style.command;
   const int verbosity = options.quiet ? -1 : (options.verbose ? 1 : 0);
@@ -740,7 +745,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
     }
   }
   if (sharded && !stopped) {
-    auto merged = run_shards(options, argc, argv, run_options.seed);
+    auto merged = run_shards(options, run_options.seed);
     // The order of the document, whatever shard ran what.
     std::map<std::string, std::size_t> rank;
     for (std::size_t i = 0; i < operations.size(); ++i) rank[operations[i]->operation_id] = i;
@@ -821,7 +826,7 @@ core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char*
         "Permissions", "cleanup", [&] { return permission_suite->cleanup(); }, true);
   }
   if (total > 0) {
-    std::vector<std::string> gtest_args = {argv[0]};
+    std::vector<std::string> gtest_args = {program};
     for (const auto& a : options.gtest_arguments) gtest_args.push_back(a);
     std::vector<char*> gtest_argv;
     for (auto& a : gtest_args) gtest_argv.push_back(a.data());

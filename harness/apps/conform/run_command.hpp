@@ -44,12 +44,13 @@ struct RunCommandOptions {
   std::optional<std::string> base_path;
   std::string results;        // the results as JSON, for `conform merge`
   std::string shard_results;  // a --jobs shard's results, for its parent
-  bool no_suites = false;  // a --jobs shard: the parent runs the suites  // a shard's results, for
-                           // the parent of --jobs
+  bool no_suites = false;     // a --jobs shard: the parent runs the suites
+  std::string shard_plan;     // a --jobs shard: every other option comes from this file
   std::vector<std::string> gtest_arguments;
 };
 
 void add_run_options(CLI::App& command, RunCommandOptions& options);
-core::ExitCode run_conformance(const RunCommandOptions& options, int argc, char** argv);
+// `program`: how the user called conform (argv[0]), for the commands the reports suggest.
+core::ExitCode run_conformance(const RunCommandOptions& options, const std::string& program);
 
 }  // namespace conform::apps
