@@ -4,16 +4,17 @@
 #include <iostream>
 
 #include "conform/report/console.hpp"
-#include "conform/report/html.hpp"
-#include "conform/report/junit.hpp"
+#include "conform/report/outputs.hpp"
 
 namespace conform::apps {
 
 void add_merge_options(CLI::App& command, MergeCommandOptions& options) {
   command.add_option("results", options.inputs, "Results files written by `conform run --results`")
       ->required();
-  command.add_option("--junit", options.junit, "Write the merged JUnit XML report here");
-  command.add_option("--html", options.html, "Write the merged HTML report here");
+  for (const auto& output : report::outputs()) {
+    command.add_option("--" + output.name, options.outputs[output.name],
+                       output.description + " (merged)");
+  }
 }
 
 core::ExitCode run_merge(const MergeCommandOptions& options) {
@@ -42,9 +43,9 @@ core::ExitCode run_merge(const MergeCommandOptions& options) {
     merged.interrupted = merged.interrupted || part.interrupted;
     for (auto& t : part.tests) merged.tests.push_back(std::move(t));
   }
-  if (!options.junit.empty()) report::write_atomically(options.junit, report::junit_xml(merged));
-  if (!options.html.empty()) report::write_atomically(options.html, report::html_report(merged));
+  report::write_outputs(merged, options.outputs);
   report::print_summary(merged, std::cout);
+  report::announce_outputs(options.outputs, std::cout);
   bool failed = merged.failures() + merged.errors() > 0 || merged.interrupted;
   return failed ? core::ExitCode::failures : core::ExitCode::ok;
 }

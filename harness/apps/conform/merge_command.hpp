@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,13 +10,12 @@
 namespace conform::apps {
 
 struct MergeCommandOptions {
-  std::vector<std::string> inputs;  // `conform run --results` files
-  std::string junit;
-  std::string html;
+  std::vector<std::string> inputs;             // `conform run --results` files
+  std::map<std::string, std::string> outputs;  // report::outputs() name → file
 };
 
 void add_merge_options(CLI::App& command, MergeCommandOptions& options);
-// Merges the results of runs split across machines into one JUnit and HTML report and one
+// Merges the results of runs split across machines into one report of each asked format and one
 // summary; exit 1 when any part failed.
 core::ExitCode run_merge(const MergeCommandOptions& options);
 

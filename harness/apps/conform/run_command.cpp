@@ -22,8 +22,7 @@
 #include "conform/core/text.hpp"
 #include "conform/engine/engine.hpp"
 #include "conform/report/console.hpp"
-#include "conform/report/html.hpp"
-#include "conform/report/junit.hpp"
+#include "conform/report/outputs.hpp"
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/spec/extensions.hpp"
 #include "conform/spec/spec.hpp"
@@ -394,9 +393,7 @@ report::RunResults run_shards(const RunCommandOptions& options, std::uint64_t se
     files.push_back(directory / ("shard-" + std::to_string(shard) + ".json"));
     RunCommandOptions plan = options;
     plan.jobs = 1;
-    plan.junit.clear();
-    plan.html.clear();
-    plan.results.clear();
+    plan.outputs.clear();
     plan.seed = seed;
     plan.shard_results = files.back().string();
     plan.shard_plan.clear();
@@ -484,8 +481,9 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_option("--base-path", o.base_path,
                      "Path the description's paths start at on the target (default: the first "
                      "server URL's path when --target has none, e.g. /v1)");
-  command.add_option("--junit", o.junit, "Write a JUnit XML report here");
-  command.add_option("--html", o.html, "Write an HTML report here (one self-contained file)");
+  for (const auto& output : report::outputs()) {
+    command.add_option("--" + output.name, o.outputs[output.name], output.description);
+  }
   command.add_option("--token-env", o.token_env, "Environment variable holding the API token")
       ->capture_default_str();
   command.add_option("--seed", o.seed, "Seed of generated cases (default: random, printed)");
@@ -560,8 +558,6 @@ void add_run_options(CLI::App& command, RunCommandOptions& o) {
   command.add_flag("--enforce-vast-rules", o.enforce_vast_rules,
                    "Hold the server to Vast.ai rules the description does not state (failures, "
                    "not advisories)");
-  command.add_option("--results", o.results,
-                     "Write the results as JSON too (for `conform merge` across CI runners)");
   command.add_option("--shard-results", o.shard_results)->group("");  // for --jobs shards
   command.add_flag("--no-suites", o.no_suites)->group("");            // for --jobs shards
   command.add_option("--shard-plan", o.shard_plan)->group("");        // for --jobs shards
@@ -869,18 +865,9 @@ core::ExitCode run_conformance(const RunCommandOptions& given, const std::string
       std::filesystem::remove(std::filesystem::path(options.shard_results).parent_path(), ignored);
     }
   } else {
-    if (!options.results.empty()) {
-      report::write_atomically(
-          options.results,
-          report::to_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    }
-    if (!options.junit.empty()) {
-      report::write_atomically(options.junit, report::junit_xml(results));
-    }
-    if (!options.html.empty()) report::write_atomically(options.html, report::html_report(results));
+    report::write_outputs(results, options.outputs);
     report::print_summary(results, std::cout, style);
-    if (!options.junit.empty()) std::cout << "JUnit report: " << options.junit << "\n";
-    if (!options.html.empty()) std::cout << "HTML report: " << options.html << "\n";
+    report::announce_outputs(options.outputs, std::cout);
   }
   if (results.interrupted) return core::ExitCode::interrupted;
   if (results.failures() > 0 || results.errors() > 0) return core::ExitCode::failures;

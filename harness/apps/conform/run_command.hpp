@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,8 +15,7 @@ namespace conform::apps {
 struct RunCommandOptions {
   std::string spec;
   std::string target;
-  std::string junit;
-  std::string html;
+  std::map<std::string, std::string> outputs;  // report::outputs() name → file (--junit FILE)
   std::string token_env = "CONFORM_TOKEN";
   std::optional<std::uint64_t> seed;
   int max_examples = 100;
@@ -42,7 +42,6 @@ struct RunCommandOptions {
   bool enforce_vast_rules = false;
   bool fail_on_unexercised = false;
   std::optional<std::string> base_path;
-  std::string results;        // the results as JSON, for `conform merge`
   std::string shard_results;  // a --jobs shard's results, for its parent
   bool no_suites = false;     // a --jobs shard: the parent runs the suites
   std::string shard_plan;     // a --jobs shard: every other option comes from this file

@@ -31,8 +31,7 @@ void write_shard_plan(const RunCommandOptions& o, const std::filesystem::path& f
   nlohmann::json plan = {
       {"spec", o.spec},
       {"target", o.target},
-      {"junit", o.junit},
-      {"html", o.html},
+      {"outputs", o.outputs},
       {"token_env", o.token_env},
       {"seed", optional_json(o.seed)},
       {"max_examples", o.max_examples},
@@ -66,7 +65,6 @@ void write_shard_plan(const RunCommandOptions& o, const std::filesystem::path& f
       {"enforce_vast_rules", o.enforce_vast_rules},
       {"fail_on_unexercised", o.fail_on_unexercised},
       {"base_path", optional_json(o.base_path)},
-      {"results", o.results},
       {"shard_results", o.shard_results},
       {"no_suites", o.no_suites},
       {"gtest_arguments", o.gtest_arguments},
@@ -96,8 +94,7 @@ RunCommandOptions take_shard_plan(const std::filesystem::path& file) {
     const nlohmann::json& s = plan.at("selection");
     o.spec = plan.at("spec");
     o.target = plan.at("target");
-    o.junit = plan.at("junit");
-    o.html = plan.at("html");
+    o.outputs = plan.at("outputs").get<std::map<std::string, std::string>>();
     o.token_env = plan.at("token_env");
     o.seed = optional_from<std::uint64_t>(plan.at("seed"));
     o.max_examples = plan.at("max_examples");
@@ -130,7 +127,6 @@ RunCommandOptions take_shard_plan(const std::filesystem::path& file) {
     o.enforce_vast_rules = plan.at("enforce_vast_rules");
     o.fail_on_unexercised = plan.at("fail_on_unexercised");
     o.base_path = optional_from<std::string>(plan.at("base_path"));
-    o.results = plan.at("results");
     o.shard_results = plan.at("shard_results");
     o.no_suites = plan.at("no_suites");
     o.gtest_arguments = plan.at("gtest_arguments").get<std::vector<std::string>>();
