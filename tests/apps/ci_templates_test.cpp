@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "support/mock_process.hpp"
+#include "support/paths.hpp"
 #include "support/shell.hpp"
 
 namespace conform::test {
@@ -15,16 +16,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(CiTemplates, BothTemplatesRunTheJobScript) {
   for (const char* file : {"docs/ci/github-actions.yml", "docs/ci/gitlab-ci.yml"}) {
-    std::string text = read(source(file));
+    std::string text = read_file(source(file));
     EXPECT_THAT(text, HasSubstr("docs/ci/conformance-job.sh shard")) << file;
     EXPECT_THAT(text, HasSubstr("docs/ci/conformance-job.sh merge")) << file;
     EXPECT_THAT(text, HasSubstr("GTEST_SHARD_INDEX")) << file;
@@ -60,9 +54,9 @@ TEST(CiTemplates, TheJobScriptShardsAndMergesAgainstTheMock) {
   }
   EXPECT_EQ(sh(env + "docs/ci/conformance-job.sh merge", &output), 0) << output;
   EXPECT_THAT(output, HasSubstr("PASSED: "));
-  std::string merged = read(reports / "junit.xml");
+  std::string merged = read_file(reports / "junit.xml");
   EXPECT_THAT(merged, HasSubstr("</testsuites>"));
-  EXPECT_THAT(read(reports / "conformance.html"), HasSubstr("id=\"verdict\">PASSED<"));
+  EXPECT_THAT(read_file(reports / "conformance.html"), HasSubstr("id=\"verdict\">PASSED<"));
   // Both shards' tests, each once.
   auto count = [&](const std::string& text) {
     int n = 0;
@@ -72,7 +66,7 @@ TEST(CiTemplates, TheJobScriptShardsAndMergesAgainstTheMock) {
     return n;
   };
   EXPECT_EQ(count(merged),
-            count(read(reports / "junit-0.xml")) + count(read(reports / "junit-1.xml")));
+            count(read_file(reports / "junit-0.xml")) + count(read_file(reports / "junit-1.xml")));
   std::filesystem::remove_all(reports);
 }
 

@@ -19,6 +19,7 @@
 #include "conform/mock/faults.hpp"
 #include "support/local_servers.hpp"
 #include "support/mock_process.hpp"
+#include "support/paths.hpp"
 #include "support/shell.hpp"
 
 namespace conform::test {
@@ -32,13 +33,6 @@ struct Outcome {
   std::string output;
   std::string junit;
 };
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Runs `conform run` with the root token of the mock in $CONFORM_TOKEN.
 Outcome run(const std::string& spec, const std::string& target, const std::string& extra = "") {

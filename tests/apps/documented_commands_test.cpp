@@ -55,13 +55,6 @@ struct MarkdownFile {
   std::vector<int> unclosed_fences;
 };
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string trim(const std::string& text) {
   auto begin = text.find_first_not_of(" \t");
   if (begin == std::string::npos) return "";
@@ -103,7 +96,7 @@ bool list_item(const std::string& line) {
 MarkdownFile parse_markdown(const fs::path& path) {
   MarkdownFile file;
   file.path = path;
-  std::istringstream lines(read_text(path));
+  std::istringstream lines(read_file(path));
   std::string line;
   int number = 0;
   bool in_fence = false;
@@ -195,7 +188,7 @@ void drop_rate_limits(nlohmann::json& value) {
 std::optional<std::string> own_preset() {
   fs::path build = fs::weakly_canonical(CONFORM_BUILD_DIR);
   std::string name = build.filename().string();
-  auto presets = nlohmann::json::parse(read_text(source("CMakePresets.json")));
+  auto presets = nlohmann::json::parse(read_file(source("CMakePresets.json")));
   for (const auto& preset : presets["configurePresets"]) {
     if (preset["name"] == name && fs::weakly_canonical(source("build") / name) == build) {
       return name;
@@ -271,7 +264,7 @@ TEST(Documentation, TheReadmeCommandsAreFound) {
 
 // The commands this test leaves to CI are the ones CI runs.
 TEST(Documentation, TheTestCommandIsWhatCiRuns) {
-  std::string ci = read_text(source(".ci/run"));
+  std::string ci = read_file(source(".ci/run"));
   for (const fs::path& path : documentation_files()) {
     for (const Block& block : parse_markdown(path).blocks) {
       if (block.language != "sh") continue;
@@ -298,7 +291,7 @@ TEST_P(DocumentedCommands, RunAndExitAsDocumented) {
   fs::remove_all(sandbox);
   fs::create_directories(sandbox / "spec");
   fs::create_directories(sandbox / "reports");
-  auto description = nlohmann::json::parse(read_text(source("spec/openapi.json")));
+  auto description = nlohmann::json::parse(read_file(source("spec/openapi.json")));
   drop_rate_limits(description);
   std::ofstream(sandbox / "spec/openapi.json") << description.dump(2);
   std::ofstream(sandbox / "openapi.json") << description.dump(2);

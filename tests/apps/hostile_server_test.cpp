@@ -29,13 +29,6 @@ using ::testing::Not;
 const std::string kCanary = "Cq7'Zx\"9Lm2Rt8Vw4Np";
 const std::string kPassword = "Pw9Kd3Hs7Qa1";
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 struct Outputs {
   int exit_code = -1;
   std::map<std::string, std::string> texts;  // console, junit, html, results, gtest
@@ -57,7 +50,7 @@ Outputs run_against(const std::string& url_with_userinfo, const std::string& ext
   out.exit_code = ran.exit_code;
   out.texts["console"] = ran.output;
   for (const char* file : {"junit.xml", "report.html", "results.json", "gtest.xml"}) {
-    if (std::filesystem::exists(dir / file)) out.texts[file] = read_file(dir / file);
+    if (std::filesystem::exists(dir / file)) out.texts[file] = test::read_file(dir / file);
   }
   std::filesystem::remove_all(dir);
   return out;

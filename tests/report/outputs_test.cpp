@@ -8,17 +8,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/paths.hpp"
+
 namespace conform::report {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 RunResults one_failure() {
   RunResults results;
@@ -44,9 +39,9 @@ TEST(Outputs, EachRowWritesItsFormatWhereAsked) {
   }
   paths["html"].clear();  // not asked for
   write_outputs(one_failure(), paths);
-  EXPECT_THAT(read(directory / "junit"), HasSubstr("<failure"));
+  EXPECT_THAT(test::read_file(directory / "junit"), HasSubstr("<failure"));
   EXPECT_FALSE(std::filesystem::exists(directory / "html"));
-  auto again = results_from_json(nlohmann::json::parse(read(directory / "results")));
+  auto again = results_from_json(nlohmann::json::parse(test::read_file(directory / "results")));
   ASSERT_EQ(again.tests.size(), 1u);
   EXPECT_EQ(again.tests[0].result.failures[0].message, "answered 500");
 

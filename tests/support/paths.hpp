@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace conform::test {
@@ -26,6 +28,14 @@ inline std::filesystem::path shared(const std::string& name) {
 inline std::filesystem::path place(const std::string& where) {
   if (where.rfind("source:", 0) == 0) return source(where.substr(7));
   return shared(where.substr(where.find(':') + 1));
+}
+
+// A file's whole text; empty when it cannot be read.
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 #define CONFORM_REQUIRE_SHARED(path)                                                   \
