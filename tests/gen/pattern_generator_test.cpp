@@ -57,6 +57,16 @@ TEST(PatternGenerator, AnchorsInsideRepeatedGroupsAreRefused) {
   }
 }
 
+// PCRE2 reads "\\u{}" as the letters "u{}"; the generator made a NUL of it (fuzz_regex).
+TEST(PatternGenerator, UnicodeEscapesNeedADigit) {
+  std::string why;
+  EXPECT_FALSE(PatternGenerator::parse("(\\u{})", &why));
+  EXPECT_EQ(why, "a malformed \\u{...} escape");
+  auto generator = PatternGenerator::parse("^\\u{e9}\\u00e9$");
+  ASSERT_TRUE(generator);
+  EXPECT_EQ(sample(generator->strings(), 1, 1).front(), "\u00e9\u00e9");
+}
+
 TEST(PatternGenerator, HostilePatternsAreRefusedNotRecursedOrExpanded) {
   std::string nested = std::string(50000, '(') + "a" + std::string(50000, ')');
   std::string chained = "a" + std::string(20000, '?');

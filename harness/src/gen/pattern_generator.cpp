@@ -297,7 +297,10 @@ class Parser {
         if (!done() && peek() == '{') {
           ++at_;
           auto close = text_.find('}', at_);
-          if (close == std::string_view::npos) throw Unsupported("a malformed \\u{...} escape");
+          // "\u{}" has no digits: PCRE2 reads it as the letters "u{}", ECMAScript as an error.
+          if (close == std::string_view::npos || close == at_) {
+            throw Unsupported("a malformed \\u{...} escape");
+          }
           value = hex(static_cast<int>(close - at_));
           ++at_;
         } else {
