@@ -1,6 +1,5 @@
 #include "conform/mock/http_server.hpp"
 
-#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -51,6 +50,7 @@ bool is_parse_error(const beast::error_code& error) {
 // How long a refused connection is read and discarded after its answer: closing a socket with
 // unread bytes resets it, and the client may lose the answer before reading it.
 constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kDrainBytes = 4096;
 
 // One client connection; each step runs on its strand, one at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -176,7 +176,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void drain() {
-    stream_.async_read_some(asio::buffer(discard_),
+    // Into the request buffer, dropped each time: a connection holds no space of its own for it.
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(kDrainBytes),
                             [self = shared_from_this()](beast::error_code error, std::size_t) {
                               if (error) return self->close();
                               self->drain();
@@ -195,7 +197,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> interim_;
   std::optional<http::response<http::string_body>> response_;
-  std::array<char, 4096> discard_{};
   const Shared& shared_;
 };
 
