@@ -140,18 +140,7 @@ struct Engine::Impl {
     return *slot;
   }
 
-  transport::Auth auth(const spec::Operation& op) const {
-    return transport::auth_for(spec, op, options.token);
-  }
-
-  transport::Outgoing outgoing(const spec::Operation& op, const gen::Request& request,
-                               const transport::Auth& credential) const {
-    return session.outgoing(op, request, credential);
-  }
-
-  std::string curl(const gen::Request& request, const transport::Auth& credential) const {
-    return session.curl(request, credential);
-  }
+  transport::Auth auth(const spec::Operation& op) const { return session.credential(op); }
 
   bool interrupted() const { return options.interrupted != nullptr && options.interrupted->load(); }
 
@@ -176,7 +165,7 @@ struct Engine::Impl {
             .message = f.message,
             .pointer = f.pointer,
             .status = response.status,
-            .curl = curl(sent.request, credential),
+            .curl = session.curl(sent.request, credential),
             .case_summary = summary_of(sent),
             .seed = seed,
             .response = response_excerpt(response, session.secrets())};
@@ -201,7 +190,7 @@ struct Engine::Impl {
     }
     transport::Auth credential = auth(op);
     std::vector<transport::Outgoing> batch;
-    for (const auto& c : fixed) batch.push_back(outgoing(op, c.request, credential));
+    for (const auto& c : fixed) batch.push_back(session.outgoing(op, c.request, credential));
     auto exchanges = session.send(batch);
     int limited = 0;
     for (std::size_t i = 0; i < fixed.size(); ++i) {
@@ -222,7 +211,7 @@ struct Engine::Impl {
       FailureRecord error{.check = "transport",
                           .message = std::string(transport::problem_name(exchange.problem)) + ": " +
                                      exchange.detail,
-                          .curl = curl(sent.request, credential),
+                          .curl = session.curl(sent.request, credential),
                           .case_summary = summary_of(sent),
                           .seed = seed};
       if (result.errors.size() < kMaxFailuresPerPhase) result.errors.push_back(std::move(error));
@@ -306,7 +295,7 @@ struct Engine::Impl {
     }
     transport::Auth credential = auth(op);
     std::vector<transport::Outgoing> batch;
-    for (const auto& d : drawn) batch.push_back(outgoing(op, d.value.request, credential));
+    for (const auto& d : drawn) batch.push_back(session.outgoing(op, d.value.request, credential));
     auto exchanges = session.send(batch);
 
     // The first failing case of each check, to shrink.
@@ -364,7 +353,7 @@ struct Engine::Impl {
       return std::nullopt;
     };
     gen::RequestCase value = current.value();
-    auto exchange = session.send(outgoing(op, value.request, credential));
+    auto exchange = session.send(session.outgoing(op, value.request, credential));
     auto failure = failing(value, exchange);
     int status = exchange.response ? exchange.response->status : 0;
     if (!failure || !exchange.response) {  // flaky: report what the first send saw
@@ -372,7 +361,7 @@ struct Engine::Impl {
           .check = check_name,
           .message = "failed once, then passed when sent again (the server is not deterministic)",
           .status = status,
-          .curl = curl(value.request, credential),
+          .curl = session.curl(value.request, credential),
           .case_summary = summary_of(value),
           .seed = seed};
     }
@@ -384,7 +373,7 @@ struct Engine::Impl {
       } catch (const std::exception&) {
         return false;
       }
-      auto answer = session.send(outgoing(op, candidate.request, credential));
+      auto answer = session.send(session.outgoing(op, candidate.request, credential));
       auto f = failing(candidate, answer);
       if (!f) return false;
       value = std::move(candidate);
@@ -440,7 +429,7 @@ struct Engine::Impl {
         {"without credentials", transport::Auth{}}, {"with an unknown credential", wrong}};
     std::vector<transport::Outgoing> batch;
     for (const auto& [how, credential] : attempts)
-      batch.push_back(outgoing(op, base.request, credential));
+      batch.push_back(session.outgoing(op, base.request, credential));
     auto exchanges = session.send(batch);
     for (std::size_t i = 0; i < attempts.size(); ++i) {
       const auto& exchange = exchanges[i];

@@ -113,19 +113,19 @@ class Sequence {
 }  // namespace
 
 void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result) {
-  Sequence session(context, result);
+  Sequence sequence(context, result);
   auto send = [&](const spec::Operation& op, const gen::Request& request, bool cleanup = false) {
-    return session.send(op, request, cleanup);
+    return sequence.send(op, request, cleanup);
   };
   auto fail = [&](const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
-                  const transport::Exchange& exchange) { session.fail(f, op, request, exchange); };
-  auto valid_request = [&](const spec::Operation& op) { return session.valid_request(op); };
+                  const transport::Exchange& exchange) { sequence.fail(f, op, request, exchange); };
+  auto valid_request = [&](const spec::Operation& op) { return sequence.valid_request(op); };
   auto item_request = [&](const spec::Operation& op, const std::string& id) {
     gen::Request request = valid_request(op);
     request.path = gen::with_path_value(op.path, request.path, resource.item_parameter, id);
     return request;
   };
-  auto enabled = [&](const char* check) { return session.enabled(check); };
+  auto enabled = [&](const char* check) { return sequence.enabled(check); };
 
   gen::Request create_request = valid_request(*resource.create);
   auto created = send(*resource.create, create_request);
@@ -225,9 +225,9 @@ int planned_link_requests(const spec::Operation& operation) {
 void follow_links(const StatefulContext& context, const spec::Operation& operation,
                   PhaseResult& result) {
   if (planned_link_requests(operation) == 0) return;
-  Sequence session(context, result);
-  gen::Request request = session.valid_request(operation);
-  auto answer = session.send(operation, request);
+  Sequence sequence(context, result);
+  gen::Request request = sequence.valid_request(operation);
+  auto answer = sequence.send(operation, request);
   if (!answer.response) {
     result.not_tested =
         operation.operation_id + " answered " + status_of(answer) + "; its links were not followed";
@@ -263,7 +263,7 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
                    [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
   for (const auto& [link_pointer, target] : links) {
     const spec::Link& link = *link_pointer;
-    auto built = linked_request(*target, session.valid_request(*target), link, from);
+    auto built = linked_request(*target, sequence.valid_request(*target), link, from);
     if (auto* why = std::get_if<std::string>(&built)) {
       not_followed.push_back(*why);
       continue;
@@ -276,12 +276,12 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
                              "request of " + target->operation_id + " (" + *why + ")");
       continue;
     }
-    auto reply = session.send(*target, linked);
+    auto reply = sequence.send(*target, linked);
     if (!reply.response) continue;
     gen::RequestCase sent{linked, "stateful", false, "", "", "by link '" + link.name + "'"};
     for (const auto& f : context.check(*target, sent, *reply.response)) {
-      session.fail(f, *target, linked, reply,
-                   ", by link '" + link.name + "' of " + operation.operation_id);
+      sequence.fail(f, *target, linked, reply,
+                    ", by link '" + link.name + "' of " + operation.operation_id);
     }
   }
   if (!not_followed.empty() && result.failures.empty() && result.sent <= 1) {
