@@ -65,6 +65,7 @@ class RawServer {
       while (true) {
         int client = accept(fd_, nullptr, nullptr);
         if (client < 0 || stopping_) break;
+        ++connections_;
         char buffer[4096];
         (void)!read(client, buffer, sizeof buffer);
         if (!reply_.empty()) (void)!write(client, reply_.data(), reply_.size());
@@ -79,9 +80,11 @@ class RawServer {
     thread_.join();
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int connections() const { return connections_.load(); }
 
  private:
   std::string reply_;
+  std::atomic<int> connections_{0};
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

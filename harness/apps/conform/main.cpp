@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("mock", "Serve a mock of the API an OpenAPI document describes");
   conform::apps::add_mock_options(*mock, mock_options);
 
-  conform::apps::RunCommandOptions run_options;
+  conform::runner::RunConfig run_options;
   CLI::App* run = app.add_subcommand(
       "run", "Send valid and invalid requests to a server and check every answer");
   conform::apps::add_run_options(*run, run_options);

@@ -7,8 +7,8 @@
 #include <iostream>
 #include <thread>
 
+#include "conform/lint/lint.hpp"
 #include "conform/spec/spec.hpp"
-#include "load_spec.hpp"
 
 namespace conform::apps {
 
@@ -50,7 +50,7 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
   for (const auto& name : options.fault_names)
     options.server.faults.insert(*mock::fault_named(name));
   const spec::Spec spec = spec::Spec::load(options.spec);
-  if (!usable(spec, "serving it")) return core::ExitCode::bad_input;
+  if (!lint::usable(spec, "serving it", std::cerr)) return core::ExitCode::bad_input;
   // Signals are taken by one thread with sigwait, which may then stop the server safely.
   sigset_t signals;
   sigemptyset(&signals);

@@ -301,4 +301,21 @@ bool has_findings(const core::Diagnostics& diagnostics) {
   return diagnostics.count(Severity::error) + diagnostics.count(Severity::warning) > 0;
 }
 
+bool usable(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
+            const std::string& doing, bool selected, std::ostream& errors) {
+  core::Diagnostics found = blocking_errors(spec, operations);
+  if (found.empty()) return true;
+  for (const auto& d : found.items()) errors << "conform: " << format(d) << "\n";
+  errors << "conform: the description has errors (see `conform lint`); not " << doing;
+  if (selected) errors << " (--operation, --exclude-operation or --path can leave them out)";
+  errors << "\n";
+  return false;
+}
+
+bool usable(const spec::Spec& spec, const std::string& doing, std::ostream& errors) {
+  std::vector<const spec::Operation*> every;
+  for (const spec::Operation& op : spec.operations()) every.push_back(&op);
+  return usable(spec, every, doing, false, errors);
+}
+
 }  // namespace conform::lint

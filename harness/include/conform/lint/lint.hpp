@@ -1,5 +1,7 @@
 #pragma once
 
+#include <ostream>
+#include <string>
 #include <vector>
 
 #include "conform/core/diagnostic.hpp"
@@ -19,6 +21,14 @@ core::Diagnostics lint(const spec::Spec& spec);
 // patterns in the schemas they reach that the bounded matcher refuses.
 core::Diagnostics blocking_errors(const spec::Spec& spec,
                                   const std::vector<const spec::Operation*>& operations);
+
+// Whether a command (`run`, `mock`) may use these operations of a loaded description: it may not
+// when blocking_errors finds any. Those errors go to `errors`, then "not <doing>" (with how a
+// selection can leave them out, when `selected` operations are used), and the caller exits 2.
+bool usable(const spec::Spec& spec, const std::vector<const spec::Operation*>& operations,
+            const std::string& doing, bool selected, std::ostream& errors);
+// The same for a command that uses every operation.
+bool usable(const spec::Spec& spec, const std::string& doing, std::ostream& errors);
 
 // Findings that make `conform lint` exit 1: errors and warnings (info lines are notes).
 bool has_findings(const core::Diagnostics& diagnostics);

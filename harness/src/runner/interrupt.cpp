@@ -1,0 +1,37 @@
+#include "conform/runner/interrupt.hpp"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "conform/core/error.hpp"
+
+namespace conform::runner {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+// A --jobs shard may get Ctrl-C twice (from the terminal, and passed on by its parent).
+std::atomic<bool> g_is_shard{false};
+
+void on_signal(int) {
+  if (g_interrupted.exchange(true) && !g_is_shard.load()) {
+    _exit(static_cast<int>(core::ExitCode::interrupted));
+  }
+}
+
+}  // namespace
+
+std::atomic<bool>& interrupted() { return g_interrupted; }
+
+void stop_on_signals() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+void become_shard() {
+  g_is_shard = true;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+}  // namespace conform::runner

@@ -1,0 +1,297 @@
+#include "conform/runner/runner.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <random>
+
+#include "conform/core/text.hpp"
+#include "conform/engine/engine.hpp"
+#include "conform/lint/lint.hpp"
+#include "conform/report/console.hpp"
+#include "conform/report/outputs.hpp"
+#include "conform/runner/execute.hpp"
+#include "conform/runner/interrupt.hpp"
+#include "conform/runner/plan_printer.hpp"
+#include "conform/runner/run_setup.hpp"
+#include "conform/runner/shards.hpp"
+#include "conform/schema/spec_schemas.hpp"
+#include "conform/suites/api_key_lifecycle.hpp"
+#include "conform/suites/credential_probe.hpp"
+#include "conform/suites/permission_suite.hpp"
+
+namespace conform::runner {
+namespace {
+
+engine::RunOptions engine_options(const RunConfig& config,
+                                  const std::vector<const spec::Operation*>& operations) {
+  engine::RunOptions options;
+  options.max_examples = config.max_examples;
+  options.seed = config.seed ? *config.seed : std::random_device{}();
+  options.checks = chosen_checks(config);
+  options.phases = chosen_phases(config);
+  options.check_options.max_response_time_seconds = config.max_response_time;
+  options.interrupted = &interrupted();
+  options.enforce_vast_rules = config.enforce_vast_rules;
+  options.callable = std::set<const spec::Operation*>(operations.begin(), operations.end());
+  // An empty token matters only where a selected operation asks for a credential; a dry run
+  // says so as the real run would.
+  const bool credentials_asked =
+      std::any_of(operations.begin(), operations.end(),
+                  [&](const spec::Operation* op) { return !op->security.empty(); });
+  if (const char* token = std::getenv(config.token_env.c_str()); token && *token) {
+    options.token = token;
+  } else if (credentials_asked) {
+    std::cerr << "conform: $" << config.token_env << " is empty: requests go without credentials\n";
+  }
+  return options;
+}
+
+// Every secret of the run is hidden in every output: the token, userinfo in --target, and (added
+// by the transport) the secret values of --header.
+transport::TransportOptions transport_options(const RunConfig& config, const spec::Spec& spec,
+                                              const std::string& token) {
+  transport::TransportOptions options;
+  options.redactor.add(token, "${CONFORM_TOKEN}");
+  for (const std::string& secret : userinfo_secrets(config.target)) {
+    options.redactor.add(secret, "[redacted]");
+  }
+  options.base_url = target_url(config.target, config.base_path, spec);
+  options.timeout_seconds = config.timeout;
+  options.connect_timeout_seconds = std::min(config.timeout, 10.0);
+  options.insecure = config.insecure;
+  options.cacert = config.cacert;
+  options.max_response_bytes = config.max_response_bytes;
+  options.stop = &interrupted();
+  options.headers = extra_headers(config);
+  options.rate = config.rate;
+  options.pacing = config.pace == "declared" ? transport::TransportOptions::Pacing::declared
+                   : config.pace == "off"    ? transport::TransportOptions::Pacing::off
+                                             : transport::TransportOptions::Pacing::adaptive;
+  return options;
+}
+
+// The operations' tests: each operation's phases that plan a request, in the catalogue's order.
+std::vector<PlannedTest> operation_tests(const std::vector<const spec::Operation*>& operations,
+                                         engine::Engine& engine) {
+  std::vector<PlannedTest> tests;
+  for (const auto* op : operations) {
+    for (const auto& phase : engine::phase_names()) {
+      if (engine.planned(*op, phase) == 0) continue;
+      tests.push_back(
+          {op->operation_id, phase, [&engine, op, phase] { return engine.run(*op, phase); }});
+    }
+  }
+  return tests;
+}
+
+// The scenario suites, which work on the account as a whole: after the operations, the
+// permission suite's cleanup last. A suite that creates and deletes API keys runs only when the
+// selection allows all three, and is reported skipped, with why, when it does not.
+struct SuiteTests {
+  std::vector<PlannedTest> tests;
+  std::unique_ptr<suites::PermissionSuite> permission_suite;  // the tests' state
+};
+
+SuiteTests suite_tests(const RunConfig& config, const spec::Spec& spec,
+                       suites::SuiteContext& context, const engine::RunOptions& options) {
+  SuiteTests out;
+  auto key_ops = suites::key_operations(spec);
+  if (!key_ops) return out;
+  const std::string keys_left_out = suites::left_out(*key_ops, options);
+  auto skipped = [&](const char* suite, const char* name) {
+    out.tests.push_back({suite, name, [suite, name, keys_left_out] {
+                           engine::PhaseResult result;
+                           result.operation_id = suite;
+                           result.phase = name;
+                           result.not_tested =
+                               "it creates and deletes API keys, and the "
+                               "selection leaves out " +
+                               keys_left_out + ": nothing was sent";
+                           return result;
+                         }});
+  };
+  if (options.phases.contains("scenarios")) {
+    if (!keys_left_out.empty()) {
+      skipped("ApiKeyLifecycle", "scenario");
+    } else {
+      out.tests.push_back({"ApiKeyLifecycle", "scenario", [&context, ops = *key_ops] {
+                             return suites::api_key_lifecycle(context, ops);
+                           }});
+    }
+  }
+  if (!options.phases.contains("permissions") || !suites::PermissionSuite::applies(spec)) {
+    return out;
+  }
+  if (!keys_left_out.empty()) {
+    skipped("Permissions", "valid_documents");
+    skipped("Permissions", "invalid_documents");
+    return out;
+  }
+  out.permission_suite = std::make_unique<suites::PermissionSuite>(
+      context, *key_ops,
+      suites::PermissionSuiteOptions{config.permission_cases, config.allow_destructive, 24});
+  auto* suite = out.permission_suite.get();
+  out.tests.push_back(
+      {"Permissions", "valid_documents", [suite] { return suite->valid_documents(); }});
+  out.tests.push_back(
+      {"Permissions", "invalid_documents", [suite] { return suite->invalid_documents(); }});
+  out.tests.push_back({"Permissions", "cleanup", [suite] { return suite->cleanup(); }, true});
+  return out;
+}
+
+// The shards' results in the order of the document and the phase catalogue, whatever shard ran
+// what.
+void in_document_order(std::vector<report::TestRecord>& tests,
+                       const std::vector<const spec::Operation*>& operations) {
+  std::map<std::string, std::size_t> rank;
+  for (std::size_t i = 0; i < operations.size(); ++i) rank[operations[i]->operation_id] = i;
+  const auto& phases = engine::phase_names();
+  auto key = [&](const report::TestRecord& t) {
+    auto p = std::find(phases.begin(), phases.end(), t.name) - phases.begin();
+    return std::pair(rank[t.suite], p);
+  };
+  std::stable_sort(tests.begin(), tests.end(),
+                   [&](const auto& a, const auto& b) { return key(a) < key(b); });
+}
+
+// Asked to (--fail-on-unexercised): an operation only ever answered 401/403 was not tested, and
+// that is a failure.
+void fail_unexercised(report::RunResults& results) {
+  for (auto& t : results.tests) {
+    if (t.result.not_exercised.empty()) continue;
+    t.result.failures.push_back({.check = "not_exercised",
+                                 .message = "not exercised: " + t.result.not_exercised,
+                                 .case_summary = t.name});
+  }
+}
+
+core::ExitCode verdict(const report::RunResults& results) {
+  if (results.interrupted) return core::ExitCode::interrupted;
+  if (results.failures() > 0 || results.errors() > 0) return core::ExitCode::failures;
+  return core::ExitCode::ok;
+}
+
+}  // namespace
+
+RunOutcome run(const RunConfig& given, const RunContext& context) {
+  std::ostream& out = *context.out;
+  // A --jobs shard takes its whole run from its parent's plan.
+  const RunConfig config = given.shard_plan.empty() ? given : take_shard_plan(given.shard_plan);
+  const spec::Spec spec = spec::Spec::load(config.spec);
+  auto operations = engine::select(spec, config.selection);
+  if (!lint::usable(spec, operations, "running", true, std::cerr)) {
+    return {core::ExitCode::bad_input, {}};
+  }
+  engine::RunOptions run_options = engine_options(config, operations);
+  transport::Transport transport(transport_options(config, spec, run_options.token));
+  run_options.check_options.secrets = engine::secrets_of(transport, run_options.token);
+  schema::SpecSchemas schemas(spec);
+  engine::Engine engine(spec, schemas, transport, run_options);
+  if (config.dry_run) {
+    print_plan(spec, operations, engine, config, transport.redact(config.target), out);
+    return {};
+  }
+  stop_on_signals();
+
+  RunOutcome outcome;
+  report::RunResults& results = outcome.results;
+  results.spec_file = spec.file();
+  results.target = transport.redact(transport.options().base_url);
+  results.seed = run_options.seed;
+  const auto started = std::chrono::steady_clock::now();
+  const bool shard_child = !config.shard_results.empty();
+  if (shard_child) end_with_parent();
+  report::ConsoleStyle style;
+  const bool terminal = context.out == &std::cout && isatty(STDOUT_FILENO) != 0;
+  style.colour = report::wants_colour(terminal, config.no_colour);
+  // The program as it was invoked (a path when it is not on PATH), every value quoted for a shell.
+  style.command = core::shell_quote(context.program) + " run --spec " +
+                  core::shell_quote(config.spec) + " --target " +
+                  core::shell_quote(transport.redact(config.target));
+  results.command = style.command;
+
+  // With --jobs the operations run in shard processes; the scenario suites, which work on the
+  // account as a whole, run afterwards in this process, alone.
+  const bool sharded = config.jobs > 1;
+  if (!shard_child) {
+    out << "conform run: " << operations.size() << " operations of " << spec.file() << " against "
+        << results.target
+        << (sharded ? " in " + std::to_string(config.jobs) + " shards" : std::string()) << ", seed "
+        << run_options.seed << std::endl;
+  }
+  require_reachable(transport, config.wait_for_target);
+  suites::SuiteContext suite_context(spec, schemas, transport, run_options);
+  // A refused credential stops the run before the bulk: every answer would be a declared 401.
+  bool stopped = false;
+  if (!shard_child) {
+    engine::PhaseResult probe =
+        suites::probe_credential(suite_context, operations, config.token_env);
+    if (!probe.failures.empty()) {
+      std::cerr << "conform: " << probe.failures.front().message << "\n";
+      results.tests.push_back({"Credential", "probe", std::move(probe)});
+      stopped = true;
+    }
+  }
+  if (sharded && !stopped) {
+    auto merged = run_shards(config, run_options.seed, context.shard_program);
+    in_document_order(merged.tests, operations);
+    results.tests = std::move(merged.tests);
+    results.interrupted = merged.interrupted;
+  }
+
+  std::vector<PlannedTest> plan;
+  if (!sharded && !stopped) plan = operation_tests(operations, engine);
+  SuiteTests suites;
+  if (!config.no_suites && !stopped) {
+    suites = suite_tests(config, spec, suite_context, run_options);
+    for (auto& test : suites.tests) plan.push_back(std::move(test));
+  }
+  if (!plan.empty()) {
+    const int verbosity = config.quiet ? -1 : (config.verbose ? 1 : 0);
+    Progress progress(out, terminal, static_cast<int>(plan.size()), style, verbosity);
+    Execution execution{&run_options.check_options.secrets, &progress};
+    std::vector<report::TestRecord> records;
+    if (context.executor == Executor::googletest) {
+      std::vector<std::string> arguments = {context.program};
+      for (const auto& a : config.gtest_arguments) arguments.push_back(a);
+      // With --jobs this process runs the suites whole: the shard variables were for the children.
+      if (sharded) {
+        unsetenv("GTEST_TOTAL_SHARDS");
+        unsetenv("GTEST_SHARD_INDEX");
+      }
+      records = run_with_googletest(plan, execution, std::move(arguments));
+    } else {
+      records = run_in_order(plan, execution);
+    }
+    for (auto& record : records) results.tests.push_back(std::move(record));
+    results.interrupted = results.interrupted || interrupted().load();
+  }
+  results.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  if (shard_child) {
+    report::write_atomically(
+        config.shard_results,
+        report::to_json(results).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (parent_gone()) {
+      // Nobody merges it: the last shard to end removes the folder the parent made.
+      std::error_code ignored;
+      std::filesystem::remove(config.shard_results, ignored);
+      std::filesystem::remove(std::filesystem::path(config.shard_results).parent_path(), ignored);
+    }
+  } else {
+    if (config.fail_on_unexercised) fail_unexercised(results);
+    report::write_outputs(results, config.outputs);
+    report::print_summary(results, out, style);
+    report::announce_outputs(config.outputs, out);
+  }
+  outcome.exit_code = verdict(results);
+  return outcome;
+}
+
+}  // namespace conform::runner

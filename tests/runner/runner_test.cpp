@@ -1,0 +1,160 @@
+// The conformance run as a library: called from C++ with a configuration, no command line.
+#include "conform/runner/runner.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "conform/runner/execute.hpp"
+#include "conform/runner/interrupt.hpp"
+#include "support/local_servers.hpp"
+#include "support/mock_process.hpp"
+#include "support/paths.hpp"
+
+namespace conform::runner {
+namespace {
+
+using ::testing::HasSubstr;
+
+RunConfig config_for(const test::MockProcess& mock) {
+  RunConfig config;
+  config.spec = test::project_spec();
+  config.target = "http://127.0.0.1:" + std::to_string(mock.port());
+  config.seed = 7;
+  config.max_examples = 5;
+  config.selection.operations = {"listApiKeys", "createApiKey"};
+  config.phases = {"examples", "fuzzing"};
+  return config;
+}
+
+RunContext quiet_context(std::ostream& out) {
+  return {.program = "conform", .executor = Executor::in_order, .out = &out};
+}
+
+const report::TestRecord* find(const report::RunResults& results, const std::string& suite,
+                               const std::string& name) {
+  auto it = std::find_if(results.tests.begin(), results.tests.end(),
+                         [&](const auto& t) { return t.suite == suite && t.name == name; });
+  return it == results.tests.end() ? nullptr : &*it;
+}
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { setenv("CONFORM_TOKEN", test::kRootToken.c_str(), 1); }
+  void TearDown() override {
+    unsetenv("CONFORM_TOKEN");
+    interrupted() = false;
+  }
+};
+
+TEST_F(RunnerTest, RunsTheSelectedPhasesAgainstTheMockAndWritesTheOutputsAskedFor) {
+  test::MockProcess mock(test::project_spec());
+  RunConfig config = config_for(mock);
+  const auto junit = std::filesystem::temp_directory_path() /
+                     ("conform-runner-" + std::to_string(getpid()) + ".xml");
+  config.outputs["junit"] = junit.string();
+  std::ostringstream out;
+  RunOutcome outcome = run(config, quiet_context(out));
+
+  EXPECT_EQ(outcome.exit_code, core::ExitCode::ok) << out.str();
+  ASSERT_FALSE(outcome.results.tests.empty()) << out.str();
+  // listApiKeys declares no examples: its examples phase plans nothing and is not a test.
+  for (auto [op, phase] : {std::pair{"createApiKey", "examples"},
+                           {"createApiKey", "fuzzing"},
+                           {"listApiKeys", "fuzzing"}}) {
+    const auto* test = find(outcome.results, op, phase);
+    ASSERT_NE(test, nullptr) << op << "." << phase;
+    EXPECT_GT(test->result.sent, 0) << op << "." << phase;
+    EXPECT_TRUE(test->result.failures.empty()) << op << "." << phase;
+  }
+  EXPECT_EQ(outcome.results.tests.size(), 3u) << "a phase not chosen ran";
+  EXPECT_EQ(outcome.results.seed, 7u);
+  EXPECT_THAT(out.str(), HasSubstr("listApiKeys.fuzzing"));
+  EXPECT_THAT(test::read_file(junit), HasSubstr("<testsuites"));
+  std::filesystem::remove(junit);
+}
+
+TEST_F(RunnerTest, AFaultOfTheServerFailsTheRunWithTheCheckNamed) {
+  test::MockProcess mock(test::project_spec(), {"--fault", "wrong_content_type"});
+  std::ostringstream out;
+  RunOutcome outcome = run(config_for(mock), quiet_context(out));
+
+  EXPECT_EQ(outcome.exit_code, core::ExitCode::failures);
+  const auto* test = find(outcome.results, "listApiKeys", "fuzzing");
+  ASSERT_NE(test, nullptr);
+  ASSERT_FALSE(test->result.failures.empty());
+  EXPECT_EQ(test->result.failures.front().check, "content_type_conformance");
+}
+
+TEST_F(RunnerTest, ADryRunPrintsThePlanAndSendsNothing) {
+  test::RawServer nobody("");  // counts connections: the plan must open none
+  RunConfig config;
+  config.spec = test::project_spec();
+  config.target = nobody.url();
+  config.dry_run = true;
+  config.selection.operations = {"listApiKeys"};
+  std::ostringstream out;
+  RunOutcome outcome = run(config, quiet_context(out));
+  EXPECT_EQ(outcome.exit_code, core::ExitCode::ok);
+  EXPECT_THAT(out.str(), HasSubstr("Plan for"));
+  EXPECT_THAT(out.str(), HasSubstr("listApiKeys"));
+  EXPECT_TRUE(outcome.results.tests.empty());
+  EXPECT_EQ(nobody.connections(), 0);
+}
+
+TEST_F(RunnerTest, AnOperationNameThatMatchesNothingIsAnError) {
+  RunConfig config;
+  config.spec = test::project_spec();
+  config.target = "http://127.0.0.1:9";
+  config.selection.operations = {"listApiKeyz"};
+  std::ostringstream out;
+  try {
+    run(config, quiet_context(out));
+    FAIL() << "a selection that names nothing ran";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.exit_code(), core::ExitCode::bad_input);
+  }
+}
+
+TEST(Execute, AfterAnInterruptOnlyCleanupsRunAndTheRestAreReportedNotStarted) {
+  int bodies = 0;
+  auto body = [&bodies] {
+    ++bodies;
+    return engine::PhaseResult{};
+  };
+  std::vector<PlannedTest> plan = {{"op", "examples", body}, {"Suite", "cleanup", body, true}};
+  interrupted() = true;
+  auto records = run_in_order(plan, {});
+  interrupted() = false;
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].result.not_tested, "interrupted: not started");
+  EXPECT_EQ(records[1].result.not_tested, "");
+  EXPECT_EQ(bodies, 1);
+}
+
+TEST(Execute, EveryResultIsRedactedBeforeItIsRecorded) {
+  core::Redactor secrets;
+  secrets.add("s3cret-token-value", "${CONFORM_TOKEN}");
+  std::vector<PlannedTest> plan = {{"op", "examples", [] {
+                                      engine::PhaseResult r;
+                                      r.failures.push_back(
+                                          {.check = "x", .curl = "-H 'Bearer s3cret-token-value'"});
+                                      return r;
+                                    }}};
+  auto records = run_in_order(plan, {.secrets = &secrets});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].result.failures.at(0).curl, "-H 'Bearer ${CONFORM_TOKEN}'");
+}
+
+TEST(Execute, GoogleTestNamesKeepLettersDigitsAndUnderscores) {
+  EXPECT_EQ(googletest_name("get-user.by id"), "get_user_by_id");
+  EXPECT_EQ(googletest_name(""), "_");
+}
+
+}  // namespace
+}  // namespace conform::runner
