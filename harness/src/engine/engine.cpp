@@ -147,15 +147,8 @@ struct Engine::Impl {
   // The enabled per-response checks over one answer.
   std::vector<checks::Failure> check(const spec::Operation& op, const gen::RequestCase& sent,
                                      const transport::Response& response) const {
-    checks::CheckInput input{spec, schemas, op, sent, response, options.check_options};
-    std::vector<checks::Failure> found;
-    for (const auto& named : checks::catalogue()) {
-      if (named.check == nullptr || !options.checks.contains(std::string(named.name))) {
-        continue;
-      }
-      for (auto& f : named.check(input)) found.push_back(std::move(f));
-    }
-    return found;
+    return checks::check_response({spec, schemas, op, sent, response, options.check_options},
+                                  options.checks);
   }
 
   FailureRecord record(const checks::Failure& f, const gen::RequestCase& sent,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,9 @@ struct NamedCheck {
 
 // Every named check, in DESIGN.md's order.
 const std::vector<NamedCheck>& catalogue();
+
+// The per-response checks of the catalogue named in `enabled`, over one answer.
+std::vector<Failure> check_response(const CheckInput& in, const std::set<std::string>& enabled);
 bool is_check_name(std::string_view name);
 
 }  // namespace conform::checks
