@@ -164,12 +164,12 @@ TEST(Checks, TheCatalogueHasDesignsNames) {
   std::vector<std::string> names;
   for (const auto& c : catalogue()) names.emplace_back(c.name);
   EXPECT_THAT(names,
-              ::testing::ElementsAre("not_a_server_error", "status_code_conformance",
-                                     "content_type_conformance", "response_schema_conformance",
-                                     "response_headers_conformance", "negative_data_rejection",
-                                     "positive_data_acceptance", "ignored_auth", "use_after_delete",
-                                     "resource_availability", "permission_enforcement",
-                                     "permission_round_trip", "max_response_time"));
+              ::testing::ElementsAre(
+                  "not_a_server_error", "status_code_conformance", "content_type_conformance",
+                  "response_schema_conformance", "response_headers_conformance",
+                  "negative_data_rejection", "positive_data_acceptance", "ignored_auth",
+                  "use_after_delete", "resource_availability", "permission_enforcement",
+                  "permission_round_trip", "max_response_time", "workflow_success_criteria"));
   EXPECT_TRUE(is_check_name("ignored_auth"));
   EXPECT_FALSE(is_check_name("ignored_auths"));
 }

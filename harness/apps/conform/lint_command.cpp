@@ -1,5 +1,6 @@
 #include "lint_command.hpp"
 
+#include "conform/arazzo/workflow_runner.hpp"
 #include "conform/lint/lint.hpp"
 #include "conform/spec/spec.hpp"
 
@@ -9,11 +10,15 @@ void add_lint_options(CLI::App& command, LintOptions& options) {
   command.add_option("--spec", options.spec, "OpenAPI document (JSON or YAML)")->required();
   command.add_option("--format", options.format, "Output: text (one line per finding) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  command.add_option("--suite", options.suites,
+                     "An Arazzo suite to check against the description too (repeatable)");
 }
 
 core::ExitCode run_lint(const LintOptions& options, std::ostream& out) {
   spec::Spec spec = spec::Spec::load(options.spec, spec::LoadOptions{.thorough = true});
   core::Diagnostics findings = lint::lint(spec);
+  // Suites: read as Arazzo 1.0 and bound to this description (docs/suites.md).
+  for (const auto& file : options.suites) findings.append(arazzo::load_suite(file, spec).problems);
   const bool failed = lint::has_findings(findings);
   if (options.format == "json") {
     nlohmann::json report = {{"spec", spec.file()},

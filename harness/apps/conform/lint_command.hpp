@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "conform/core/error.hpp"
 
@@ -11,6 +12,7 @@ namespace conform::apps {
 struct LintOptions {
   std::string spec;
   std::string format = "text";
+  std::vector<std::string> suites;  // Arazzo documents, checked against the description too
 };
 
 void add_lint_options(CLI::App& command, LintOptions& options);

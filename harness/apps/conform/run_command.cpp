@@ -88,6 +88,14 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
   command.add_flag("--enforce-vast-rules", o.enforce_vast_rules,
                    "Hold the server to Vast.ai rules the description does not state (failures, "
                    "not advisories)");
+  command.add_option("--suite", o.suites,
+                     "An Arazzo 1.0 document whose workflows run after the operations "
+                     "(repeatable; see docs/suites.md)");
+  command.add_option("--suite-input", o.suite_inputs,
+                     "NAME=VALUE: an input of the suites' workflows (repeatable; JSON values "
+                     "are read as JSON)");
+  command.add_option("--suite-inputs", o.suite_inputs_file,
+                     "A YAML or JSON file mapping the workflows' input names to values");
   command.add_option("--shard-results", o.shard_results)->group("");  // for --jobs shards
   command.add_flag("--no-suites", o.no_suites)->group("");            // for --jobs shards
   command.add_option("--shard-plan", o.shard_plan)->group("");        // for --jobs shards

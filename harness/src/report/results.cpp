@@ -170,7 +170,9 @@ std::string reproduce_line(const TestRecord& test, const std::string& command, s
   if (command.empty()) return {};
   std::string line = command + " --seed " + std::to_string(seed);
   if (test.suite == "Credential") return line;  // the probe comes first in any run
-  if (test.suite != "ApiKeyLifecycle" && test.suite != "Permissions") {
+  const bool suite_test =
+      test.suite == "ApiKeyLifecycle" || test.suite == "Permissions" || test.name == "workflow";
+  if (!suite_test) {
     return line + " --operation " + core::shell_quote(test.suite) + " --phases " + test.name;
   }
   return line + " --gtest_filter=" + core::shell_quote(test.suite + "." + test.name);

@@ -19,6 +19,7 @@
 #include "conform/runner/plan_printer.hpp"
 #include "conform/runner/run_setup.hpp"
 #include "conform/runner/shards.hpp"
+#include "conform/runner/workflow_tests.hpp"
 #include "conform/schema/spec_schemas.hpp"
 #include "conform/suites/api_key_lifecycle.hpp"
 #include "conform/suites/credential_probe.hpp"
@@ -192,8 +193,11 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   run_options.check_options.secrets = engine::secrets_of(transport, run_options.token);
   schema::SpecSchemas schemas(spec);
   engine::Engine engine(spec, schemas, transport, run_options);
+  // Arazzo suites are read and checked before anything is sent; a shard runs none.
+  WorkflowTests workflows(config.no_suites ? RunConfig{} : config, spec, std::cerr);
   if (config.dry_run) {
     print_plan(spec, operations, engine, config, transport.redact(config.target), out);
+    if (run_options.phases.contains("scenarios")) workflows.print_plan(run_options, out);
     return {};
   }
   stop_on_signals();
@@ -213,6 +217,7 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   style.command = core::shell_quote(context.program) + " run --spec " +
                   core::shell_quote(config.spec) + " --target " +
                   core::shell_quote(transport.redact(config.target));
+  for (const auto& suite : config.suites) style.command += " --suite " + core::shell_quote(suite);
   results.command = style.command;
 
   // With --jobs the operations run in shard processes; the scenario suites, which work on the
@@ -247,6 +252,9 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   std::vector<PlannedTest> plan;
   if (!sharded && !stopped) plan = operation_tests(operations, engine);
   SuiteTests suites;
+  if (!config.no_suites && !stopped && run_options.phases.contains("scenarios")) {
+    for (auto& test : workflows.plan(suite_context, run_options)) plan.push_back(std::move(test));
+  }
   if (!config.no_suites && !stopped) {
     suites = suite_tests(config, spec, suite_context, run_options);
     for (auto& test : suites.tests) plan.push_back(std::move(test));

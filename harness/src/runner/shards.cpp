@@ -43,8 +43,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunConfig, spec, target, outputs, token_env, 
                                    wait_for_target, max_response_time, insecure, cacert, headers,
                                    secret_headers, max_response_bytes, dry_run, no_colour, quiet,
                                    verbose, permission_cases, allow_destructive, enforce_vast_rules,
-                                   fail_on_unexercised, base_path, shard_results, no_suites,
-                                   shard_plan, gtest_arguments)
+                                   fail_on_unexercised, base_path, suites, suite_inputs,
+                                   suite_inputs_file, shard_results, no_suites, shard_plan,
+                                   gtest_arguments)
 
 void write_shard_plan(const RunConfig& options, const std::filesystem::path& file) {
   const std::string text = nlohmann::json(options).dump();

@@ -43,9 +43,12 @@ struct RunConfig {
   bool enforce_vast_rules = false;
   bool fail_on_unexercised = false;
   std::optional<std::string> base_path;
-  std::string shard_results;  // a --jobs shard's results, for its parent
-  bool no_suites = false;     // a --jobs shard: the parent runs the suites
-  std::string shard_plan;     // a --jobs shard: every other option comes from this file
+  std::vector<std::string> suites;  // Arazzo documents whose workflows run after the operations
+  std::vector<std::string> suite_inputs;  // "name=value": the workflows' inputs
+  std::string suite_inputs_file;          // a YAML or JSON mapping of inputs
+  std::string shard_results;              // a --jobs shard's results, for its parent
+  bool no_suites = false;                 // a --jobs shard: the parent runs the suites
+  std::string shard_plan;                 // a --jobs shard: every other option comes from this file
   std::vector<std::string> gtest_arguments;
 };
 

@@ -1,0 +1,57 @@
+#pragma once
+// Runs Arazzo workflows against the target through the run's Session: each step's request built
+// from its parameters and request body, its answer judged by the step's successCriteria and by
+// every per-response check, onSuccess/onFailure followed (end, goto, retry), outputs kept.
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "conform/arazzo/binding.hpp"
+#include "conform/arazzo/document.hpp"
+#include "conform/engine/engine.hpp"
+#include "conform/suites/suite_context.hpp"
+
+namespace conform::arazzo {
+
+// A suite file read and checked against the description under test.
+struct Suite {
+  Document document;
+  Binding binding;
+  core::Diagnostics problems;  // errors: the suite is not run
+};
+Suite load_suite(const std::filesystem::path& file, const spec::Spec& spec);
+
+// The operations a workflow calls, with the workflows its steps and actions run.
+std::vector<const spec::Operation*> operations_called(const Suite& suite, const Workflow& workflow);
+
+// The workflows in an order that runs each after those it depends on (the document's order
+// otherwise).
+std::vector<const Workflow*> in_dependency_order(const Document& document);
+
+// Inputs as `--suite-input name=value` gives them: a value that reads as JSON (a number, true,
+// an object...) is that value, anything else a string.
+nlohmann::json input_value(const std::string& text);
+
+class WorkflowRunner {
+ public:
+  // `inputs`: name → value, offered to every workflow (each takes what its inputs schema names).
+  WorkflowRunner(const Suite& suite, suites::SuiteContext& context, nlohmann::json inputs);
+
+  // One GoogleTest test: the workflow run from its first step. Failures name the step.
+  engine::PhaseResult run(const Workflow& workflow);
+
+ private:
+  struct Run;
+  bool run_steps(const Workflow& workflow, const nlohmann::json& inputs, Run& run, int depth,
+                 std::map<std::string, nlohmann::json>& outputs);
+
+  const Suite& suite_;
+  suites::SuiteContext& context_;
+  nlohmann::json inputs_;
+  std::map<std::string, std::map<std::string, nlohmann::json>> workflow_outputs_;
+  std::map<std::string, std::string> source_urls_;
+};
+
+}  // namespace conform::arazzo

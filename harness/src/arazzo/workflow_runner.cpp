@@ -1,0 +1,452 @@
+#include "conform/arazzo/workflow_runner.hpp"
+
+#include <chrono>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "conform/arazzo/criteria.hpp"
+#include "conform/checks/checks.hpp"
+#include "conform/core/error.hpp"
+#include "conform/core/json_pointer.hpp"
+#include "conform/core/text.hpp"
+#include "conform/gen/request_reading.hpp"
+#include "conform/schema/compiled_schema.hpp"
+#include "conform/spec/runtime_expression.hpp"
+#include "conform/transport/auth.hpp"
+
+namespace conform::arazzo {
+namespace {
+
+using nlohmann::json;
+
+// Steps a workflow may take, gotos and retries included, before it is stopped as a loop.
+constexpr int kMaxStepsPerWorkflow = 1000;
+// Workflows that run workflows, at most this deep.
+constexpr int kMaxWorkflowDepth = 16;
+
+void set_pair(gen::Pairs& pairs, const std::string& key, const std::string& value,
+              bool case_insensitive) {
+  std::erase_if(pairs, [&](const auto& pair) {
+    return case_insensitive ? core::ascii_lower(pair.first) == core::ascii_lower(key)
+                            : pair.first == key;
+  });
+  pairs.emplace_back(key, value);
+}
+
+// The request a step sends, and the credential it carries when it sets one itself.
+struct BuiltRequest {
+  gen::Request request;
+  std::string key;  // a credential the step gives (a key an earlier step made): sent and hidden
+  std::vector<std::string> problems;
+};
+
+BuiltRequest build(const spec::Spec& spec, const spec::Operation& op, const Workflow& workflow,
+                   const Step& step, const Scope& scope) {
+  BuiltRequest out;
+  gen::Request& request = out.request;
+  request.method = core::ascii_upper(op.method);
+  request.path = op.path;
+  const transport::Auth auth = transport::auth_for(spec, op, "credential");
+  auto apply = [&](const Parameter& p) {
+    if (p.in.empty()) return;
+    json value = resolve(p.value, scope, out.problems);
+    const spec::Parameter* declared = spec::linked_parameter(op, p.in + "." + p.name);
+    if (p.in == "path") {
+      request.path =
+          gen::with_path_value(op.path, request.path, p.name, gen::parameter_text(value));
+    } else if (p.in == "query") {
+      std::erase_if(request.query,
+                    [&](const auto& pair) { return pair.first == gen::percent_encode(p.name); });
+      if (declared) {
+        for (auto& pair : gen::serialize_query_parameter(*declared, value)) {
+          request.query.push_back(std::move(pair));
+        }
+      } else {
+        request.query.emplace_back(gen::percent_encode(p.name),
+                                   gen::percent_encode(gen::parameter_text(value)));
+      }
+    } else if (p.in == "header") {
+      std::string text =
+          declared ? gen::serialize_header_parameter(*declared, value) : gen::parameter_text(value);
+      const std::string name = core::ascii_lower(p.name);
+      // The credential, set by the step: sent as the scheme asks, and hidden like the run's.
+      if (auth.kind == transport::Auth::Kind::bearer && name == "authorization" &&
+          core::ascii_lower(text).rfind("bearer ", 0) == 0) {
+        out.key = text.substr(7);
+        return;
+      }
+      if (auth.kind == transport::Auth::Kind::header && name == core::ascii_lower(auth.name)) {
+        out.key = text;
+        return;
+      }
+      set_pair(request.headers, p.name, text, true);
+    } else if (p.in == "cookie") {
+      std::string text = gen::parameter_text(value);
+      set_pair(request.cookies, p.name, text, false);
+    }
+  };
+  for (const auto& p : workflow.parameters) apply(p);
+  for (const auto& p : step.parameters) apply(p);
+  if (step.request_body) {
+    const RequestBody& body = *step.request_body;
+    json payload = body.payload ? resolve(*body.payload, scope, out.problems) : json(nullptr);
+    for (const auto& r : body.replacements) {
+      json value = resolve(r.value, scope, out.problems);
+      try {
+        payload[json::json_pointer(r.target)] = value;
+      } catch (const json::exception&) {
+        out.problems.push_back("replacement target '" + r.target + "' is not in the payload");
+      }
+    }
+    std::string media = body.content_type;
+    if (media.empty() && op.request_body && !op.request_body->content.empty()) {
+      media = op.request_body->content.front().name;
+    }
+    if (media.empty()) media = "application/json";
+    if (payload.is_string()) {
+      request.body = payload.get<std::string>();
+      request.content_type = media;
+    } else if (!payload.is_null() || body.payload) {
+      auto encoded = gen::encode_body(media, payload);
+      request.body = encoded.bytes;
+      request.content_type = encoded.content_type;
+    }
+  }
+  return out;
+}
+
+// The case as the per-response checks read it: valid or not as the server reads the request.
+gen::RequestCase as_case(const suites::SuiteContext& context, const spec::Operation& op,
+                         const gen::Request& request, const std::string& step_id) {
+  gen::RequestCase sent{request, "workflow", false, "", "", "step " + step_id};
+  if (auto why = gen::not_valid_for(context.spec(), context.schemas(), op, request)) {
+    sent.negative = true;
+    sent.where = "step " + step_id;
+    sent.detail = *why;
+  }
+  return sent;
+}
+
+}  // namespace
+
+Suite load_suite(const std::filesystem::path& file, const spec::Spec& spec) {
+  Suite suite;
+  Reading reading = read(file);
+  suite.document = std::move(reading.document);
+  suite.problems = std::move(reading.problems);
+  if (suite.problems.count(core::Severity::error) == 0) {
+    suite.binding = bind(suite.document, spec, suite.problems);
+  }
+  return suite;
+}
+
+std::vector<const spec::Operation*> operations_called(const Suite& suite,
+                                                      const Workflow& workflow) {
+  std::vector<const spec::Operation*> out;
+  std::set<std::string> seen;
+  std::function<void(const Workflow&)> visit = [&](const Workflow& w) {
+    if (!seen.insert(w.workflow_id).second) return;
+    auto follow = [&](const std::string& id) {
+      if (const auto* other = suite.document.find_workflow(id)) visit(*other);
+    };
+    for (const auto& step : w.steps) {
+      auto found = suite.binding.operations.find(&step);
+      if (found != suite.binding.operations.end() &&
+          std::find(out.begin(), out.end(), found->second) == out.end()) {
+        out.push_back(found->second);
+      }
+      follow(step.workflow_id);
+      for (const auto* actions : {&step.on_success, &step.on_failure}) {
+        if (!*actions) continue;
+        for (const auto& a : **actions) follow(a.workflow_id);
+      }
+    }
+    for (const auto& a : w.success_actions) follow(a.workflow_id);
+    for (const auto& a : w.failure_actions) follow(a.workflow_id);
+  };
+  visit(workflow);
+  return out;
+}
+
+std::vector<const Workflow*> in_dependency_order(const Document& document) {
+  std::vector<const Workflow*> out;
+  std::set<std::string> placed;
+  std::function<void(const Workflow&, int)> place = [&](const Workflow& w, int depth) {
+    if (placed.contains(w.workflow_id) || depth > static_cast<int>(document.workflows.size())) {
+      return;
+    }
+    for (const auto& d : w.depends_on) {
+      if (const auto* other = document.find_workflow(d)) place(*other, depth + 1);
+    }
+    if (placed.insert(w.workflow_id).second) out.push_back(&w);
+  };
+  for (const auto& w : document.workflows) place(w, 0);
+  return out;
+}
+
+json input_value(const std::string& text) {
+  json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || parsed.is_string()) return json(text);
+  return parsed;
+}
+
+struct WorkflowRunner::Run {
+  engine::PhaseResult& result;
+  int steps_taken = 0;
+};
+
+WorkflowRunner::WorkflowRunner(const Suite& suite, suites::SuiteContext& context, json inputs)
+    : suite_(suite), context_(context), inputs_(std::move(inputs)) {
+  for (const auto& s : suite.document.sources) source_urls_[s.name] = s.url;
+}
+
+engine::PhaseResult WorkflowRunner::run(const Workflow& workflow) {
+  engine::PhaseResult result;
+  result.operation_id = workflow.workflow_id;
+  result.phase = "workflow";
+  const auto started = std::chrono::steady_clock::now();
+  for (const auto& d : workflow.depends_on) {
+    if (!workflow_outputs_.contains(d)) {
+      result.not_tested = "it depends on workflow '" + d + "', which did not succeed";
+      return result;
+    }
+  }
+  Run run{result};
+  std::map<std::string, json> outputs;
+  json inputs = inputs_.is_object() ? inputs_ : json::object();
+  if (run_steps(workflow, inputs, run, 0, outputs))
+    workflow_outputs_[workflow.workflow_id] = outputs;
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run& run, int depth,
+                               std::map<std::string, json>& outputs) {
+  engine::PhaseResult& result = run.result;
+  const std::string where = depth == 0 ? "" : " (in workflow '" + workflow.workflow_id + "')";
+  auto fail = [&](const Step* step, std::string check, std::string message, std::string curl = {},
+                  const transport::Exchange* exchange = nullptr, const std::string& key = {}) {
+    result.failures.push_back(
+        {.check = std::move(check),
+         .message =
+             (step ? "step " + step->step_id + where + ": " : "workflow" + where + ": ") + message,
+         .status = exchange && exchange->response ? exchange->response->status : 0,
+         .curl = std::move(curl),
+         .case_summary =
+             "workflow " + workflow.workflow_id + (step ? ", step " + step->step_id : ""),
+         .response = exchange ? context_.excerpt(*exchange, key) : std::string()});
+  };
+  if (depth > kMaxWorkflowDepth) {
+    fail(nullptr, "workflow_success_criteria",
+         "workflows run workflows more than " + std::to_string(kMaxWorkflowDepth) + " deep");
+    return false;
+  }
+  // The inputs the workflow declares, checked against its schema.
+  if (!workflow.inputs.is_null()) {
+    try {
+      auto schema = schema::CompiledSchema::compile(
+          workflow.inputs, suite_.document.file + "#" + workflow.pointer + "/inputs");
+      auto violations = schema.validate(inputs);
+      if (!violations.empty()) {
+        result.errors.push_back(
+            {.check = "workflow_inputs",
+             .message = "the inputs of workflow '" + workflow.workflow_id +
+                        "' do not match its inputs schema: " + violations.front().message +
+                        (violations.front().instance_pointer.empty()
+                             ? std::string()
+                             : " at " + violations.front().instance_pointer) +
+                        " (give them with --suite-input NAME=VALUE)"});
+        return false;
+      }
+    } catch (const core::Error& e) {
+      result.errors.push_back({.check = "workflow_inputs", .message = e.diagnostic().message});
+      return false;
+    }
+  }
+  std::map<std::string, std::map<std::string, json>> steps_outputs;
+  std::map<std::string, int> retries;
+  Scope base;
+  base.inputs = &inputs;
+  base.steps = &steps_outputs;
+  base.workflows = &workflow_outputs_;
+  base.source_urls = &source_urls_;
+  const auto& options = context_.options();
+  std::size_t index = 0;
+  while (index < workflow.steps.size()) {
+    if (options.interrupted && options.interrupted->load()) return false;
+    if (++run.steps_taken > kMaxStepsPerWorkflow) {
+      fail(nullptr, "workflow_success_criteria",
+           "stopped after " + std::to_string(kMaxStepsPerWorkflow) +
+               " steps: its gotos and retries loop");
+      return false;
+    }
+    const Step& step = workflow.steps[index];
+    Scope scope = base;
+    std::optional<transport::Exchange> exchange;
+    std::optional<engine::Exchanged> exchanged;
+    std::map<std::string, json> sub_outputs;
+    gen::Request sent_request;
+    const spec::Operation* op = nullptr;
+    std::string key;
+    std::string curl;
+    bool success = true;
+    std::string why;
+    if (!step.workflow_id.empty()) {
+      const Workflow* inner = suite_.document.find_workflow(step.workflow_id);
+      json inner_inputs = json::object();
+      std::vector<std::string> problems;
+      for (const auto& p : step.parameters)
+        inner_inputs[p.name] = resolve(p.value, scope, problems);
+      if (!problems.empty()) {
+        fail(&step, "workflow_success_criteria",
+             "cannot give the workflow its inputs: " + problems.front());
+        return false;
+      }
+      success = inner && run_steps(*inner, inner_inputs, run, depth + 1, sub_outputs);
+      if (!success) why = "workflow '" + step.workflow_id + "' did not succeed";
+      scope.outputs = &sub_outputs;
+    } else {
+      op = suite_.binding.operations.at(&step);
+      BuiltRequest built = build(context_.spec(), *op, workflow, step, scope);
+      if (!built.problems.empty()) {
+        fail(&step, "workflow_success_criteria",
+             "cannot build its request: " + built.problems.front());
+        return false;
+      }
+      sent_request = built.request;
+      key = built.key;
+      curl = context_.curl(*op, sent_request, key);
+      exchange = context_.send(*op, sent_request, key);
+      if (!exchange->response) {
+        result.errors.push_back(
+            {.check = "transport",
+             .message = "step " + step.step_id + where + ": " + exchange->detail,
+             .curl = curl});
+        return false;
+      }
+      ++result.sent;
+      exchanged.emplace(engine::Exchanged{*op, sent_request, *exchange->response,
+                                          gen::Request(sent_request).target()});
+      scope.exchange = &*exchanged;
+      // Every per-response check, as for any answer of the run.
+      gen::RequestCase sent = as_case(context_, *op, sent_request, step.step_id);
+      sent.negative ? ++result.invalid_sent : ++result.valid_sent;
+      auto found = checks::check_response({context_.spec(), context_.schemas(), *op, sent,
+                                           *exchange->response, options.check_options},
+                                          options.checks);
+      for (auto& f : found) fail(&step, f.check, f.message, curl, &*exchange, key);
+    }
+    if (success) {
+      for (const auto& c : step.success_criteria) {
+        Verdict verdict = judge(c, scope);
+        if (!verdict.holds) {
+          success = false;
+          why = "'" + c.condition + "' does not hold: " + verdict.why;
+          break;
+        }
+      }
+    }
+    // Outputs: what the step gives to those after it.
+    auto& step_outputs = steps_outputs[step.step_id];
+    step_outputs.clear();
+    for (const auto& [name, text] : step.outputs) {
+      std::string missing;
+      if (auto value = evaluate(text, scope, &missing)) {
+        step_outputs[name] = *value;
+      } else if (success) {
+        success = false;
+        why = "its output '" + name + "' (" + text + ") has no value: " + missing;
+      }
+    }
+    // The first action whose criteria hold.
+    const std::vector<Action>& actions =
+        success ? (step.on_success ? *step.on_success : workflow.success_actions)
+                : (step.on_failure ? *step.on_failure : workflow.failure_actions);
+    const Action* chosen = nullptr;
+    for (const auto& a : actions) {
+      bool applies = true;
+      for (const auto& c : a.criteria) applies = applies && judge(c, scope).holds;
+      if (applies) {
+        chosen = &a;
+        break;
+      }
+    }
+    auto run_other = [&](const std::string& id) {
+      const Workflow* other = suite_.document.find_workflow(id);
+      std::map<std::string, json> ignored;
+      return other && run_steps(*other, inputs, run, depth + 1, ignored);
+    };
+    if (success) {
+      if (!chosen) {
+        ++index;
+        continue;
+      }
+      if (chosen->type == Action::Type::end) break;
+      if (!chosen->workflow_id.empty()) {
+        if (!run_other(chosen->workflow_id)) return false;
+        break;
+      }
+      index = static_cast<std::size_t>(
+          std::find_if(workflow.steps.begin(), workflow.steps.end(),
+                       [&](const Step& s) { return s.step_id == chosen->step_id; }) -
+          workflow.steps.begin());
+      continue;
+    }
+    // The step failed: an action may handle it; otherwise the workflow fails here.
+    if (chosen && chosen->type == Action::Type::retry &&
+        retries[step.step_id] < chosen->retry_limit) {
+      ++retries[step.step_id];
+      auto until = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(chosen->retry_after));
+      while (std::chrono::steady_clock::now() < until &&
+             !(options.interrupted && options.interrupted->load())) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      if (!chosen->workflow_id.empty() && !run_other(chosen->workflow_id)) return false;
+      if (!chosen->step_id.empty()) {  // retry from that step (usually the one that failed)
+        index = static_cast<std::size_t>(
+            std::find_if(workflow.steps.begin(), workflow.steps.end(),
+                         [&](const Step& s) { return s.step_id == chosen->step_id; }) -
+            workflow.steps.begin());
+      }
+      continue;
+    }
+    std::string retried = retries[step.step_id] > 0
+                              ? " (after " + std::to_string(retries[step.step_id]) + " retries)"
+                              : "";
+    fail(&step, "workflow_success_criteria", why + retried, curl, exchange ? &*exchange : nullptr,
+         key);
+    // A goto on failure still fails the workflow: it goes on only to undo what it made.
+    if (chosen && chosen->type == Action::Type::go_to) {
+      if (!chosen->workflow_id.empty()) {
+        run_other(chosen->workflow_id);
+        return false;
+      }
+      index = static_cast<std::size_t>(
+          std::find_if(workflow.steps.begin(), workflow.steps.end(),
+                       [&](const Step& s) { return s.step_id == chosen->step_id; }) -
+          workflow.steps.begin());
+      continue;
+    }
+    return false;
+  }
+  if (!result.failures.empty()) return false;
+  // The workflow's outputs.
+  Scope scope = base;
+  for (const auto& [name, text] : workflow.outputs) {
+    std::string missing;
+    if (auto value = evaluate(text, scope, &missing)) {
+      outputs[name] = *value;
+    } else {
+      fail(nullptr, "workflow_success_criteria",
+           "its output '" + name + "' (" + text + ") has no value: " + missing);
+      return false;
+    }
+  }
+  return result.failures.empty();
+}
+
+}  // namespace conform::arazzo
