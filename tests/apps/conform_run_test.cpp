@@ -123,12 +123,15 @@ TEST(ConformRun, VastRulesTheDescriptionDoesNotStateAreAdvisories) {
 
 TEST(ConformRun, ACleanMockPasses) {
   MockProcess mock(project_spec());
-  Outcome outcome = run(project_spec(), url(mock), "--max-examples 30");
+  Outcome outcome = run(project_spec(), url(mock),
+                        "--max-examples 30 --suite " +
+                            source("suites/vast-api-keys.arazzo.yaml").string());
   EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
   EXPECT_THAT(outcome.output, HasSubstr("0 failures, 0 transport errors"));
   EXPECT_THAT(outcome.junit, HasSubstr(R"(failures="0")"));
   EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="stateful" classname="createSshKey")"));
-  EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="scenario" classname="ApiKeyLifecycle")"));
+  EXPECT_THAT(outcome.junit,
+              HasSubstr(R"(<testcase name="workflow" classname="apiKeyLifecycle")"));
   EXPECT_THAT(outcome.junit,
               HasSubstr(R"(<testcase name="valid_documents" classname="Permissions")"));
   EXPECT_THAT(outcome.junit, HasSubstr(R"(<testcase name="cleanup" classname="Permissions")"));
@@ -428,14 +431,18 @@ std::map<std::string, int> methods_received(const std::filesystem::path& log) {
   return out;
 }
 
-// "Read-only" is read-only everywhere: the stateful phase, the scenario and the permission suites
+// "Read-only" is read-only everywhere: the stateful phase, the workflows and the permission suite
 // send nothing but GET, and the suites that cannot run are reported skipped, with why.
 TEST(ConformRun, ReadOnlySelectionsSendOnlyReads) {
   for (const std::string selection : {"--method GET", "--read-only"}) {
     auto log = std::filesystem::temp_directory_path() /
                ("conform-read-only-" + std::to_string(getpid()) + ".log");
     MockProcess mock(project_spec(), {"--log"}, log.string());
-    Outcome outcome = run(project_spec(), url(mock), "--max-examples 5 " + selection);
+    std::string suites;
+    for (const char* suite : {"vast-api-keys", "vast-ssh-keys", "vast-env-vars"}) {
+      suites += " --suite " + source("suites/" + std::string(suite) + ".arazzo.yaml").string();
+    }
+    Outcome outcome = run(project_spec(), url(mock), "--max-examples 5 " + selection + suites);
     mock.stop();
     auto methods = methods_received(log);
     std::filesystem::remove(log);
@@ -443,6 +450,7 @@ TEST(ConformRun, ReadOnlySelectionsSendOnlyReads) {
     EXPECT_EQ(methods.size(), 1u) << selection << ": " << ::testing::PrintToString(methods);
     EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
     EXPECT_THAT(outcome.output, HasSubstr("selection leaves out createApiKey")) << selection;
+    EXPECT_THAT(outcome.output, HasSubstr("its steps call POST createSshKey")) << selection;
     EXPECT_THAT(outcome.junit, HasSubstr("<skipped")) << selection;
   }
 }
@@ -452,13 +460,15 @@ TEST(ConformRun, AnExcludedOperationIsNeverCalled) {
   auto log = std::filesystem::temp_directory_path() /
              ("conform-excluded-" + std::to_string(getpid()) + ".log");
   MockProcess mock(project_spec(), {"--log"}, log.string());
-  Outcome outcome =
-      run(project_spec(), url(mock), "--max-examples 3 --exclude-operation createApiKey");
+  Outcome outcome = run(project_spec(), url(mock),
+                        "--max-examples 3 --exclude-operation createApiKey --suite " +
+                            source("suites/vast-api-keys.arazzo.yaml").string());
   mock.stop();
   std::string received = read_file(log);
   std::filesystem::remove(log);
   EXPECT_THAT(received, Not(HasSubstr("POST /api/v0/auth/apikeys/")));
-  EXPECT_THAT(outcome.output, HasSubstr("ApiKeyLifecycle.scenario"));
+  EXPECT_THAT(outcome.output, HasSubstr("apiKeyLifecycle.workflow"));
+  EXPECT_THAT(outcome.output, HasSubstr("its steps call POST createApiKey, which the selection"));
 }
 
 // A misspelt name is an error with the nearest name, in an exclusion as anywhere: a typo there

@@ -16,6 +16,7 @@
 
 #include "support/local_servers.hpp"
 #include "support/mock_process.hpp"
+#include "support/paths.hpp"
 
 namespace conform {
 namespace {
@@ -66,6 +67,34 @@ std::vector<pid_t> children_of(pid_t pid) {
 }
 
 bool alive(pid_t pid) { return kill(pid, 0) == 0; }
+
+// A workflow told to stop after it made a key still deletes it: the next step's failure action
+// leads to the step that does, sent after the signal like any cleanup.
+TEST(Interrupts, AnInterruptedWorkflowDeletesWhatItMade) {
+  const std::string log = (std::filesystem::temp_directory_path() /
+                           ("conform-interrupted-" + std::to_string(getpid()) + ".log"))
+                              .string();
+  MockProcess mock(project_spec(), {"--log", "--fault", "slow_responses"}, log);
+  pid_t run = start_run({"--spec", project_spec(), "--target",
+                         "http://127.0.0.1:" + std::to_string(mock.port()), "--phases", "scenarios",
+                         "--suite", test::source("suites/vast-api-keys.arazzo.yaml").string()});
+  // The mock logs a request as it takes it, and answers 250 ms later: 400 ms after the POST is
+  // logged, its answer (the key) has come and the next request is on its way.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (test::read_file(log).find("POST /api/v0/auth/apikeys/") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(run, SIGINT);
+  EXPECT_EQ(wait_for(run, std::chrono::seconds(10)), 130);
+  mock.stop();
+  std::string received = test::read_file(log);
+  std::filesystem::remove(log);
+  auto posted = received.find("POST /api/v0/auth/apikeys/");
+  ASSERT_NE(posted, std::string::npos) << received;
+  EXPECT_NE(received.find("DELETE /api/v0/auth/apikeys/", posted), std::string::npos) << received;
+}
 
 TEST(Interrupts, CtrlCWhileWaitingForTheTargetEndsTheRun) {
   std::string target = "http://127.0.0.1:" + std::to_string(test::free_port());

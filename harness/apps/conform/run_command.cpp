@@ -88,7 +88,7 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
   command.add_flag("--enforce-vast-rules", o.enforce_vast_rules,
                    "Hold the server to Vast.ai rules the description does not state (failures, "
                    "not advisories)");
-  command.add_option("--suite", o.suites,
+  command.add_option("--suite,--suites", o.suites,
                      "An Arazzo 1.0 document whose workflows run after the operations "
                      "(repeatable; see docs/suites.md)");
   command.add_option("--suite-input", o.suite_inputs,

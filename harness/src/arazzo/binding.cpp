@@ -4,6 +4,7 @@
 
 #include "conform/arazzo/criteria.hpp"
 #include "conform/arazzo/expression.hpp"
+#include "conform/checks/checks.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
 #include "conform/spec/runtime_expression.hpp"
@@ -124,6 +125,13 @@ class Binder {
   }
 
   void step(const Workflow& w, const Step& s, const std::set<std::string>& steps) {
+    if (!s.check.empty() && !checks::is_check_name(s.check)) {
+      std::vector<std::string> names;
+      for (const auto& c : checks::catalogue()) names.emplace_back(c.name);
+      error(s.pointer + "/x-conform-check", "'" + s.check + "' is not a check" +
+                                                core::did_you_mean(s.check, names) +
+                                                " (docs/checks.md)");
+    }
     for (const auto& p : s.parameters) value(p.value, p.pointer + "/value", steps);
     if (s.request_body) {
       if (s.request_body->payload) {

@@ -429,6 +429,7 @@ class Reader {
     if (value.contains("onSuccess")) out.on_success = actions(value, at, "onSuccess", true);
     if (value.contains("onFailure")) out.on_failure = actions(value, at, "onFailure", false);
     out.outputs = outputs(value, at);
+    out.check = text(value, at, "x-conform-check", false);
     return out;
   }
 
@@ -483,6 +484,13 @@ class Reader {
     }
     out.outputs = outputs(value, at);
     out.parameters = parameters(value, at);
+    if (value.contains("x-conform-vast-rules")) {
+      if (!value["x-conform-vast-rules"].is_boolean()) {
+        error(at + "/x-conform-vast-rules", "x-conform-vast-rules is true or false");
+      } else {
+        out.vast_rules = value["x-conform-vast-rules"].get<bool>();
+      }
+    }
     return out;
   }
 

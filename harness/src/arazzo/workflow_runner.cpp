@@ -191,9 +191,68 @@ json input_value(const std::string& text) {
   return parsed;
 }
 
+json inputs_for(const Workflow& workflow, const json& given) {
+  json out = json::object();
+  const json* properties = workflow.inputs.is_object() && workflow.inputs.contains("properties") &&
+                                   workflow.inputs["properties"].is_object()
+                               ? &workflow.inputs["properties"]
+                               : nullptr;
+  if (properties == nullptr) return given.is_object() ? given : out;
+  for (const auto& [name, schema] : properties->items()) {
+    if (given.is_object() && given.contains(name)) {
+      out[name] = given[name];
+    } else if (schema.is_object() && schema.contains("default")) {
+      out[name] = schema["default"];
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> missing_inputs(const Workflow& workflow, const json& inputs) {
+  std::set<std::string> read;
+  auto scan = [&](const std::string& text) {
+    for (std::size_t at = text.find("$inputs."); at != std::string::npos;
+         at = text.find("$inputs.", at + 1)) {
+      std::size_t start = at + 8;
+      std::size_t end = start;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                   text[end] == '_' || text[end] == '-')) {
+        ++end;
+      }
+      if (end > start) read.insert(text.substr(start, end - start));
+    }
+  };
+  auto scan_value = [&](const json& value) {
+    for (const auto& text : expressions_of(value)) scan(text);
+  };
+  auto scan_criteria = [&](const std::vector<Criterion>& criteria) {
+    for (const auto& c : criteria) {
+      scan(c.condition);
+      scan(c.context);
+    }
+  };
+  for (const auto& p : workflow.parameters) scan_value(p.value);
+  for (const auto& step : workflow.steps) {
+    for (const auto& p : step.parameters) scan_value(p.value);
+    if (step.request_body) {
+      if (step.request_body->payload) scan_value(*step.request_body->payload);
+      for (const auto& r : step.request_body->replacements) scan_value(r.value);
+    }
+    scan_criteria(step.success_criteria);
+    for (const auto& [name, text] : step.outputs) scan(text);
+  }
+  for (const auto& [name, text] : workflow.outputs) scan(text);
+  std::vector<std::string> out;
+  for (const auto& name : read) {
+    if (!inputs.is_object() || !inputs.contains(name)) out.push_back(name);
+  }
+  return out;
+}
+
 struct WorkflowRunner::Run {
   engine::PhaseResult& result;
   int steps_taken = 0;
+  bool failed = false;  // a failure or an advisory: the workflow did not succeed
 };
 
 WorkflowRunner::WorkflowRunner(const Suite& suite, suites::SuiteContext& context, json inputs)
@@ -212,9 +271,16 @@ engine::PhaseResult WorkflowRunner::run(const Workflow& workflow) {
       return result;
     }
   }
+  json inputs = inputs_for(workflow, inputs_);
+  if (auto missing = missing_inputs(workflow, inputs); !missing.empty()) {
+    std::string names;
+    for (const auto& name : missing) names += (names.empty() ? "" : ", ") + name;
+    result.not_tested = "it needs the inputs " + names +
+                        " (--suite-input NAME=VALUE or --suite-inputs FILE): nothing was sent";
+    return result;
+  }
   Run run{result};
   std::map<std::string, json> outputs;
-  json inputs = inputs_.is_object() ? inputs_ : json::object();
   if (run_steps(workflow, inputs, run, 0, outputs))
     workflow_outputs_[workflow.workflow_id] = outputs;
   result.seconds =
@@ -226,17 +292,25 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
                                std::map<std::string, json>& outputs) {
   engine::PhaseResult& result = run.result;
   const std::string where = depth == 0 ? "" : " (in workflow '" + workflow.workflow_id + "')";
+  // `rule_of`: the operation whose Vast.ai rules a failed criterion stands for (see vast_rules).
   auto fail = [&](const Step* step, std::string check, std::string message, std::string curl = {},
-                  const transport::Exchange* exchange = nullptr, const std::string& key = {}) {
-    result.failures.push_back(
-        {.check = std::move(check),
-         .message =
-             (step ? "step " + step->step_id + where + ": " : "workflow" + where + ": ") + message,
-         .status = exchange && exchange->response ? exchange->response->status : 0,
-         .curl = std::move(curl),
-         .case_summary =
-             "workflow " + workflow.workflow_id + (step ? ", step " + step->step_id : ""),
-         .response = exchange ? context_.excerpt(*exchange, key) : std::string()});
+                  const transport::Exchange* exchange = nullptr, const std::string& key = {},
+                  const spec::Operation* rule_of = nullptr) {
+    engine::FailureRecord failure{
+        .check = std::move(check),
+        .message =
+            (step ? "step " + step->step_id + where + ": " : "workflow" + where + ": ") + message,
+        .status = exchange && exchange->response ? exchange->response->status : 0,
+        .curl = std::move(curl),
+        .case_summary =
+            "workflow " + workflow.workflow_id + (step ? ", step " + step->step_id : ""),
+        .response = exchange ? context_.excerpt(*exchange, key) : std::string()};
+    run.failed = true;
+    if (rule_of != nullptr && workflow.vast_rules) {
+      context_.record(result, std::move(failure), true, *rule_of);
+    } else {
+      result.failures.push_back(std::move(failure));
+    }
   };
   if (depth > kMaxWorkflowDepth) {
     fail(nullptr, "workflow_success_criteria",
@@ -274,8 +348,26 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
   base.source_urls = &source_urls_;
   const auto& options = context_.options();
   std::size_t index = 0;
+  auto stopped = [&] { return options.interrupted && options.interrupted->load(); };
+  // Told to stop, a workflow sends one more request: the step that the next step's failure
+  // action goes to, which undoes what the workflow made (the cleanUp step of the shipped suites).
+  bool cleaning = false;
   while (index < workflow.steps.size()) {
-    if (options.interrupted && options.interrupted->load()) return false;
+    if (stopped() && !cleaning) {
+      const Step& next = workflow.steps[index];
+      const std::vector<Action>& on_failure =
+          next.on_failure ? *next.on_failure : workflow.failure_actions;
+      auto undo = std::find_if(on_failure.begin(), on_failure.end(), [](const Action& a) {
+        return a.type == Action::Type::go_to && !a.step_id.empty();
+      });
+      if (undo == on_failure.end()) return false;
+      cleaning = true;
+      index = static_cast<std::size_t>(
+          std::find_if(workflow.steps.begin(), workflow.steps.end(),
+                       [&](const Step& s) { return s.step_id == undo->step_id; }) -
+          workflow.steps.begin());
+      continue;
+    }
     if (++run.steps_taken > kMaxStepsPerWorkflow) {
       fail(nullptr, "workflow_success_criteria",
            "stopped after " + std::to_string(kMaxStepsPerWorkflow) +
@@ -318,7 +410,9 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
       sent_request = built.request;
       key = built.key;
       curl = context_.curl(*op, sent_request, key);
-      exchange = context_.send(*op, sent_request, key);
+      exchange = context_.send(*op, sent_request, key, cleaning);
+      if (cleaning) return false;  // the undoing step was sent: nothing more after a stop
+      if (!exchange->response && stopped()) continue;  // cut short: undo, then stop
       if (!exchange->response) {
         result.errors.push_back(
             {.check = "transport",
@@ -417,8 +511,8 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
     std::string retried = retries[step.step_id] > 0
                               ? " (after " + std::to_string(retries[step.step_id]) + " retries)"
                               : "";
-    fail(&step, "workflow_success_criteria", why + retried, curl, exchange ? &*exchange : nullptr,
-         key);
+    fail(&step, step.check.empty() ? "workflow_success_criteria" : step.check, why + retried, curl,
+         exchange ? &*exchange : nullptr, key, op);
     // A goto on failure still fails the workflow: it goes on only to undo what it made.
     if (chosen && chosen->type == Action::Type::go_to) {
       if (!chosen->workflow_id.empty()) {
@@ -433,7 +527,7 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
     }
     return false;
   }
-  if (!result.failures.empty()) return false;
+  if (run.failed) return false;
   // The workflow's outputs.
   Scope scope = base;
   for (const auto& [name, text] : workflow.outputs) {
@@ -446,7 +540,7 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
       return false;
     }
   }
-  return result.failures.empty();
+  return !run.failed;
 }
 
 }  // namespace conform::arazzo

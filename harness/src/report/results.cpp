@@ -171,7 +171,7 @@ std::string reproduce_line(const TestRecord& test, const std::string& command, s
   std::string line = command + " --seed " + std::to_string(seed);
   if (test.suite == "Credential") return line;  // the probe comes first in any run
   const bool suite_test =
-      test.suite == "ApiKeyLifecycle" || test.suite == "Permissions" || test.name == "workflow";
+      test.suite == "Permissions" || test.name == "workflow";
   if (!suite_test) {
     return line + " --operation " + core::shell_quote(test.suite) + " --phases " + test.name;
   }

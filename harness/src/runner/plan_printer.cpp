@@ -63,15 +63,6 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
   const std::string key_calls =
       key_ops ? named(key_ops->create) + ", " + named(key_ops->list) + ", " + named(key_ops->remove)
               : "";
-  if (key_ops && phases_chosen.contains("scenarios")) {
-    if (!keys_left_out.empty()) {
-      out << "Scenario: ApiKeyLifecycle.scenario skipped (the selection leaves out "
-          << keys_left_out << ")\n";
-    } else {
-      out << "Scenario: ApiKeyLifecycle.scenario (creates one key and deletes it: " << key_calls
-          << ")\n";
-    }
-  }
   if (key_ops && phases_chosen.contains("permissions") && suites::PermissionSuite::applies(spec)) {
     if (!keys_left_out.empty()) {
       out << "Permission suite: skipped (the selection leaves out " << keys_left_out << ")\n";

@@ -21,7 +21,6 @@
 #include "conform/runner/shards.hpp"
 #include "conform/runner/workflow_tests.hpp"
 #include "conform/schema/spec_schemas.hpp"
-#include "conform/suites/api_key_lifecycle.hpp"
 #include "conform/suites/credential_probe.hpp"
 #include "conform/suites/permission_suite.hpp"
 
@@ -90,17 +89,18 @@ std::vector<PlannedTest> operation_tests(const std::vector<const spec::Operation
   return tests;
 }
 
-// The scenario suites, which work on the account as a whole: after the operations, the
-// permission suite's cleanup last. A suite that creates and deletes API keys runs only when the
-// selection allows all three, and is reported skipped, with why, when it does not.
-struct SuiteTests {
+// The permission suite, which works on the account as a whole: after the operations and the
+// workflows, its cleanup last. It creates and deletes API keys: it runs only when the selection
+// allows all three, and is reported skipped, with why, when it does not.
+struct PermissionTests {
   std::vector<PlannedTest> tests;
   std::unique_ptr<suites::PermissionSuite> permission_suite;  // the tests' state
 };
 
-SuiteTests suite_tests(const RunConfig& config, const spec::Spec& spec,
-                       suites::SuiteContext& context, const engine::RunOptions& options) {
-  SuiteTests out;
+PermissionTests permission_tests(const RunConfig& config, const spec::Spec& spec,
+                                 suites::SuiteContext& context,
+                                 const engine::RunOptions& options) {
+  PermissionTests out;
   auto key_ops = suites::key_operations(spec);
   if (!key_ops) return out;
   const std::string keys_left_out = suites::left_out(*key_ops, options);
@@ -116,15 +116,6 @@ SuiteTests suite_tests(const RunConfig& config, const spec::Spec& spec,
                            return result;
                          }});
   };
-  if (options.phases.contains("scenarios")) {
-    if (!keys_left_out.empty()) {
-      skipped("ApiKeyLifecycle", "scenario");
-    } else {
-      out.tests.push_back({"ApiKeyLifecycle", "scenario", [&context, ops = *key_ops] {
-                             return suites::api_key_lifecycle(context, ops);
-                           }});
-    }
-  }
   if (!options.phases.contains("permissions") || !suites::PermissionSuite::applies(spec)) {
     return out;
   }
@@ -251,13 +242,13 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
 
   std::vector<PlannedTest> plan;
   if (!sharded && !stopped) plan = operation_tests(operations, engine);
-  SuiteTests suites;
+  PermissionTests permissions;
   if (!config.no_suites && !stopped && run_options.phases.contains("scenarios")) {
     for (auto& test : workflows.plan(suite_context, run_options)) plan.push_back(std::move(test));
   }
   if (!config.no_suites && !stopped) {
-    suites = suite_tests(config, spec, suite_context, run_options);
-    for (auto& test : suites.tests) plan.push_back(std::move(test));
+    permissions = permission_tests(config, spec, suite_context, run_options);
+    for (auto& test : permissions.tests) plan.push_back(std::move(test));
   }
   if (!plan.empty()) {
     const int verbosity = config.quiet ? -1 : (config.verbose ? 1 : 0);

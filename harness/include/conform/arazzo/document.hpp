@@ -64,6 +64,9 @@ struct Step {
   std::optional<std::vector<Action>> on_success;  // unset: the workflow's successActions
   std::optional<std::vector<Action>> on_failure;  // unset: the workflow's failureActions
   std::map<std::string, std::string> outputs;     // name → runtime expression
+  // x-conform-check: the check a failed criterion reports (a catalogue name, docs/checks.md);
+  // empty: workflow_success_criteria.
+  std::string check;
   std::string pointer;
 };
 
@@ -78,6 +81,10 @@ struct Workflow {
   std::vector<Action> failure_actions;
   std::map<std::string, std::string> outputs;
   std::vector<Parameter> parameters;  // applied to every operation step
+  // x-conform-vast-rules: true: what the criteria expect is Vast.ai's behaviour, which the
+  // description does not state; a criterion that fails is an advisory unless Vast.ai's rules
+  // apply (the description's x-permission, or --enforce-vast-rules).
+  bool vast_rules = false;
   std::string pointer;
 
   const Step* find_step(const std::string& id) const;

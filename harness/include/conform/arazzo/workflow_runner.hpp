@@ -34,6 +34,14 @@ std::vector<const Workflow*> in_dependency_order(const Document& document);
 // an object...) is that value, anything else a string.
 nlohmann::json input_value(const std::string& text);
 
+// What a workflow receives of the inputs given: the names its inputs schema lists (given, else
+// the schema's default), or all of them when it lists none.
+nlohmann::json inputs_for(const Workflow& workflow, const nlohmann::json& given);
+
+// The inputs a workflow reads ($inputs.<name>) and `inputs` lacks: a workflow that lacks one is
+// not run (it would send a request nobody meant).
+std::vector<std::string> missing_inputs(const Workflow& workflow, const nlohmann::json& inputs);
+
 class WorkflowRunner {
  public:
   // `inputs`: name → value, offered to every workflow (each takes what its inputs schema names).
