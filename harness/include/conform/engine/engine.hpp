@@ -15,7 +15,7 @@ namespace conform::engine {
 
 // The catalogue of an operation's phases, in the order they run: the engine runs them from it,
 // `--phases` and `--dry-run` name them from it, and a test keeps docs/run.md's table equal to it.
-// A phase is one row (engine.cpp's phase_rows).
+// A phase is a file in src/engine/phases/ holding its row.
 struct PhaseInfo {
   std::string name;
   std::string sends;  // what it sends, in a line

@@ -1,0 +1,18 @@
+#include "../phase.hpp"
+
+namespace conform::engine {
+
+const PhaseRow& coverage_phase() {
+  static const PhaseRow row = {
+      {"coverage", "boundary values: each bound, just inside and just outside it"},
+      [](Engine::Impl& e, const spec::Operation& op) {
+        return static_cast<int>(e.coverage(op).cases.size());
+      },
+      [](Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
+        e.run_fixed(op, e.coverage(op), result);
+        e.judge_exercise(op, result);
+      }};
+  return row;
+}
+
+}  // namespace conform::engine
