@@ -228,7 +228,7 @@ class SimpleCondition {
     auto op = comparison_operator(c_);
     if (!op) {
       bool value = left && truthy(*left);
-      if (!value) note(left_text + " is " + (left ? left->dump() : "not there"));
+      if (!value) note(left_text + " is " + (left ? json_text(*left) : "not there"));
       return value;
     }
     std::string right_text;
@@ -239,7 +239,7 @@ class SimpleCondition {
       return false;
     }
     bool value = apply(*op, *left, *right);
-    if (!value) note(left->dump() + " " + *op + " " + right->dump() + " (" + left_text + ")");
+    if (!value) note(json_text(*left) + " " + *op + " " + json_text(*right) + " (" + left_text + ")");
     return value;
   }
   // A literal or a runtime expression; nullopt when the expression reads nothing.
@@ -248,7 +248,7 @@ class SimpleCondition {
     if (c_.peek() != '$') {
       auto value = literal(c_, false);
       if (!value) c_.fail("expected a literal or a runtime expression");
-      shown = value->dump();
+      shown = json_text(*value);
       return value;
     }
     // The expression runs to a space, a ')' or an operator.
@@ -739,7 +739,7 @@ std::optional<std::string> substitute(const std::string& condition, const Scope*
     auto value = evaluate(expression, *scope, &why);
     if (!value) return std::nullopt;
     out +=
-        as_json ? value->dump() : (value->is_string() ? value->get<std::string>() : value->dump());
+        as_json ? json_text(*value) : (value->is_string() ? value->get<std::string>() : json_text(*value));
   }
 }
 
@@ -777,11 +777,11 @@ Verdict run(const Criterion& criterion, const Scope* scope) {
         return out;
       }
       if (!scope) return {true, ""};
-      std::string subject = context->is_string() ? context->get<std::string>() : context->dump();
+      std::string subject = context->is_string() ? context->get<std::string>() : json_text(*context);
       out.holds = regex->search(subject) == schema::Regex::Outcome::match;
       if (!out.holds)
         out.why =
-            criterion.context + " is " + context->dump() + ", not matching /" + *condition + "/";
+            criterion.context + " is " + json_text(*context) + ", not matching /" + *condition + "/";
       return out;
     }
     if (criterion.type == Criterion::Type::simple) {

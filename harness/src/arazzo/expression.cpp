@@ -182,9 +182,13 @@ json resolve(const json& value, const Scope& scope, std::vector<std::string>& pr
       out += "{" + piece.text + "}";
       continue;
     }
-    out += v->is_string() ? v->get<std::string>() : v->dump();
+    out += v->is_string() ? v->get<std::string>() : json_text(*v);
   }
   return out;
+}
+
+std::string json_text(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::vector<std::string> expressions_of(const json& value) {

@@ -44,6 +44,10 @@ std::optional<nlohmann::json> evaluate(std::string_view text, const Scope& scope
 nlohmann::json resolve(const nlohmann::json& value, const Scope& scope,
                        std::vector<std::string>& problems);
 
+// A value as JSON text, with bytes that are not UTF-8 (from an answer, or a hostile document)
+// replaced rather than thrown on.
+std::string json_text(const nlohmann::json& value);
+
 // Every expression a value holds (whole strings, and "{$...}" inside strings), for checking.
 std::vector<std::string> expressions_of(const nlohmann::json& value);
 
