@@ -25,15 +25,6 @@ constexpr int kMaxStepsPerWorkflow = 1000;
 // Workflows that run workflows, at most this deep.
 constexpr int kMaxWorkflowDepth = 16;
 
-void set_pair(gen::Pairs& pairs, const std::string& key, const std::string& value,
-              bool case_insensitive) {
-  std::erase_if(pairs, [&](const auto& pair) {
-    return case_insensitive ? core::ascii_lower(pair.first) == core::ascii_lower(key)
-                            : pair.first == key;
-  });
-  pairs.emplace_back(key, value);
-}
-
 // The request a step sends, and the credential it carries when it sets one itself.
 struct BuiltRequest {
   gen::Request request;
@@ -80,10 +71,10 @@ BuiltRequest build(const spec::Spec& spec, const spec::Operation& op, const Work
         out.key = text;
         return;
       }
-      set_pair(request.headers, p.name, text, true);
+      gen::set_pair(request.headers, p.name, text, true);
     } else if (p.in == "cookie") {
       std::string text = gen::parameter_text(value);
-      set_pair(request.cookies, p.name, text, false);
+      gen::set_pair(request.cookies, p.name, text, false);
     }
   };
   for (const auto& p : workflow.parameters) apply(p);
@@ -349,6 +340,11 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
   const auto& options = context_.options();
   std::size_t index = 0;
   auto stopped = [&] { return options.interrupted && options.interrupted->load(); };
+  auto step_index = [&](const std::string& id) {
+    return static_cast<std::size_t>(std::find_if(workflow.steps.begin(), workflow.steps.end(),
+                                                 [&](const Step& s) { return s.step_id == id; }) -
+                                    workflow.steps.begin());
+  };
   // Told to stop, a workflow sends one more request: the step that the next step's failure
   // action goes to, which undoes what the workflow made (the cleanUp step of the shipped suites).
   bool cleaning = false;
@@ -362,10 +358,7 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
       });
       if (undo == on_failure.end()) return false;
       cleaning = true;
-      index = static_cast<std::size_t>(
-          std::find_if(workflow.steps.begin(), workflow.steps.end(),
-                       [&](const Step& s) { return s.step_id == undo->step_id; }) -
-          workflow.steps.begin());
+      index = step_index(undo->step_id);
       continue;
     }
     if (++run.steps_taken > kMaxStepsPerWorkflow) {
@@ -482,10 +475,7 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
         if (!run_other(chosen->workflow_id)) return false;
         break;
       }
-      index = static_cast<std::size_t>(
-          std::find_if(workflow.steps.begin(), workflow.steps.end(),
-                       [&](const Step& s) { return s.step_id == chosen->step_id; }) -
-          workflow.steps.begin());
+      index = step_index(chosen->step_id);
       continue;
     }
     // The step failed: an action may handle it; otherwise the workflow fails here.
@@ -501,10 +491,7 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
       }
       if (!chosen->workflow_id.empty() && !run_other(chosen->workflow_id)) return false;
       if (!chosen->step_id.empty()) {  // retry from that step (usually the one that failed)
-        index = static_cast<std::size_t>(
-            std::find_if(workflow.steps.begin(), workflow.steps.end(),
-                         [&](const Step& s) { return s.step_id == chosen->step_id; }) -
-            workflow.steps.begin());
+        index = step_index(chosen->step_id);
       }
       continue;
     }
@@ -519,10 +506,7 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
         run_other(chosen->workflow_id);
         return false;
       }
-      index = static_cast<std::size_t>(
-          std::find_if(workflow.steps.begin(), workflow.steps.end(),
-                       [&](const Step& s) { return s.step_id == chosen->step_id; }) -
-          workflow.steps.begin());
+      index = step_index(chosen->step_id);
       continue;
     }
     return false;

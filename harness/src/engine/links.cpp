@@ -80,15 +80,6 @@ std::optional<nlohmann::json> expression(const std::string& text, const Exchange
   return std::nullopt;
 }
 
-void set_pair(gen::Pairs& pairs, const std::string& key, const std::string& value,
-              bool case_insensitive) {
-  std::erase_if(pairs, [&](const auto& pair) {
-    return case_insensitive ? core::ascii_lower(pair.first) == core::ascii_lower(key)
-                            : pair.first == key;
-  });
-  pairs.emplace_back(key, value);
-}
-
 }  // namespace
 
 std::optional<nlohmann::json> evaluate(const nlohmann::json& value, const Exchanged& exchanged) {
@@ -129,11 +120,11 @@ std::variant<gen::Request, std::string> linked_request(const spec::Operation& ta
     if (parameter->in == "path") {
       request.path = gen::with_path_value(target.path, request.path, name, text);
     } else if (parameter->in == "query") {
-      set_pair(request.query, gen::percent_encode(name), gen::percent_encode(text), false);
+      gen::set_pair(request.query, gen::percent_encode(name), gen::percent_encode(text), false);
     } else if (parameter->in == "header") {
-      set_pair(request.headers, name, text, true);
+      gen::set_pair(request.headers, name, text, true);
     } else {
-      set_pair(request.cookies, name, text, false);
+      gen::set_pair(request.cookies, name, text, false);
     }
   }
   if (link.request_body) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "conform/core/json_pointer.hpp"
+#include "conform/core/text.hpp"
 
 namespace conform::gen {
 namespace {
@@ -331,6 +332,15 @@ nlohmann::json Request::to_json() const {
   if (content_type) out["content_type"] = *content_type;
   if (body) out["body"] = *body;
   return out;
+}
+
+void set_pair(Pairs& pairs, const std::string& key, const std::string& value,
+              bool case_insensitive) {
+  std::erase_if(pairs, [&](const auto& pair) {
+    return case_insensitive ? core::ascii_lower(pair.first) == core::ascii_lower(key)
+                            : pair.first == key;
+  });
+  pairs.emplace_back(key, value);
 }
 
 }  // namespace conform::gen

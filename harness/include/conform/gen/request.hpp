@@ -60,6 +60,10 @@ std::string serialize_header_parameter(const spec::Parameter& parameter,
                                        const nlohmann::json& value);
 Pairs serialize_cookie_parameter(const spec::Parameter& parameter, const nlohmann::json& value);
 
+// `pairs` with every pair named `key` (ignoring case for headers) replaced by one holding `value`.
+void set_pair(Pairs& pairs, const std::string& key, const std::string& value,
+              bool case_insensitive);
+
 // Header and cookie values must be visible ASCII (no CR, LF or NUL): what cannot travel there.
 bool header_safe(std::string_view text);
 
