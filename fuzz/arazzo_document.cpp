@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto reading = conform::arazzo::read(root, "suite.yaml");
   if (reading.problems.count(conform::core::Severity::error) == 0) {
-    conform::arazzo::bind(reading.document, spec, reading.problems);
+    conform::arazzo::bind_operations(reading.document, spec, reading.problems);
   }
   return 0;
 }

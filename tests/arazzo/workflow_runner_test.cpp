@@ -66,7 +66,7 @@ class WorkflowRunnerTest : public ::testing::Test {
         read(spec::parse_document(text, spec::Syntax::yaml, "suite.yaml"), "suite.yaml");
     suite_.document = std::move(reading.document);
     suite_.problems = std::move(reading.problems);
-    suite_.binding = bind(suite_.document, spec_, suite_.problems);
+    suite_.binding = bind_operations(suite_.document, spec_, suite_.problems);
     std::map<std::string, engine::PhaseResult> out;
     for (const auto& d : suite_.problems.items()) ADD_FAILURE() << core::format(d);
     suites::SuiteContext context(spec_, schemas_, transport_, run_);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 
 #include "conform/runner/execute.hpp"
@@ -119,6 +120,49 @@ TEST_F(RunnerTest, AnOperationNameThatMatchesNothingIsAnError) {
   } catch (const core::Error& e) {
     EXPECT_EQ(e.exit_code(), core::ExitCode::bad_input);
   }
+}
+
+// A suite over two descriptions: each step goes to its own description's base path on the
+// target, and a selection that names --spec's operations leaves the other's out.
+TEST_F(RunnerTest, AWorkflowCallsEachDescriptionAtItsOwnBasePath) {
+  std::atomic<int> made{0};
+  std::mutex mutex;
+  std::vector<std::string> owners;
+  test::LocalServer server([&](httplib::Server& s) {
+    s.Post("/things", [&](const httplib::Request&, httplib::Response& response) {
+      ++made;
+      response.status = 201;
+      response.set_content(R"({"id": 5})", "application/json");
+    });
+    s.Get("/v2/pets", [&](const httplib::Request& request, httplib::Response& response) {
+      std::lock_guard lock(mutex);
+      owners.push_back(request.get_param_value("owner"));
+      response.set_content(R"([{"owner": 5}])", "application/json");
+    });
+  });
+  RunConfig config;
+  config.spec = test::data("arazzo/things.openapi.yaml").string();
+  config.target = server.url();
+  config.phases = {"scenarios"};
+  config.suites = {test::data("arazzo/two-sources.arazzo.yaml").string()};
+  std::ostringstream out;
+  RunOutcome outcome = run(config, quiet_context(out));
+  EXPECT_EQ(outcome.exit_code, core::ExitCode::ok) << out.str();
+  const auto* workflow = find(outcome.results, "thingAndPets", "workflow");
+  ASSERT_NE(workflow, nullptr) << out.str();
+  EXPECT_EQ(workflow->result.sent, 2);
+  EXPECT_EQ(made.load(), 1);
+  EXPECT_EQ(owners, std::vector<std::string>{"5"});
+
+  config.selection.operations = {"createThing"};
+  std::ostringstream skipped_out;
+  RunOutcome skipped = run(config, quiet_context(skipped_out));
+  const auto* left = find(skipped.results, "thingAndPets", "workflow");
+  ASSERT_NE(left, nullptr) << skipped_out.str();
+  EXPECT_THAT(left->result.not_tested, HasSubstr("GET listPets ("));
+  EXPECT_THAT(left->result.not_tested,
+              HasSubstr("pets.openapi.yaml), which the selection leaves out"));
+  EXPECT_EQ(made.load(), 1) << "a skipped workflow sent its create";
 }
 
 TEST(Execute, AfterAnInterruptOnlyCleanupsRunAndTheRestAreReportedNotStarted) {

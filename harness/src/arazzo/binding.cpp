@@ -14,12 +14,12 @@ namespace {
 
 class Binder {
  public:
-  Binder(const Document& document, const spec::Spec& spec, core::Diagnostics& problems)
-      : document_(document), spec_(spec), problems_(problems) {
-    for (const auto& s : document.sources) {
-      if (s.type == "openapi") openapi_.insert(s.name);
+  Binder(const Document& document, const Sources& sources, core::Diagnostics& problems)
+      : document_(document), sources_(sources), problems_(problems) {
+    for (const auto& [name, spec] : sources) {
+      if (!distinct_.insert(spec).second) continue;
+      for (const auto& op : spec->operations()) ids_.push_back(op.operation_id);
     }
-    for (const auto& op : spec.operations()) ids_.push_back(op.operation_id);
   }
 
   Binding run() {
@@ -33,51 +33,78 @@ class Binder {
                   std::move(message));
   }
 
-  // "$sourceDescriptions.<name>.<rest>": the rest, when <name> is an openapi source.
-  std::optional<std::string> in_source(const std::string& text, const std::string& at) {
+  // "$sourceDescriptions.<name>.<rest>": <name>'s description and the rest, when <name> is an
+  // openapi source; nullptr for a bare text (any source may have it).
+  std::optional<std::pair<const spec::Spec*, std::string>> in_source(const std::string& text,
+                                                                     const std::string& at) {
     const std::string prefix = "$sourceDescriptions.";
-    if (text.rfind(prefix, 0) != 0) return text;
+    if (text.rfind(prefix, 0) != 0) return std::pair<const spec::Spec*, std::string>{nullptr, text};
     std::string rest = text.substr(prefix.size());
-    for (const auto& name : openapi_) {
-      if (rest.rfind(name + ".", 0) == 0) return rest.substr(name.size() + 1);
+    for (const auto& [name, spec] : sources_) {
+      if (rest.rfind(name + ".", 0) == 0) return std::pair(spec, rest.substr(name.size() + 1));
     }
     error(at, "'" + text + "' names no openapi source description of this document");
     return std::nullopt;
   }
 
-  const spec::Operation* operation(const Step& step) {
+  std::pair<const spec::Operation*, const spec::Spec*> operation(const Step& step) {
     if (!step.operation_id.empty()) {
-      auto id = in_source(step.operation_id, step.pointer + "/operationId");
-      if (!id) return nullptr;
-      if (const auto* op = spec_.find_operation(*id)) return op;
-      error(step.pointer + "/operationId",
-            "the description has no operation '" + *id + "'" + core::did_you_mean(*id, ids_));
-      return nullptr;
+      const std::string at = step.pointer + "/operationId";
+      auto named = in_source(step.operation_id, at);
+      if (!named) return {};
+      const auto& [only, id] = *named;
+      std::vector<std::pair<const spec::Operation*, const spec::Spec*>> found;
+      std::set<const spec::Spec*> seen;
+      for (const auto& [name, spec] : sources_) {
+        if ((only && spec != only) || !seen.insert(spec).second) continue;
+        if (const auto* op = spec->find_operation(id)) found.emplace_back(op, spec);
+      }
+      if (found.size() == 1) return found.front();
+      if (found.size() > 1) {
+        error(at, "'" + id +
+                      "' is an operation of several source descriptions: name one, "
+                      "as $sourceDescriptions.<name>." +
+                      id);
+        return {};
+      }
+      error(at, std::string(distinct_.size() > 1 ? "no source description has"
+                                                 : "the description has no") +
+                    " operation '" + id + "'" + core::did_you_mean(id, ids_));
+      return {};
     }
     // "{$sourceDescriptions.<name>.url}#/paths/<path>/<method>"
     const std::string at = step.pointer + "/operationPath";
     auto hash = step.operation_path.find('#');
     if (hash == std::string::npos) {
       error(at, "an operationPath is '{$sourceDescriptions.<name>.url}#<JSON pointer>'");
-      return nullptr;
+      return {};
     }
+    // The source the path's url names; with a single description, that one.
+    const spec::Spec* spec = distinct_.size() == 1 ? *distinct_.begin() : nullptr;
     std::string source = step.operation_path.substr(0, hash);
     if (source.size() > 2 && source.front() == '{' && source.back() == '}') {
-      std::string expression = source.substr(1, source.size() - 2);
-      if (!in_source(expression, at)) return nullptr;
+      auto named = in_source(source.substr(1, source.size() - 2), at);
+      if (!named) return {};
+      if (named->first) spec = named->first;
+    }
+    if (spec == nullptr) {
+      error(at, "an operationPath names its source: {$sourceDescriptions.<name>.url}#...");
+      return {};
     }
     auto tokens = core::split_pointer(step.operation_path.substr(hash + 1));
     if (!tokens || tokens->size() != 3 || (*tokens)[0] != "paths") {
       error(at,
             "'" + step.operation_path.substr(hash) + "' does not point at /paths/<path>/<method>");
-      return nullptr;
+      return {};
     }
-    for (const auto& op : spec_.operations()) {
-      if (op.path == (*tokens)[1] && op.method == core::ascii_lower((*tokens)[2])) return &op;
+    for (const auto& op : spec->operations()) {
+      if (op.path == (*tokens)[1] && op.method == core::ascii_lower((*tokens)[2])) {
+        return {&op, spec};
+      }
     }
     error(at, "the description has no operation " + core::ascii_upper((*tokens)[2]) + " " +
                   (*tokens)[1]);
-    return nullptr;
+    return {};
   }
 
   // An expression a field must hold; `earlier`: the steps that ran before.
@@ -159,9 +186,10 @@ class Binder {
       return;
     }
     if (s.operation_id.empty() && s.operation_path.empty()) return;
-    const spec::Operation* op = operation(s);
+    auto [op, spec] = operation(s);
     if (!op) return;
     binding_.operations[&s] = op;
+    binding_.descriptions[&s] = spec;
     std::set<std::string> given;
     auto declared = [&](const Parameter& p) -> bool {
       if (p.in.empty()) return true;
@@ -186,17 +214,27 @@ class Binder {
   }
 
   const Document& document_;
-  const spec::Spec& spec_;
+  const Sources& sources_;
+  std::set<const spec::Spec*> distinct_;
   core::Diagnostics& problems_;
-  std::set<std::string> openapi_;
   std::vector<std::string> ids_;
   Binding binding_;
 };
 
 }  // namespace
 
-Binding bind(const Document& document, const spec::Spec& spec, core::Diagnostics& problems) {
-  return Binder(document, spec, problems).run();
+Binding bind_operations(const Document& document, const Sources& sources,
+                        core::Diagnostics& problems) {
+  return Binder(document, sources, problems).run();
+}
+
+Binding bind_operations(const Document& document, const spec::Spec& spec,
+                        core::Diagnostics& problems) {
+  Sources sources;
+  for (const auto& s : document.sources) {
+    if (s.type == "openapi") sources[s.name] = &spec;
+  }
+  return arazzo::bind_operations(document, sources, problems);
 }
 
 }  // namespace conform::arazzo

@@ -239,7 +239,8 @@ class SimpleCondition {
       return false;
     }
     bool value = apply(*op, *left, *right);
-    if (!value) note(json_text(*left) + " " + *op + " " + json_text(*right) + " (" + left_text + ")");
+    if (!value)
+      note(json_text(*left) + " " + *op + " " + json_text(*right) + " (" + left_text + ")");
     return value;
   }
   // A literal or a runtime expression; nullopt when the expression reads nothing.
@@ -738,8 +739,8 @@ std::optional<std::string> substitute(const std::string& condition, const Scope*
     }
     auto value = evaluate(expression, *scope, &why);
     if (!value) return std::nullopt;
-    out +=
-        as_json ? json_text(*value) : (value->is_string() ? value->get<std::string>() : json_text(*value));
+    out += as_json ? json_text(*value)
+                   : (value->is_string() ? value->get<std::string>() : json_text(*value));
   }
 }
 
@@ -777,11 +778,12 @@ Verdict run(const Criterion& criterion, const Scope* scope) {
         return out;
       }
       if (!scope) return {true, ""};
-      std::string subject = context->is_string() ? context->get<std::string>() : json_text(*context);
+      std::string subject =
+          context->is_string() ? context->get<std::string>() : json_text(*context);
       out.holds = regex->search(subject) == schema::Regex::Outcome::match;
       if (!out.holds)
-        out.why =
-            criterion.context + " is " + json_text(*context) + ", not matching /" + *condition + "/";
+        out.why = criterion.context + " is " + json_text(*context) + ", not matching /" +
+                  *condition + "/";
       return out;
     }
     if (criterion.type == Criterion::Type::simple) {

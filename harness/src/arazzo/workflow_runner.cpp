@@ -126,15 +126,49 @@ Suite load_suite(const std::filesystem::path& file, const spec::Spec& spec) {
   Reading reading = read(file);
   suite.document = std::move(reading.document);
   suite.problems = std::move(reading.problems);
+  if (suite.problems.count(core::Severity::error) > 0) return suite;
+  const auto& sources = suite.document.sources;
+  const auto openapi =
+      std::count_if(sources.begin(), sources.end(),
+                    [](const SourceDescription& s) { return s.type == "openapi"; });
+  const auto spec_name = std::filesystem::path(spec.file()).filename();
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const SourceDescription& source = sources[i];
+    if (source.type != "openapi") continue;
+    if (openapi == 1 || std::filesystem::path(source.url).filename() == spec_name) {
+      suite.sources[source.name] = &spec;
+      continue;
+    }
+    const std::string at = core::append_pointer("/sourceDescriptions", i) + "/url";
+    auto problem = [&](const std::string& message) {
+      suite.problems.add(core::Severity::error, "arazzo.source", file.string(), at, message);
+    };
+    if (source.url.find("://") != std::string::npos) {
+      problem("'" + source.url + "' is not fetched: keep the description beside the suite, or " +
+              "name it with --spec");
+      continue;
+    }
+    const auto path = file.parent_path() / source.url;
+    if (!std::filesystem::is_regular_file(path)) {
+      problem("'" + source.url + "' is not a file (read relative to the suite's folder)");
+      continue;
+    }
+    try {
+      suite.own_descriptions.push_back(
+          std::make_unique<spec::Spec>(spec::Spec::load(path.string())));
+      suite.sources[source.name] = suite.own_descriptions.back().get();
+    } catch (const core::Error& e) {
+      problem("'" + source.url + "' cannot be read: " + e.diagnostic().message);
+    }
+  }
   if (suite.problems.count(core::Severity::error) == 0) {
-    suite.binding = bind(suite.document, spec, suite.problems);
+    suite.binding = arazzo::bind_operations(suite.document, suite.sources, suite.problems);
   }
   return suite;
 }
 
-std::vector<const spec::Operation*> operations_called(const Suite& suite,
-                                                      const Workflow& workflow) {
-  std::vector<const spec::Operation*> out;
+std::vector<Called> operations_called(const Suite& suite, const Workflow& workflow) {
+  std::vector<Called> out;
   std::set<std::string> seen;
   std::function<void(const Workflow&)> visit = [&](const Workflow& w) {
     if (!seen.insert(w.workflow_id).second) return;
@@ -143,9 +177,9 @@ std::vector<const spec::Operation*> operations_called(const Suite& suite,
     };
     for (const auto& step : w.steps) {
       auto found = suite.binding.operations.find(&step);
-      if (found != suite.binding.operations.end() &&
-          std::find(out.begin(), out.end(), found->second) == out.end()) {
-        out.push_back(found->second);
+      if (found != suite.binding.operations.end()) {
+        Called called{found->second, suite.binding.descriptions.at(&step)};
+        if (std::find(out.begin(), out.end(), called) == out.end()) out.push_back(called);
       }
       follow(step.workflow_id);
       for (const auto* actions : {&step.on_success, &step.on_failure}) {
@@ -246,8 +280,10 @@ struct WorkflowRunner::Run {
   bool failed = false;  // a failure or an advisory: the workflow did not succeed
 };
 
-WorkflowRunner::WorkflowRunner(const Suite& suite, suites::SuiteContext& context, json inputs)
-    : suite_(suite), context_(context), inputs_(std::move(inputs)) {
+WorkflowRunner::WorkflowRunner(const Suite& suite, suites::SuiteContext& context, json inputs,
+                               const Contexts& others)
+    : suite_(suite), context_(context), contexts_(others), inputs_(std::move(inputs)) {
+  contexts_[&context.spec()] = &context;
   for (const auto& s : suite.document.sources) source_urls_[s.name] = s.url;
 }
 
@@ -394,7 +430,8 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
       scope.outputs = &sub_outputs;
     } else {
       op = suite_.binding.operations.at(&step);
-      BuiltRequest built = build(context_.spec(), *op, workflow, step, scope);
+      suites::SuiteContext& ctx = *contexts_.at(suite_.binding.descriptions.at(&step));
+      BuiltRequest built = build(ctx.spec(), *op, workflow, step, scope);
       if (!built.problems.empty()) {
         fail(&step, "workflow_success_criteria",
              "cannot build its request: " + built.problems.front());
@@ -402,8 +439,8 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
       }
       sent_request = built.request;
       key = built.key;
-      curl = context_.curl(*op, sent_request, key);
-      exchange = context_.send(*op, sent_request, key, cleaning);
+      curl = ctx.curl(*op, sent_request, key);
+      exchange = ctx.send(*op, sent_request, key, cleaning);
       if (cleaning) return false;  // the undoing step was sent: nothing more after a stop
       if (!exchange->response && stopped()) continue;  // cut short: undo, then stop
       if (!exchange->response) {
@@ -418,11 +455,11 @@ bool WorkflowRunner::run_steps(const Workflow& workflow, const json& inputs, Run
                                           gen::Request(sent_request).target()});
       scope.exchange = &*exchanged;
       // Every per-response check, as for any answer of the run.
-      gen::RequestCase sent = as_case(context_, *op, sent_request, step.step_id);
+      gen::RequestCase sent = as_case(ctx, *op, sent_request, step.step_id);
       sent.negative ? ++result.invalid_sent : ++result.valid_sent;
-      auto found = checks::check_response({context_.spec(), context_.schemas(), *op, sent,
-                                           *exchange->response, options.check_options},
-                                          options.checks);
+      auto found = checks::check_response(
+          {ctx.spec(), ctx.schemas(), *op, sent, *exchange->response, options.check_options},
+          options.checks);
       for (auto& f : found) fail(&step, f.check, f.message, curl, &*exchange, key);
     }
     if (success) {

@@ -161,4 +161,26 @@ std::string target_url(std::string target, const std::optional<std::string>& bas
   return has_path ? target : target + spec.base_path();
 }
 
+transport::TransportOptions transport_options(const RunConfig& config, const spec::Spec& spec,
+                                              const std::string& token) {
+  transport::TransportOptions options;
+  options.redactor.add(token, "${CONFORM_TOKEN}");
+  for (const std::string& secret : userinfo_secrets(config.target)) {
+    options.redactor.add(secret, "[redacted]");
+  }
+  options.base_url = target_url(config.target, config.base_path, spec);
+  options.timeout_seconds = config.timeout;
+  options.connect_timeout_seconds = std::min(config.timeout, 10.0);
+  options.insecure = config.insecure;
+  options.cacert = config.cacert;
+  options.max_response_bytes = config.max_response_bytes;
+  options.stop = &interrupted();
+  options.headers = extra_headers(config);
+  options.rate = config.rate;
+  options.pacing = config.pace == "declared" ? transport::TransportOptions::Pacing::declared
+                   : config.pace == "off"    ? transport::TransportOptions::Pacing::off
+                                             : transport::TransportOptions::Pacing::adaptive;
+  return options;
+}
+
 }  // namespace conform::runner

@@ -51,30 +51,6 @@ engine::RunOptions engine_options(const RunConfig& config,
   return options;
 }
 
-// Every secret of the run is hidden in every output: the token, userinfo in --target, and (added
-// by the transport) the secret values of --header.
-transport::TransportOptions transport_options(const RunConfig& config, const spec::Spec& spec,
-                                              const std::string& token) {
-  transport::TransportOptions options;
-  options.redactor.add(token, "${CONFORM_TOKEN}");
-  for (const std::string& secret : userinfo_secrets(config.target)) {
-    options.redactor.add(secret, "[redacted]");
-  }
-  options.base_url = target_url(config.target, config.base_path, spec);
-  options.timeout_seconds = config.timeout;
-  options.connect_timeout_seconds = std::min(config.timeout, 10.0);
-  options.insecure = config.insecure;
-  options.cacert = config.cacert;
-  options.max_response_bytes = config.max_response_bytes;
-  options.stop = &interrupted();
-  options.headers = extra_headers(config);
-  options.rate = config.rate;
-  options.pacing = config.pace == "declared" ? transport::TransportOptions::Pacing::declared
-                   : config.pace == "off"    ? transport::TransportOptions::Pacing::off
-                                             : transport::TransportOptions::Pacing::adaptive;
-  return options;
-}
-
 // The operations' tests: each operation's phases that plan a request, in the catalogue's order.
 std::vector<PlannedTest> operation_tests(const std::vector<const spec::Operation*>& operations,
                                          engine::Engine& engine) {
@@ -98,8 +74,7 @@ struct PermissionTests {
 };
 
 PermissionTests permission_tests(const RunConfig& config, const spec::Spec& spec,
-                                 suites::SuiteContext& context,
-                                 const engine::RunOptions& options) {
+                                 suites::SuiteContext& context, const engine::RunOptions& options) {
   PermissionTests out;
   auto key_ops = suites::key_operations(spec);
   if (!key_ops) return out;

@@ -4,6 +4,7 @@
 // every per-response check, onSuccess/onFailure followed (end, goto, retry), outputs kept.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,16 +16,28 @@
 
 namespace conform::arazzo {
 
-// A suite file read and checked against the description under test.
+// A suite file read and checked against the descriptions it calls.
 struct Suite {
   Document document;
+  Sources sources;                                            // each openapi source's description
+  std::vector<std::unique_ptr<spec::Spec>> own_descriptions;  // those that are not --spec
   Binding binding;
   core::Diagnostics problems;  // errors: the suite is not run
 };
+// A suite with a single openapi source calls the description under test (`spec`), whatever its
+// url says. With several, a source whose url names a file of the same name as `spec`'s is it;
+// each other one is read from its url, relative to the suite's folder (remote urls are not
+// fetched).
 Suite load_suite(const std::filesystem::path& file, const spec::Spec& spec);
 
-// The operations a workflow calls, with the workflows its steps and actions run.
-std::vector<const spec::Operation*> operations_called(const Suite& suite, const Workflow& workflow);
+// The operations a workflow calls, with the workflows its steps and actions run, each with the
+// description it is of.
+struct Called {
+  const spec::Operation* operation;
+  const spec::Spec* description;
+  friend bool operator==(const Called&, const Called&) = default;
+};
+std::vector<Called> operations_called(const Suite& suite, const Workflow& workflow);
 
 // The workflows in an order that runs each after those it depends on (the document's order
 // otherwise).
@@ -44,8 +57,12 @@ std::vector<std::string> missing_inputs(const Workflow& workflow, const nlohmann
 
 class WorkflowRunner {
  public:
+  // The context each description's requests go through, beside --spec's.
+  using Contexts = std::map<const spec::Spec*, suites::SuiteContext*>;
   // `inputs`: name → value, offered to every workflow (each takes what its inputs schema names).
-  WorkflowRunner(const Suite& suite, suites::SuiteContext& context, nlohmann::json inputs);
+  // `others`: the contexts of the suite's own descriptions (Suite::own_descriptions).
+  WorkflowRunner(const Suite& suite, suites::SuiteContext& context, nlohmann::json inputs,
+                 const Contexts& others = {});
 
   // One GoogleTest test: the workflow run from its first step. Failures name the step.
   engine::PhaseResult run(const Workflow& workflow);
@@ -57,6 +74,7 @@ class WorkflowRunner {
 
   const Suite& suite_;
   suites::SuiteContext& context_;
+  Contexts contexts_;
   nlohmann::json inputs_;
   std::map<std::string, std::map<std::string, nlohmann::json>> workflow_outputs_;
   std::map<std::string, std::string> source_urls_;

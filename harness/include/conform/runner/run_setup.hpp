@@ -32,6 +32,12 @@ std::vector<std::string> userinfo_secrets(const std::string& url);
 std::string target_url(std::string target, const std::optional<std::string>& base_path,
                        const spec::Spec& spec);
 
+// The transport of a run for `spec`'s operations: the target with the description's base path,
+// the timeouts, TLS, size cap, pacing and --header values, and every secret of the run hidden in
+// every output (the token, userinfo in --target, secret header values).
+transport::TransportOptions transport_options(const RunConfig& config, const spec::Spec& spec,
+                                              const std::string& token);
+
 // Returns when the target answers HTTP at all (any status will do). Refused connections are
 // retried for `wait_seconds`: a server started beside conform (a mock in CI) may not be listening
 // yet. Throws core::Error: unreachable (exit 3), or interrupted while waiting.
