@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "support/mock_process.hpp"
@@ -22,6 +23,47 @@ TEST(CiTemplates, BothTemplatesRunTheJobScript) {
     EXPECT_THAT(text, HasSubstr("docs/ci/conformance-job.sh shard")) << file;
     EXPECT_THAT(text, HasSubstr("docs/ci/conformance-job.sh merge")) << file;
     EXPECT_THAT(text, HasSubstr("GTEST_SHARD_INDEX")) << file;
+  }
+}
+
+// The libraries the package depends on (CMakeLists.txt's CPACK_DEBIAN_PACKAGE_DEPENDS, but for the
+// C and C++ runtimes every system has): what a CI job installs to run the built program.
+std::set<std::string> runtime_libraries() {
+  std::string cmake = read_file(source("CMakeLists.txt"));
+  auto at = cmake.find("CPACK_DEBIAN_PACKAGE_DEPENDS");
+  auto open = cmake.find('"', at);
+  auto close = cmake.find('"', open + 1);
+  std::set<std::string> out;
+  std::istringstream names(cmake.substr(open + 1, close - open - 1));
+  for (std::string name; std::getline(names, name, ',');) {
+    name.erase(0, name.find_first_not_of(' '));
+    if (name != "libc6" && name != "libstdc++6") out.insert(name);
+  }
+  return out;
+}
+
+// A job that runs the built program installs the libraries it links, and no other library: the
+// mock no longer needs cpp-httplib, and a template that still installed it would say it did.
+TEST(CiTemplates, RunJobsInstallWhatTheProgramLinks) {
+  const auto wanted = runtime_libraries();
+  ASSERT_GE(wanted.size(), 3u);
+  for (const char* file : {"docs/ci/github-actions.yml", "docs/ci/gitlab-ci.yml"}) {
+    std::istringstream lines(read_file(source(file)));
+    int jobs = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("apt-get install") == std::string::npos ||
+          line.find("libcurl4 ") == std::string::npos) {
+        continue;  // the build job installs through scripts/setup
+      }
+      ++jobs;
+      std::set<std::string> installed;
+      std::istringstream words(line.substr(line.find("apt-get install")));
+      for (std::string word; words >> word;) {
+        if (word.rfind("lib", 0) == 0) installed.insert(word);
+      }
+      EXPECT_EQ(installed, wanted) << file << ": " << line;
+    }
+    EXPECT_GT(jobs, 0) << file;
   }
 }
 
