@@ -186,7 +186,9 @@ class Binder {
       return;
     }
     if (s.operation_id.empty() && s.operation_path.empty()) return;
-    auto [op, spec] = operation(s);
+    const auto found = operation(s);  // not a structured binding: a lambda captures it
+    const spec::Operation* op = found.first;
+    const spec::Spec* spec = found.second;
     if (!op) return;
     binding_.operations[&s] = op;
     binding_.descriptions[&s] = spec;

@@ -109,7 +109,11 @@ std::optional<json> evaluate(std::string_view text, const Scope& scope, std::str
     if (!value && why) *why = "the exchange has no " + std::string(text);
     return value;
   }
-  auto [head, pointer] = split_fragment(text);
+  // Named, not a structured binding: the lambdas below capture them (clang 14 cannot capture
+  // structured bindings).
+  const auto fragment = split_fragment(text);
+  const std::string_view head = fragment.first;
+  const std::string_view pointer = fragment.second;
   if (head.rfind("$inputs.", 0) == 0) {
     std::string name(head.substr(8));
     if (!scope.inputs || !scope.inputs->is_object() || !scope.inputs->contains(name)) {
