@@ -3,6 +3,7 @@
 #include <cmath>
 #include <memory>
 
+#include "conform/core/json.hpp"
 #include "conform/core/text.hpp"
 #include "conform/schema/regex.hpp"
 
@@ -107,7 +108,7 @@ std::optional<json> literal(Cursor& c, bool jsonpath) {
             rest[n] == '.' || rest[n] == 'e' || rest[n] == 'E')) {
       ++n;
     }
-    json number = json::parse(rest.substr(0, n), nullptr, false);
+    json number = core::parse_json_or_discarded(rest.substr(0, n));
     if (number.is_discarded() || !number.is_number()) {
       c.fail("'" + std::string(rest.substr(0, n)) + "' is not a number");
     }
@@ -128,15 +129,14 @@ std::optional<json> literal(Cursor& c, bool jsonpath) {
   return std::nullopt;
 }
 
-bool is_text(const json& v) { return v.is_string(); }
-
 // Loose comparison: numbers by value (a numeric string against a number as a number), strings
 // without regard to case, anything else as JSON. nullopt: the operands cannot be ordered.
 std::optional<int> compare(const json& a, const json& b) {
   auto number = [](const json& v) -> std::optional<double> {
     if (v.is_number()) return v.get<double>();
     if (v.is_string()) {
-      json parsed = json::parse(v.get<std::string>(), nullptr, false);
+      // Text from the server: read with the project's depth bound.
+      json parsed = core::parse_json_or_discarded(v.get<std::string>());
       if (!parsed.is_discarded() && parsed.is_number()) return parsed.get<double>();
     }
     return std::nullopt;
@@ -147,7 +147,7 @@ std::optional<int> compare(const json& a, const json& b) {
     if (!x || !y) return std::nullopt;
     return *x < *y ? -1 : (*x > *y ? 1 : 0);
   }
-  if (is_text(a) && is_text(b)) {
+  if (a.is_string() && b.is_string()) {
     std::string x = core::ascii_lower(a.get<std::string>());
     std::string y = core::ascii_lower(b.get<std::string>());
     return x < y ? -1 : (x > y ? 1 : 0);
@@ -794,11 +794,19 @@ Verdict run(const Criterion& criterion, const Scope* scope) {
       return out;
     }
     // JSONPath: a query holds when it selects something; "query op value" when it compares.
-    const json root = context.value_or(json(nullptr));
+    // The nodes are looked at where they stand: neither the body nor what it selects is copied.
+    static const json kNoContext;
+    const json& root = context ? *context : kNoContext;
+    std::optional<Query> query;
     std::string why;
-    if (auto nodes = json_path(*condition, root, &why)) {
+    try {
+      query = PathParser(*condition).whole_query();
+    } catch (const ParseError& e) {
+      why = e.message;
+    }
+    if (query) {
       if (!scope) return {true, ""};
-      out.holds = !nodes->empty();
+      out.holds = !PathEvaluator(root).select(*query, root).empty();
       if (!out.holds) out.why = *condition + " selects nothing in " + criterion.context;
       return out;
     }

@@ -35,17 +35,6 @@ const std::set<std::string> kActionFields = {"name",       "type",       "workfl
 const std::set<std::string> kComponentsFields = {"inputs", "parameters", "successActions",
                                                  "failureActions"};
 
-// Ids and names of outputs and components: the schema's pattern.
-bool is_name(const std::string& text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
-
 class Reader {
  public:
   Reader(std::string file, core::Diagnostics& problems)
@@ -570,6 +559,16 @@ class Reader {
 };
 
 }  // namespace
+
+bool is_name(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
 
 const Step* Workflow::find_step(const std::string& id) const {
   for (const auto& s : steps) {

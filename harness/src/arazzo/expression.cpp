@@ -15,16 +15,6 @@ std::pair<std::string_view, std::string_view> split_fragment(std::string_view te
   return {text.substr(0, hash), text.substr(hash + 1)};
 }
 
-bool is_name(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
-
 // An OpenAPI expression ($url, $method, $statusCode, $request.*, $response.*).
 bool is_openapi(std::string_view text) {
   return text == "$url" || text == "$method" || text == "$statusCode" ||

@@ -8,6 +8,7 @@
 #include "conform/arazzo/criteria.hpp"
 #include "conform/checks/checks.hpp"
 #include "conform/core/error.hpp"
+#include "conform/core/json.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/request_reading.hpp"
@@ -211,7 +212,7 @@ std::vector<const Workflow*> in_dependency_order(const Document& document) {
 }
 
 json input_value(const std::string& text) {
-  json parsed = json::parse(text, nullptr, false);
+  json parsed = core::parse_json_or_discarded(text);
   if (parsed.is_discarded() || parsed.is_string()) return json(text);
   return parsed;
 }

@@ -64,6 +64,18 @@ class RecordedTest : public ::testing::Test {
 
 }  // namespace
 
+PlannedTest skipped_test(std::string suite, std::string name, std::string reason) {
+  PlannedTest test{suite, name, {}};
+  test.body = [suite, name, reason] {
+    engine::PhaseResult result;
+    result.operation_id = suite;
+    result.phase = name;
+    result.not_tested = reason;
+    return result;
+  };
+  return test;
+}
+
 std::string googletest_name(const std::string& text) {
   std::string out = text;
   for (char& c : out) {

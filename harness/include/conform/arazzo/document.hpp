@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conform/core/diagnostic.hpp"
@@ -105,6 +106,10 @@ struct Document {
 
   const Workflow* find_workflow(const std::string& id) const;
 };
+
+// The form of ids, output and component names that runtime expressions can name: letters,
+// digits, '.', '-' and '_'.
+bool is_name(std::string_view text);
 
 struct Reading {
   Document document;

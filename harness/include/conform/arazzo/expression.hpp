@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conform/arazzo/document.hpp"
 #include "conform/engine/links.hpp"
 
 namespace conform::arazzo {

@@ -20,6 +20,10 @@ struct PlannedTest {
   bool cleanup = false;  // undoes what the run made: it runs even after an interrupt
 };
 
+// A test that sends nothing and is reported skipped with `reason` (a suite the selection does
+// not allow).
+PlannedTest skipped_test(std::string suite, std::string name, std::string reason);
+
 // How the tests' results are shown and made safe while they run.
 struct Execution {
   const core::Redactor* secrets = nullptr;  // applied to every result before anyone sees it
