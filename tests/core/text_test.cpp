@@ -27,6 +27,15 @@ TEST(Text, APrefixNeverCutsACharacter) {
   EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 3), "");
 }
 
+TEST(Text, SplitKeepsEmptyPiecesAndTrimTakesOnlyTheEnds) {
+  EXPECT_EQ(split("a,,b", ","), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split("", ","), (std::vector<std::string>{""}));
+  EXPECT_EQ(split("a; b", "; "), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(trim(" \t GET, POST \r\n"), "GET, POST");
+  EXPECT_EQ(trim(" \t "), "");
+  EXPECT_EQ(trim("\"quoted\" ", " \""), "quoted");
+}
+
 TEST(Text, Base64RoundTrips) {
   EXPECT_EQ(base64_encode("user:pass"), "dXNlcjpwYXNz");
   EXPECT_EQ(base64_encode("a"), "YQ==");

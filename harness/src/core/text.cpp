@@ -16,6 +16,24 @@ std::string ascii_upper(std::string text) {
   return text;
 }
 
+std::vector<std::string> split(std::string_view text, std::string_view separator) {
+  std::vector<std::string> pieces;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = text.find(separator, start);
+    pieces.emplace_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) return pieces;
+    start = end + separator.size();
+  }
+}
+
+std::string trim(std::string_view text, std::string_view blanks) {
+  auto first = text.find_first_not_of(blanks);
+  if (first == std::string_view::npos) return "";
+  auto last = text.find_last_not_of(blanks);
+  return std::string(text.substr(first, last - first + 1));
+}
+
 namespace {
 
 // The length of the valid UTF-8 sequence at the start of `text`, or 0 when it is not one.

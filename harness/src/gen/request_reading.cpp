@@ -14,23 +14,10 @@
 namespace conform::gen {
 namespace {
 
-std::vector<std::string> split(std::string_view text, std::string_view separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t end = text.find(separator, start);
-    parts.emplace_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + separator.size();
-  }
-}
+using core::split;
 
-std::string trimmed(std::string_view text) {
-  auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
+// Without the spaces and tabs around it (what HTTP calls optional whitespace).
+std::string trimmed(std::string_view text) { return core::trim(text, " \t"); }
 
 // Percent-decoded text; undecodable text is kept as it came, as lenient servers do.
 std::string decoded(std::string_view text) {

@@ -99,16 +99,11 @@ std::vector<transport::ExtraHeader> extra_headers(const RunConfig& options) {
   std::vector<transport::ExtraHeader> out;
   for (const auto& text : options.headers) {
     auto colon = text.find(':');
-    auto trim = [](std::string s) {
-      s.erase(0, s.find_first_not_of(" \t"));
-      s.erase(s.find_last_not_of(" \t") + 1);
-      return s;
-    };
-    std::string name = colon == std::string::npos ? "" : trim(text.substr(0, colon));
+    std::string name = colon == std::string::npos ? "" : core::trim(text.substr(0, colon), " \t");
     if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos) {
       core::fail_input("run.bad_header", "", "", "--header '" + text + "': expected 'Name: value'");
     }
-    std::string raw = trim(text.substr(colon + 1));
+    std::string raw = core::trim(text.substr(colon + 1), " \t");
     std::string value;
     for (std::size_t i = 0; i < raw.size();) {
       if (raw.compare(i, 2, "${") == 0 && raw.find('}', i) != std::string::npos) {

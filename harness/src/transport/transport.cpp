@@ -24,12 +24,6 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string trim(std::string text) {
-  text.erase(0, text.find_first_not_of(" \t\r\n"));
-  text.erase(text.find_last_not_of(" \t\r\n") + 1);
-  return text;
-}
-
 // One request in flight: its easy handle and what comes back.
 struct Transfer {
   std::size_t index = 0;
@@ -85,8 +79,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   if (line.rfind("HTTP/", 0) == 0) {
     transfer->response.headers.clear();  // a new response (after 100 Continue)
   } else if (auto colon = line.find(':'); colon != std::string::npos) {
-    transfer->response.headers.emplace_back(core::ascii_lower(trim(line.substr(0, colon))),
-                                            trim(line.substr(colon + 1)));
+    transfer->response.headers.emplace_back(core::ascii_lower(core::trim(line.substr(0, colon))),
+                                            core::trim(line.substr(colon + 1)));
   }
   return size * count;
 }

@@ -12,6 +12,11 @@ std::string ascii_lower(std::string text);
 // ASCII upper case: methods as HTTP writes them.
 std::string ascii_upper(std::string text);
 
+// `text` cut at each `separator`: "a,,b" → "a", "", "b"; an empty text is one empty piece.
+std::vector<std::string> split(std::string_view text, std::string_view separator);
+// `text` without the `blanks` it starts and ends with.
+std::string trim(std::string_view text, std::string_view blanks = " \t\r\n");
+
 // Text as UTF-8 that any output takes: valid sequences kept, every other byte written as \xNN.
 std::string escape_invalid_utf8(std::string_view bytes);
 
