@@ -193,6 +193,38 @@ TEST_F(MockFaults, AcceptsInvalidPermissions) {
   EXPECT_EQ(post_json(faulty, kKeys, {{"name", ""}})->status, 400);
 }
 
+TEST_F(MockFaults, UndeclaredMethodNotFound) {
+  auto clean_mock = clean();
+  auto refused = clean_mock.client().Patch(kKeys, kAuth, "", "application/json");
+  EXPECT_EQ(refused->status, 405);
+  EXPECT_EQ(refused->get_header_value("Allow"), "GET, POST");
+  auto faulty = with("undeclared_method_not_found");
+  auto missing = faulty.client().Patch(kKeys, kAuth, "", "application/json");
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_FALSE(missing->has_header("Allow"));
+  EXPECT_EQ(faulty.client().Get(kKeys, kAuth)->status, 200) << "declared methods still answer";
+}
+
+TEST_F(MockFaults, AcceptsMissingHeader) {
+  std::string fixture = data("mock-headers.yaml").string();
+  MockProcess clean_mock(fixture);
+  EXPECT_EQ(clean_mock.client().Get("/orders")->status, 400);
+  EXPECT_EQ(clean_mock.client().Get("/orders", {{"X-Tenant", "t"}})->status, 200);
+  MockProcess faulty(fixture, {"--fault", "accepts_missing_header"});
+  EXPECT_EQ(faulty.client().Get("/orders")->status, 200);
+}
+
+TEST_F(MockFaults, NoAuthChallenge) {
+  auto clean_mock = clean();
+  auto challenged = clean_mock.client().Get(kKeys);
+  EXPECT_EQ(challenged->status, 401);
+  EXPECT_EQ(challenged->get_header_value("WWW-Authenticate"), "Bearer realm=\"conform mock\"");
+  auto faulty = with("no_auth_challenge");
+  auto bare = faulty.client().Get(kKeys);
+  EXPECT_EQ(bare->status, 401);
+  EXPECT_FALSE(bare->has_header("WWW-Authenticate"));
+}
+
 TEST_F(MockFaults, EveryFaultInTheCatalogueIsTestedHere) {
   const auto* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
   std::set<std::string> tested;

@@ -96,7 +96,7 @@ TEST(Checks, ResponseHeadersConformance) {
   schema::SpecSchemas schemas(spec);
   CheckOptions options;
   gen::RequestCase sent;
-  const spec::Operation& op = spec.operations().front();
+  const spec::Operation& op = *spec.find_operation("listThings");
   auto run = [&](std::vector<std::pair<std::string, std::string>> headers) {
     transport::Response response;
     response.status = 200;
@@ -160,6 +160,63 @@ TEST(Checks, SequenceChecks) {
   EXPECT_FALSE(resource_availability(response, "x"));
 }
 
+TEST(Checks, MissingRequiredHeaderOwnsItsCases) {
+  Fixture f;
+  f.invalid.mutation = "missing_required_header";
+  f.invalid.where = "header parameter 'X-Tenant'";
+  auto accepted =
+      f.run(missing_required_header, "listApiKeys", 200, "{}", "application/json", true);
+  ASSERT_THAT(accepted, SizeIs(1));
+  EXPECT_THAT(accepted[0].message, HasSubstr("header parameter 'X-Tenant' was accepted with 200"));
+  EXPECT_THAT(f.run(missing_required_header, "listApiKeys", 400, "{}", "application/json", true),
+              IsEmpty());
+  // Reported once, by its own name.
+  EXPECT_THAT(f.run(negative_data_rejection, "listApiKeys", 200, "{}", "application/json", true),
+              IsEmpty());
+  f.invalid.mutation = "missing_required_parameter";
+  EXPECT_THAT(f.run(missing_required_header, "listApiKeys", 200, "{}", "application/json", true),
+              IsEmpty());
+}
+
+TEST(Checks, WwwAuthenticateOnEvery401) {
+  Fixture f;
+  auto bare = f.run(www_authenticate, "listApiKeys", 401, "{}");
+  ASSERT_THAT(bare, SizeIs(1));
+  EXPECT_THAT(bare[0].message, HasSubstr("WWW-Authenticate"));
+  EXPECT_THAT(f.run(www_authenticate, "listApiKeys", 403, "{}"), IsEmpty());
+  transport::Response challenged;
+  challenged.status = 401;
+  challenged.headers.emplace_back("www-authenticate", "Bearer realm=\"api\"");
+  const spec::Operation& op = *f.spec.find_operation("listApiKeys");
+  EXPECT_THAT(www_authenticate({f.spec, f.schemas, op, f.valid, challenged, f.options}), IsEmpty());
+}
+
+TEST(Checks, UnsupportedMethod) {
+  const std::vector<std::string> declared = {"GET", "POST"};
+  transport::Response response;
+  response.status = 405;
+  response.headers.emplace_back("allow", "get, POST,HEAD");
+  EXPECT_FALSE(unsupported_method(response, "PATCH /things", declared));
+  response.status = 501;  // a method the server knows for no resource
+  EXPECT_FALSE(unsupported_method(response, "PATCH /things", declared));
+  response.status = 404;
+  auto found = unsupported_method(response, "PATCH /things", declared);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->check, "unsupported_method");
+  EXPECT_THAT(found->message, HasSubstr("answered 404 (expected 405 with Allow: GET, POST)"));
+  response.status = 200;
+  EXPECT_TRUE(unsupported_method(response, "PATCH /things", declared));
+  response.status = 405;
+  response.headers = {{"allow", "GET"}};
+  auto partial = unsupported_method(response, "PATCH /things", declared);
+  ASSERT_TRUE(partial);
+  EXPECT_THAT(partial->message, HasSubstr("leaves out the declared POST"));
+  response.headers.clear();
+  auto bare = unsupported_method(response, "PATCH /things", declared);
+  ASSERT_TRUE(bare);
+  EXPECT_THAT(bare->message, HasSubstr("without an Allow header"));
+}
+
 TEST(Checks, TheCatalogueHasDesignsNames) {
   std::vector<std::string> names;
   for (const auto& c : catalogue()) names.emplace_back(c.name);
@@ -169,7 +226,8 @@ TEST(Checks, TheCatalogueHasDesignsNames) {
                   "response_schema_conformance", "response_headers_conformance",
                   "negative_data_rejection", "positive_data_acceptance", "ignored_auth",
                   "use_after_delete", "resource_availability", "permission_enforcement",
-                  "permission_round_trip", "max_response_time", "workflow_success_criteria"));
+                  "permission_round_trip", "max_response_time", "workflow_success_criteria",
+                  "unsupported_method", "missing_required_header", "www_authenticate"));
   EXPECT_TRUE(is_check_name("ignored_auth"));
   EXPECT_FALSE(is_check_name("ignored_auths"));
 }

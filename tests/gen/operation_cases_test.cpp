@@ -136,6 +136,36 @@ TEST(OperationCases, CoverageHitsBoundsDeterministically) {
   EXPECT_TRUE(too_long);
 }
 
+// Each required part is left out once, a header under its own mutation name; read by the server as
+// missing, nothing else broken.
+TEST(OperationCases, CoverageLeavesOutEachRequiredPart) {
+  Fixture headers(test::data("mock-headers.yaml"));
+  OperationCases orders(headers.spec, headers.schemas, *headers.spec.find_operation("listOrders"));
+  std::vector<RequestCase> coverage = orders.coverage().cases;
+  auto missing = std::find_if(coverage.begin(), coverage.end(), [](const RequestCase& c) {
+    return c.mutation == "missing_required_header";
+  });
+  ASSERT_NE(missing, coverage.end());
+  EXPECT_TRUE(missing->negative);
+  EXPECT_EQ(missing->where, "header parameter 'X-Tenant'");
+  for (const auto& [name, value] : missing->request.headers) EXPECT_NE(name, "X-Tenant");
+  // The same part left out by the fuzzing phase carries the same name.
+  bool fuzzed = false;
+  for (const auto& c : sample(orders.negative(), 4, 60)) {
+    fuzzed = fuzzed || c.mutation == "missing_required_header";
+    EXPECT_NE(c.mutation, "missing_required_parameter") << c.where;
+  }
+  EXPECT_TRUE(fuzzed);
+
+  Fixture project(test::source("spec/openapi.json"));
+  OperationCases create(project.spec, project.schemas,
+                        *project.spec.find_operation("createApiKey"));
+  std::vector<RequestCase> creates = create.coverage().cases;
+  EXPECT_TRUE(std::any_of(creates.begin(), creates.end(), [](const RequestCase& c) {
+    return c.mutation == "missing_body" && !c.request.body;
+  }));
+}
+
 TEST(OperationCases, EveryOperationOfTheVastDescriptionsYieldsCases) {
   for (const char* name :
        {"reference/vast/openapi.yaml", "reference/vast/openapi-generated-2026-05.json"}) {

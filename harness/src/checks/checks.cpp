@@ -12,6 +12,8 @@ namespace conform::checks {
 namespace {
 
 constexpr std::size_t kMaxViolations = 5;
+// The mutation whose refusal missing_required_header checks (docs/mutations.md).
+constexpr std::string_view kMissingRequiredHeader = "missing_required_header";
 
 std::string declared_statuses(const spec::Operation& op) {
   std::string out;
@@ -131,6 +133,7 @@ std::vector<Failure> response_headers_conformance(const CheckInput& in) {
 
 std::vector<Failure> negative_data_rejection(const CheckInput& in) {
   if (!in.sent.negative || in.response.status < 200 || in.response.status >= 300) return {};
+  if (in.sent.mutation == kMissingRequiredHeader) return {};  // missing_required_header's
   return {{"negative_data_rejection",
            "invalid input was accepted with " + status_text(in.response.status) + ": " +
                what_was_sent(in.sent),
@@ -151,6 +154,23 @@ std::vector<Failure> positive_data_acceptance(const CheckInput& in) {
       core::escape_invalid_utf8(core::utf8_prefix(in.options.secrets(in.response.body), 200));
   return {{"positive_data_acceptance",
            "a valid request was refused with " + status_text(s) + ": " + excerpt, ""}};
+}
+
+std::vector<Failure> missing_required_header(const CheckInput& in) {
+  if (in.sent.mutation != kMissingRequiredHeader) return {};
+  if (in.response.status < 200 || in.response.status >= 300) return {};
+  return {{"missing_required_header",
+           "a request without its required " + in.sent.where + " was accepted with " +
+               status_text(in.response.status) + " (expected a 4XX)",
+           ""}};
+}
+
+std::vector<Failure> www_authenticate(const CheckInput& in) {
+  if (in.response.status != 401 || in.response.header("www-authenticate")) return {};
+  return {{"www_authenticate",
+           "a 401 answer without a WWW-Authenticate header (HTTP requires one naming the "
+           "authentication scheme: RFC 9110, section 11.6.1)",
+           ""}};
 }
 
 std::vector<Failure> max_response_time(const CheckInput& in) {
@@ -188,6 +208,40 @@ std::optional<Failure> resource_availability(const transport::Response& response
                  ""};
 }
 
+std::optional<Failure> unsupported_method(const transport::Response& response,
+                                          std::string_view request_line,
+                                          const std::vector<std::string>& declared) {
+  std::string declared_list;
+  for (const auto& m : declared) declared_list += (declared_list.empty() ? "" : ", ") + m;
+  if (response.status == 501) return std::nullopt;  // a method the server knows for no resource
+  if (response.status != 405) {
+    return Failure{"unsupported_method",
+                   std::string(request_line) + ", a method the path does not declare, was " +
+                       "answered " + status_text(response.status) +
+                       " (expected 405 with Allow: " + declared_list + ")",
+                   ""};
+  }
+  auto allow = response.header("allow");
+  if (!allow) {
+    return Failure{"unsupported_method",
+                   std::string(request_line) + " was answered 405 without an Allow header " +
+                       "(expected Allow: " + declared_list + ")",
+                   ""};
+  }
+  std::set<std::string> listed;
+  for (const auto& token : core::split(*allow, ","))
+    listed.insert(core::ascii_lower(core::trim(token)));
+  std::string left_out;
+  for (const auto& m : declared) {
+    if (!listed.contains(core::ascii_lower(m))) left_out += (left_out.empty() ? "" : ", ") + m;
+  }
+  if (left_out.empty()) return std::nullopt;
+  return Failure{"unsupported_method",
+                 std::string(request_line) + " was answered 405 with Allow: " + *allow +
+                     ", which leaves out the declared " + left_out,
+                 ""};
+}
+
 const std::vector<NamedCheck>& catalogue() {
   static const std::vector<NamedCheck> all = {
       {"not_a_server_error", not_a_server_error, "responses"},
@@ -205,6 +259,9 @@ const std::vector<NamedCheck>& catalogue() {
       {"max_response_time", max_response_time, "responses"},
       // After DESIGN.md's: the Arazzo suites' own assertions.
       {"workflow_success_criteria", nullptr, "scenarios"},
+      {"unsupported_method", nullptr, "methods"},
+      {"missing_required_header", missing_required_header, "responses"},
+      {"www_authenticate", www_authenticate, "responses"},
   };
   return all;
 }

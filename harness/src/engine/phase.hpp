@@ -22,6 +22,7 @@ const PhaseRow& examples_phase();
 const PhaseRow& coverage_phase();
 const PhaseRow& fuzzing_phase();
 const PhaseRow& auth_phase();
+const PhaseRow& methods_phase();
 const PhaseRow& stateful_phase();
 
 }  // namespace conform::engine

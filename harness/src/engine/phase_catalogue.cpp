@@ -4,7 +4,7 @@ namespace conform::engine {
 
 const std::vector<PhaseRow>& phase_rows() {
   static const std::vector<PhaseRow> rows = {examples_phase(), coverage_phase(), fuzzing_phase(),
-                                             auth_phase(), stateful_phase()};
+                                             auth_phase(),     methods_phase(),  stateful_phase()};
   return rows;
 }
 

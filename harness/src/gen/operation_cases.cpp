@@ -40,6 +40,11 @@ std::string describe(const spec::Parameter& parameter) {
   return parameter.in + " parameter '" + parameter.name + "'";
 }
 
+// A required header left out has a name of its own: the missing_required_header check owns it.
+std::string missing_mutation(const spec::Parameter& parameter) {
+  return parameter.in == "header" ? "missing_required_header" : "missing_required_parameter";
+}
+
 }  // namespace
 
 struct OperationCases::State {
@@ -281,7 +286,7 @@ rc::Gen<RequestCase> OperationCases::negative() const {
           auto mutated = values;
           mutated.erase(part->parameter);
           out.request = state->assemble(mutated, body);
-          out.mutation = "missing_required_parameter";
+          out.mutation = missing_mutation(*part->parameter);
           out.where = describe(*part->parameter);
           out.detail = "required " + describe(*part->parameter) + " left out";
           break;
@@ -484,6 +489,18 @@ FixedCases OperationCases::coverage() const {
       offer({state.assemble(base, negative.value), "coverage", true, negative.mutation,
              "body " + (negative.pointer.empty() ? "/" : negative.pointer), negative.detail});
     }
+  }
+  // Each required part left out in turn.
+  for (const Part& part : state.parameters) {
+    if (!part.parameter->required || part.parameter->in == "path") continue;
+    auto values = base;
+    values.erase(part.parameter);
+    offer({state.assemble(values, base_body), "coverage", true, missing_mutation(*part.parameter),
+           describe(*part.parameter), "required " + describe(*part.parameter) + " left out"});
+  }
+  if (state.body && state.body_required) {
+    offer({state.assemble(base, std::nullopt), "coverage", true, "missing_body", "body",
+           "no body where one is required"});
   }
   for (const auto& [reason, count] : dropped) {
     out.left_out.push_back(std::to_string(count) + " " + reason);

@@ -35,6 +35,12 @@ const std::vector<FaultInfo>& fault_catalogue() {
        "constraints dropped, and the last category of several)"},
       {Fault::accepts_invalid_permissions, "accepts_invalid_permissions", "negative_data_rejection",
        "creates keys whose permission document does not conform, instead of answering 400"},
+      {Fault::undeclared_method_not_found, "undeclared_method_not_found", "unsupported_method",
+       "answers a method the path does not declare with 404 and no Allow header, instead of 405"},
+      {Fault::accepts_missing_header, "accepts_missing_header", "missing_required_header",
+       "answers requests without a required header parameter as if it were there"},
+      {Fault::no_auth_challenge, "no_auth_challenge", "www_authenticate",
+       "answers 401 without a WWW-Authenticate header"},
   };
   return catalogue;
 }

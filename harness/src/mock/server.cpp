@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "conform/core/error.hpp"
@@ -69,11 +70,7 @@ constexpr std::array<const char*, 7> kMessageMembers = {"message", "msg",       
 // "a=1; b = \"2\"" → {"a": "1", "b": "2"}: the name=value lists of Prefer and Cookie headers.
 std::map<std::string, std::string> header_pairs(const std::string& header,
                                                 std::string_view separators) {
-  auto trim = [](std::string text) {
-    text.erase(0, text.find_first_not_of(" \t\""));
-    text.erase(text.find_last_not_of(" \t\"") + 1);
-    return text;
-  };
+  auto trim = [](std::string_view text) { return core::trim(text, " \t\""); };
   std::map<std::string, std::string> out;
   std::size_t start = 0;
   while (start < header.size()) {
@@ -182,6 +179,9 @@ struct MockServer::Impl {
       return error_reply(404, "not_found", "no operation at " + raw_path);
     }
     if (route.outcome == spec::Route::Outcome::method_not_allowed) {
+      if (has(Fault::undeclared_method_not_found)) {
+        return error_reply(404, "not_found", "no operation at " + raw_path);
+      }
       std::string allowed;
       for (const auto& m : route.allowed_methods) allowed += (allowed.empty() ? "" : ", ") + m;
       Outgoing out = error_reply(405, "method_not_allowed",
@@ -202,7 +202,9 @@ struct MockServer::Impl {
     if (auto known = authenticate(op, request, refusal)) {
       identity = *known;
     } else if (!has(Fault::ignores_auth)) {
-      return error_reply(401, "unauthorized", refusal);
+      Outgoing out = error_reply(401, "unauthorized", refusal);
+      if (!has(Fault::no_auth_challenge)) out.headers["WWW-Authenticate"] = challenges(op);
+      return out;
     }
     who = identity.label();
 
@@ -232,6 +234,12 @@ struct MockServer::Impl {
       return error_reply(500, "internal_error", "the server failed");
     }
     gen::ReadRequest checked = gen::read_request(op, schemas, incoming);
+    if (has(Fault::accepts_missing_header)) {
+      std::erase_if(checked.problems, [](const auto& p) {
+        return p.where.rfind("header parameter '", 0) == 0 &&
+               p.message == "is required but missing";
+      });
+    }
     if (has(Fault::accepts_invalid_permissions)) {
       std::erase_if(checked.problems,
                     [](const auto& p) { return p.where.rfind("body /permissions", 0) == 0; });
@@ -337,6 +345,32 @@ struct MockServer::Impl {
   // satisfied by known keys (the root token, or keys made through the account area); otherwise
   // nothing, with the reason in `refusal`. An operation without security is open to all. Basic
   // credentials are known by their password ("user:<key>") or as a whole.
+  // What a 401 says the operation accepts (RFC 9110's WWW-Authenticate): one challenge per
+  // scheme. An API key has no registered scheme; "ApiKey" names where it goes.
+  std::string challenges(const spec::Operation& op) const {
+    std::set<std::string> named;
+    for (const auto& alternative : op.security) {
+      for (const auto& [name, scopes] : alternative.schemes) {
+        auto scheme = spec.security_schemes().find(name);
+        if (scheme == spec.security_schemes().end()) continue;
+        const spec::SecurityScheme& s = scheme->second;
+        if (s.type == "http" && !s.scheme.empty()) {
+          std::string token = core::ascii_lower(s.scheme);
+          token[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(token[0])));
+          named.insert(token + " realm=\"conform mock\"");
+        } else if (s.type == "apiKey") {
+          named.insert("ApiKey realm=\"conform mock\", in=\"" + s.in + "\", name=\"" + s.parameter +
+                       "\"");
+        } else {
+          named.insert("Bearer realm=\"conform mock\"");
+        }
+      }
+    }
+    std::string out;
+    for (const auto& challenge : named) out += (out.empty() ? "" : ", ") + challenge;
+    return out.empty() ? "Bearer realm=\"conform mock\"" : out;
+  }
+
   std::optional<Identity> authenticate(const spec::Operation& op, const HttpRequest& request,
                                        std::string& refusal) const {
     if (op.security.empty()) return Identity{};

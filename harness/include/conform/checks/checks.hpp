@@ -45,6 +45,11 @@ std::vector<Failure> response_headers_conformance(const CheckInput& in);
 std::vector<Failure> negative_data_rejection(const CheckInput& in);
 std::vector<Failure> positive_data_acceptance(const CheckInput& in);
 std::vector<Failure> max_response_time(const CheckInput& in);
+// A case without one of its required header parameters must be refused (4XX); the check that
+// owns those cases, so that negative_data_rejection does not report them twice.
+std::vector<Failure> missing_required_header(const CheckInput& in);
+// A 401 must say how to authenticate (RFC 9110: WWW-Authenticate).
+std::vector<Failure> www_authenticate(const CheckInput& in);
 
 // The checks that look at a response in a sequence: what it should be, given what came before.
 // ignored_auth: a request without (or with a wrong) credential must be refused with 401 or 403.
@@ -59,8 +64,15 @@ using ResponseCheck = std::vector<Failure> (*)(const CheckInput&);
 struct NamedCheck {
   std::string_view name;
   ResponseCheck check;     // null for the sequence checks
-  std::string_view phase;  // where it runs: "responses", "auth", "stateful", "permissions"
+  std::string_view phase;  // where it runs: "responses", "auth", "stateful", "methods", ...
 };
+
+// unsupported_method: a method the path does not declare (`request_line`, "PATCH /pets") must
+// get 405 with an Allow header listing at least the `declared` methods, or 501 (a method the
+// server knows for no resource).
+std::optional<Failure> unsupported_method(const transport::Response& response,
+                                          std::string_view request_line,
+                                          const std::vector<std::string>& declared);
 
 // Every named check, in DESIGN.md's order.
 const std::vector<NamedCheck>& catalogue();

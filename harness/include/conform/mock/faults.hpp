@@ -24,6 +24,9 @@ enum class Fault {
   permission_not_enforced,
   permission_not_round_tripped,
   accepts_invalid_permissions,
+  undeclared_method_not_found,
+  accepts_missing_header,
+  no_auth_challenge,
 };
 
 struct FaultInfo {

@@ -32,15 +32,25 @@ void run_auth(Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
       continue;
     }
     ++result.sent;
-    if (auto f = checks::ignored_auth(*exchange.response, attempts[i].first)) {
+    std::vector<checks::Failure> found;
+    if (auto f = checks::ignored_auth(*exchange.response, attempts[i].first)) found.push_back(*f);
+    // A refusal is a 401 that must say how to authenticate.
+    if (e.options.checks.contains("www_authenticate")) {
+      for (auto& f : checks::www_authenticate(
+               {e.spec, e.schemas, op, base, *exchange.response, e.options.check_options})) {
+        found.push_back(std::move(f));
+      }
+    }
+    for (const auto& f : found) {
       // The unknown credential is not a secret: it is shown as sent.
       e.add_failure(result,
-                    {.check = f->check,
-                     .message = f->message,
+                    {.check = f.check,
+                     .message = f.message,
                      .status = exchange.response->status,
                      .curl = e.session.curl(transport::with_auth(base.request, attempts[i].second),
                                             transport::Auth{}),
-                     .case_summary = "auth"});
+                     .case_summary = "auth",
+                     .response = e.session.excerpt(exchange)});
     }
   }
 }
