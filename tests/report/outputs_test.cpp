@@ -47,7 +47,10 @@ TEST(Outputs, EachRowWritesItsFormatWhereAsked) {
 
   std::ostringstream said;
   announce_outputs(paths, said);
-  EXPECT_EQ(said.str(), "JUnit report: " + (directory / "junit").string() + "\n");
+  EXPECT_EQ(said.str(), "JUnit report: " + (directory / "junit").string() +
+                            "\nCoverage report: " + (directory / "coverage").string() + "\n");
+  EXPECT_EQ(nlohmann::json::parse(test::read_file(directory / "coverage"))["format"],
+            "conform-coverage/1");
   std::filesystem::remove_all(directory);
 }
 

@@ -39,9 +39,7 @@ core::ExitCode run_merge(const MergeCommandOptions& options) {
       std::cerr << "conform merge: " << input << " ran with seed " << part.seed << ", not "
                 << merged.seed << " (shards of one run share a seed)\n";
     }
-    merged.seconds = std::max(merged.seconds, part.seconds);
-    merged.interrupted = merged.interrupted || part.interrupted;
-    for (auto& t : part.tests) merged.tests.push_back(std::move(t));
+    report::merge_into(merged, std::move(part));
   }
   report::write_outputs(merged, options.outputs);
   report::print_summary(merged, std::cout);

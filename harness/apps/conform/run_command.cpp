@@ -85,6 +85,10 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
                    "Let the permission suite call write-scoped operations with its keys");
   command.add_flag("--fail-on-unexercised", o.fail_on_unexercised,
                    "Fail an operation whose valid requests were all answered 401 or 403");
+  command
+      .add_option("--fail-under-coverage", o.fail_under_coverage,
+                  "Fail the run when its schema coverage (docs/coverage.md) is under PERCENT")
+      ->check(CLI::Range(0.0, 100.0));
   command.add_flag("--enforce-vast-rules", o.enforce_vast_rules,
                    "Hold the server to Vast.ai rules the description does not state (failures, "
                    "not advisories)");

@@ -113,6 +113,10 @@ int Engine::planned(const spec::Operation& op, const std::string& phase) const {
   return row->planned(*impl_, op);
 }
 
+const std::set<std::string>& Engine::keyword_locations(const spec::Operation& op) const {
+  return impl_->keywords(op).locations();
+}
+
 PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
   auto started = std::chrono::steady_clock::now();
   PhaseResult result;

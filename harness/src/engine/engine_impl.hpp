@@ -8,6 +8,7 @@
 #include "conform/core/text.hpp"
 #include "conform/engine/engine.hpp"
 #include "conform/engine/session.hpp"
+#include "conform/gen/keyword_coverage.hpp"
 #include "conform/gen/operation_cases.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/transport/auth.hpp"
@@ -29,6 +30,8 @@ struct Engine::Impl {
   // The fixed cases of each operation, built once: planned() counts them at start-up and run()
   // sends the same ones.
   std::map<std::string, gen::FixedCases> examples_of, coverage_of;
+  // Built on first use, by const members too: a cache, not the engine's state.
+  mutable std::map<std::string, std::unique_ptr<gen::KeywordCoverage>> keywords_of;
 
   Impl(const spec::Spec& s, const schema::SpecSchemas& sc, transport::Transport& t, RunOptions o)
       : spec(s), schemas(sc), transport(t), options(std::move(o)) {}
@@ -47,6 +50,12 @@ struct Engine::Impl {
       it = coverage_of.emplace(op.operation_id, cases_for(op).coverage()).first;
     }
     return it->second;
+  }
+
+  gen::KeywordCoverage& keywords(const spec::Operation& op) const {
+    auto& slot = keywords_of[op.operation_id];
+    if (!slot) slot = std::make_unique<gen::KeywordCoverage>(spec, schemas, op);
+    return *slot;
   }
 
   gen::OperationCases& cases_for(const spec::Operation& op) {
@@ -125,16 +134,20 @@ struct Engine::Impl {
       if (result.errors.size() < kMaxFailuresPerPhase) result.errors.push_back(std::move(error));
       return true;
     }
-    count_sent(result, sent, *exchange.response);
+    count_sent(op, result, sent, *exchange.response);
     for (const auto& f : check(op, sent, *exchange.response)) {
       add_failure(result, record(f, sent, *exchange.response, credential, seed));
     }
     return true;
   }
 
-  static void count_sent(PhaseResult& result, const gen::RequestCase& sent,
-                         const transport::Response& response) {
+  void count_sent(const spec::Operation& op, PhaseResult& result, const gen::RequestCase& sent,
+                  const transport::Response& response) const {
     ++result.sent;
+    ++result.statuses[response.status];
+    auto exercised = keywords(op).exercised(sent);
+    result.covered_valid.merge(exercised.valid);
+    result.covered_invalid.merge(exercised.invalid);
     ++(sent.negative ? result.invalid_sent : result.valid_sent);
     if (!sent.negative && (response.status == 401 || response.status == 403)) {
       ++result.valid_refused;

@@ -36,10 +36,6 @@ std::optional<NegativeValue> draw_negative(const Part& part) {
   }
 }
 
-std::string describe(const spec::Parameter& parameter) {
-  return parameter.in + " parameter '" + parameter.name + "'";
-}
-
 // A required header left out has a name of its own: the missing_required_header check owns it.
 std::string missing_mutation(const spec::Parameter& parameter) {
   return parameter.in == "header" ? "missing_required_header" : "missing_required_parameter";
@@ -265,6 +261,7 @@ rc::Gen<RequestCase> OperationCases::negative() const {
           out.mutation = drawn->mutation;
           out.where = "body " + (drawn->pointer.empty() ? "/" : drawn->pointer);
           out.detail = drawn->detail;
+          out.pointer = drawn->pointer;
           break;
         }
         case Kind::parameter_value: {
@@ -280,6 +277,7 @@ rc::Gen<RequestCase> OperationCases::negative() const {
           out.mutation = drawn->mutation;
           out.where = describe(*part->parameter);
           out.detail = drawn->detail;
+          out.pointer = drawn->pointer;
           break;
         }
         case Kind::missing_parameter: {
@@ -477,7 +475,8 @@ FixedCases OperationCases::coverage() const {
       auto values = base;
       values[part.parameter] = negative.value;
       offer({state.assemble(values, base_body), "coverage", true, negative.mutation,
-             describe(*part.parameter), "one past a bound: " + negative.value.dump()});
+             describe(*part.parameter), "one past a bound: " + negative.value.dump(),
+             negative.pointer});
     }
   }
   if (state.body && state.body->source) {
@@ -487,7 +486,8 @@ FixedCases OperationCases::coverage() const {
     }
     for (const auto& negative : edges.negative) {
       offer({state.assemble(base, negative.value), "coverage", true, negative.mutation,
-             "body " + (negative.pointer.empty() ? "/" : negative.pointer), negative.detail});
+             "body " + (negative.pointer.empty() ? "/" : negative.pointer), negative.detail,
+             negative.pointer});
     }
   }
   // Each required part left out in turn.

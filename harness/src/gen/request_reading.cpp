@@ -25,8 +25,6 @@ std::string decoded(std::string_view text) {
   return out ? *out : std::string(text);
 }
 
-std::string describe(const spec::Parameter& p) { return p.in + " parameter '" + p.name + "'"; }
-
 // The shape a parameter's schema gives its value: what its text is split into.
 enum class Shape { primitive, array, object };
 
@@ -382,6 +380,8 @@ bool string_schema(const nlohmann::json& flat) {
 }
 
 }  // namespace
+
+std::string describe(const spec::Parameter& p) { return p.in + " parameter '" + p.name + "'"; }
 
 Pairs decode_query(std::string_view query_string) {
   Pairs out;

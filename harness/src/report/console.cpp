@@ -7,6 +7,7 @@
 #include <set>
 
 #include "conform/core/text.hpp"
+#include "conform/report/coverage.hpp"
 
 namespace conform::report {
 namespace {
@@ -156,6 +157,9 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
     }
   }
   out << "\n";
+  if (CoverageSummary coverage = summarise_coverage(results); coverage.measured()) {
+    out << coverage_line(coverage) << "\n";
+  }
   if (!by_check.empty()) {
     out << "By check:";
     for (const auto& [check, count] : by_check) out << " " << check << " " << count << ";";

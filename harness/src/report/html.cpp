@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "conform/report/coverage.hpp"
 #include "conform/report/junit.hpp"
 
 namespace conform::report {
@@ -56,6 +57,10 @@ h2 { font-size: 16px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 svg { width: 100%; height: auto; display: block; }
 svg text { font: 12px system-ui, sans-serif; }
 .filters label { margin-right: 16px; }
+.cov { font-variant-numeric: tabular-nums; padding: 1px 6px; border-radius: 3px; color: #fff; }
+.cov.high { background: var(--pass); } .cov.mid { background: var(--error); }
+.cov.low { background: var(--fail); }
+#coverage details ul { margin: 4px 0; font-family: ui-monospace, monospace; font-size: 12px; }
 article.failure { background: #fff; border-left: 4px solid var(--fail); padding: 8px 12px;
   margin: 8px 0; box-shadow: 0 1px 2px rgba(0,0,0,.1); }
 article.failure[data-status=error] { border-color: var(--error); }
@@ -137,6 +142,58 @@ constexpr const char* kScript = R"JS(
 })();
 )JS";
 
+std::string percent_text(double percent) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f%%", percent);
+  return text;
+}
+
+// A percentage coloured by how far it is from complete.
+std::string badge(double percent) {
+  const char* level = percent >= 90 ? "high" : percent >= 60 ? "mid" : "low";
+  return "<span class=\"cov " + std::string(level) + "\">" + percent_text(percent) + "</span>";
+}
+
+std::string listed(const char* title, const std::vector<std::string>& items) {
+  if (items.empty()) return "";
+  std::string html = "<details><summary>" + std::string(title) + " (" +
+                     std::to_string(items.size()) + ")</summary><ul>";
+  for (const auto& item : items) html += "<li>" + h(item) + "</li>";
+  return html + "</ul></details>";
+}
+
+// Per operation: keyword locations exercised each way, statuses seen, and what is left.
+std::string coverage_section(const CoverageSummary& coverage) {
+  std::string out =
+      "<section id=\"coverage\">\n<h2>Schema coverage</h2>\n<p>" + h(coverage_line(coverage)) +
+      "</p>\n<table>\n<thead><tr><th>operation</th><th>keyword locations</th><th>valid</th>"
+      "<th>invalid</th><th>both ways</th><th>statuses seen</th><th>not covered</th></tr>"
+      "</thead>\n<tbody>\n";
+  for (const auto& op : coverage.operations) {
+    const double of = static_cast<double>(op.locations);
+    auto part = [&](std::size_t n) {
+      return op.locations == 0 ? 100.0 : 100.0 * static_cast<double>(n) / of;
+    };
+    std::vector<std::string> statuses_left;
+    for (const auto& status : op.declared_statuses) {
+      if (!op.observed.contains(status)) statuses_left.push_back(status);
+    }
+    std::vector<std::string> undeclared;
+    for (const auto& [status, count] : op.undeclared) {
+      undeclared.push_back(std::to_string(status) + " × " + std::to_string(count));
+    }
+    out += "<tr><td>" + h(op.operation) + "</td><td class=\"num\">" + std::to_string(op.locations) +
+           "</td><td>" + badge(part(op.valid)) + "</td><td>" + badge(part(op.invalid)) +
+           "</td><td>" + badge(op.percent()) + "</td><td class=\"num\">" +
+           std::to_string(op.observed.size()) + " / " +
+           std::to_string(op.declared_statuses.size()) + "</td><td>" +
+           listed("no valid value", op.not_valid) + listed("never broken", op.not_invalid) +
+           listed("statuses not seen", statuses_left) +
+           listed("undeclared statuses seen", undeclared) + "</td></tr>\n";
+  }
+  return out + "</tbody>\n</table>\n</section>\n";
+}
+
 }  // namespace
 
 std::string html_report(const RunResults& results) {
@@ -181,6 +238,8 @@ std::string html_report(const RunResults& results) {
   fact("skipped", std::to_string(results.skipped()));
   fact("advisories", std::to_string(results.advisories()));
   fact("not exercised", std::to_string(results.not_exercised()));
+  const CoverageSummary coverage = summarise_coverage(results);
+  if (coverage.measured()) fact("schema coverage", percent_text(coverage.percent()));
   if (results.interrupted) fact("note", "interrupted: this report covers what ran");
   out += "</dl>\n</header>\n<main>\n";
 
@@ -247,6 +306,8 @@ std::string html_report(const RunResults& results) {
   }
 
   // Every test, failures first.
+  if (coverage.measured()) out += coverage_section(coverage);
+
   std::vector<const TestRecord*> ordered;
   for (const auto& t : results.tests) ordered.push_back(&t);
   auto rank = [](const TestRecord* t) {

@@ -1,5 +1,6 @@
 #include "conform/report/outputs.hpp"
 
+#include "conform/report/coverage.hpp"
 #include "conform/report/html.hpp"
 #include "conform/report/junit.hpp"
 
@@ -13,6 +14,8 @@ const std::vector<Output>& outputs() {
        }},
       {"junit", "Write a JUnit XML report here", "JUnit report", junit_xml},
       {"html", "Write an HTML report here (one self-contained file)", "HTML report", html_report},
+      {"coverage", "Write the schema coverage as JSON here (docs/coverage.md)", "Coverage report",
+       coverage_json},
   };
   return rows;
 }

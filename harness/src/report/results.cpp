@@ -69,6 +69,13 @@ engine::FailureRecord failure_from(const nlohmann::json& j) {
           .response = j.value("response", "")};
 }
 
+// Statuses as JSON object keys ("200": 12).
+nlohmann::json statuses_json(const std::map<int, int>& statuses) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [status, count] : statuses) out[std::to_string(status)] = count;
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunResults& results) {
@@ -92,17 +99,21 @@ nlohmann::json to_json(const RunResults& results) {
                      {"valid_refused", t.result.valid_refused},
                      {"notes", t.result.notes},
                      {"not_exercised", t.result.not_exercised},
+                     {"covered_valid", t.result.covered_valid},
+                     {"covered_invalid", t.result.covered_invalid},
+                     {"statuses", statuses_json(t.result.statuses)},
                      {"failures", failures},
                      {"advisories", advisories},
                      {"errors", errors}});
   }
-  return {{"spec", results.spec_file},
-          {"target", results.target},
-          {"seed", results.seed},
-          {"seconds", results.seconds},
-          {"interrupted", results.interrupted},
-          {"command", results.command},
-          {"tests", tests}};
+  nlohmann::json targets = nlohmann::json::object();
+  for (const auto& [id, target] : results.coverage_targets) {
+    targets[id] = {{"locations", target.locations}, {"statuses", target.statuses}};
+  }
+  return {{"spec", results.spec_file},   {"target", results.target},
+          {"coverage_targets", targets}, {"seed", results.seed},
+          {"seconds", results.seconds},  {"interrupted", results.interrupted},
+          {"command", results.command},  {"tests", tests}};
 }
 
 RunResults results_from_json(const nlohmann::json& json) {
@@ -132,9 +143,28 @@ RunResults results_from_json(const nlohmann::json& json) {
     record.result.valid_refused = t.value("valid_refused", 0);
     record.result.notes = t.value("notes", std::vector<std::string>{});
     record.result.not_exercised = t.value("not_exercised", "");
+    record.result.covered_valid = t.value("covered_valid", std::set<std::string>{});
+    record.result.covered_invalid = t.value("covered_invalid", std::set<std::string>{});
+    // Bound first: a range-for over items() of a temporary would outlive it.
+    const nlohmann::json statuses = t.value("statuses", nlohmann::json::object());
+    for (const auto& [status, count] : statuses.items()) {
+      record.result.statuses[std::stoi(status)] = count.get<int>();
+    }
     results.tests.push_back(std::move(record));
   }
+  const nlohmann::json targets = json.value("coverage_targets", nlohmann::json::object());
+  for (const auto& [id, target] : targets.items()) {
+    results.coverage_targets[id] = {target.at("locations").get<std::set<std::string>>(),
+                                    target.at("statuses").get<std::vector<std::string>>()};
+  }
   return results;
+}
+
+void merge_into(RunResults& into, RunResults part) {
+  into.seconds = std::max(into.seconds, part.seconds);
+  into.interrupted = into.interrupted || part.interrupted;
+  for (auto& t : part.tests) into.tests.push_back(std::move(t));
+  into.coverage_targets.merge(part.coverage_targets);
 }
 
 void write_atomically(const std::filesystem::path& path, const std::string& content) {
@@ -169,9 +199,9 @@ std::string duration_text(double seconds) {
 std::string reproduce_line(const TestRecord& test, const std::string& command, std::uint64_t seed) {
   if (command.empty()) return {};
   std::string line = command + " --seed " + std::to_string(seed);
-  if (test.suite == "Credential") return line;  // the probe comes first in any run
-  const bool suite_test =
-      test.suite == "Permissions" || test.name == "workflow";
+  // The probe comes first in any run; the coverage gate is the whole run.
+  if (test.suite == "Credential" || test.suite == "Coverage") return line;
+  const bool suite_test = test.suite == "Permissions" || test.name == "workflow";
   if (!suite_test) {
     return line + " --operation " + core::shell_quote(test.suite) + " --phases " + test.name;
   }

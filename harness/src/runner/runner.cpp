@@ -13,6 +13,7 @@
 #include "conform/engine/engine.hpp"
 #include "conform/lint/lint.hpp"
 #include "conform/report/console.hpp"
+#include "conform/report/coverage.hpp"
 #include "conform/report/outputs.hpp"
 #include "conform/runner/execute.hpp"
 #include "conform/runner/interrupt.hpp"
@@ -131,6 +132,21 @@ void fail_unexercised(report::RunResults& results) {
   }
 }
 
+// Asked to (--fail-under-coverage): a run that exercised less of the description than required
+// fails, with a test that says by how much.
+void gate_coverage(report::RunResults& results, double required) {
+  report::CoverageSummary coverage = report::summarise_coverage(results);
+  if (!coverage.measured() || coverage.percent() >= required) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "schema coverage %.1f%% is under the required %.1f%%",
+                coverage.percent(), required);
+  report::TestRecord gate{"Coverage", "gate", {}};
+  gate.result.phase = "coverage gate";
+  gate.result.failures.push_back(
+      {.check = "schema_coverage", .message = text, .case_summary = "coverage gate"});
+  results.tests.push_back(std::move(gate));
+}
+
 core::ExitCode verdict(const report::RunResults& results) {
   if (results.interrupted) return core::ExitCode::interrupted;
   if (results.failures() > 0 || results.errors() > 0) return core::ExitCode::failures;
@@ -167,6 +183,11 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   results.spec_file = spec.file();
   results.target = transport.redact(transport.options().base_url);
   results.seed = run_options.seed;
+  for (const auto* op : operations) {
+    report::CoverageTargets& target = results.coverage_targets[op->operation_id];
+    target.locations = engine.keyword_locations(*op);
+    for (const auto& response : op->responses) target.statuses.push_back(response.status);
+  }
   const auto started = std::chrono::steady_clock::now();
   const bool shard_child = !config.shard_results.empty();
   if (shard_child) end_with_parent();
@@ -254,6 +275,7 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
     }
   } else {
     if (config.fail_on_unexercised) fail_unexercised(results);
+    if (config.fail_under_coverage > 0) gate_coverage(results, config.fail_under_coverage);
     report::write_outputs(results, config.outputs);
     report::print_summary(results, out, style);
     report::announce_outputs(config.outputs, out);

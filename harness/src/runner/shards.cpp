@@ -178,10 +178,7 @@ report::RunResults run_shards(const RunConfig& options, std::uint64_t seed,
       }
       core::fail_input("run.jobs", "", "", "shard " + std::to_string(i) + " left no results");
     }
-    auto shard = report::results_from_json(json);
-    merged.interrupted = merged.interrupted || shard.interrupted;
-    merged.seconds = std::max(merged.seconds, shard.seconds);
-    for (auto& t : shard.tests) merged.tests.push_back(std::move(t));
+    report::merge_into(merged, report::results_from_json(json));
   }
   std::error_code ignored;
   std::filesystem::remove_all(directory, ignored);

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -89,6 +90,11 @@ struct PhaseResult {
   std::string not_exercised;
   int valid_refused = 0;  // valid cases answered 401 or 403
   double seconds = 0;
+  // What the answered cases exercised (docs/coverage.md): the keyword locations of the request
+  // reached by a valid value, those broken by an invalid case, and how often each status came.
+  std::set<std::string> covered_valid{};
+  std::set<std::string> covered_invalid{};
+  std::map<int, int> statuses{};
 };
 
 // The result with every secret of the run hidden in every text it holds, and bytes that are not
@@ -105,6 +111,9 @@ class Engine {
 
   // How many requests the phase plans to send (before shrinking); 0: the phase does not apply.
   int planned(const spec::Operation& operation, const std::string& phase) const;
+  // What schema coverage is measured against: every keyword location of the operation's request
+  // (gen::KeywordCoverage).
+  const std::set<std::string>& keyword_locations(const spec::Operation& operation) const;
   PhaseResult run(const spec::Operation& operation, const std::string& phase);
 
   const RunOptions& options() const;

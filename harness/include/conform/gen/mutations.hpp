@@ -26,7 +26,9 @@ struct NegativeValue {
 
 struct MutationInfo {
   std::string_view name;
-  std::string_view breaks;  // one line for people
+  std::string_view breaks;   // one line for people
+  std::string_view keyword;  // the schema keyword it breaks ("required" for a missing part); ""
+                             // for a mutation of the request's form (malformed JSON, media type)
 };
 
 // Every mutation the catalogue knows, in a stable order (docs/mutations.md lists them).

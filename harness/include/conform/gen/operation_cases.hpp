@@ -22,6 +22,7 @@ struct RequestCase {
   std::string mutation;   // for negative cases: the catalogue name (docs/mutations.md)
   std::string where;      // "body /items/0", "query parameter 'limit'", ...
   std::string detail;
+  std::string pointer{};  // for negative cases: where the mutation is, inside its part's value
 };
 
 // Fixed cases, and those left out with the reason for each: nothing is dropped unsaid.

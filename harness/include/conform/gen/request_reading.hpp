@@ -35,6 +35,9 @@ std::map<std::string, std::string> decode_cookies(std::string_view header);
 // read from the path. A header with an empty value is not received: it does not travel.
 ReceivedRequest received(const Request& request, std::map<std::string, std::string> path_values);
 
+// How reports name a parameter: "query parameter 'limit'".
+std::string describe(const spec::Parameter& parameter);
+
 // One way a request breaks its operation's description, said the way a 400 body says it.
 struct RequestProblem {
   std::string where;  // "query parameter 'limit'", "body /name", "header 'Content-Type'"

@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,12 @@ struct TestRecord {
   engine::PhaseResult result;
 };
 
+// What an operation's schema coverage is measured against, from its description.
+struct CoverageTargets {
+  std::set<std::string> locations;    // every keyword location of its request
+  std::vector<std::string> statuses;  // the response statuses it declares ("200", "4XX")
+};
+
 struct RunResults {
   std::string spec_file;
   std::string target;
@@ -27,6 +35,8 @@ struct RunResults {
   // shell: every report's reproduce line starts with it. Empty: no reproduce lines.
   std::string command;
   std::vector<TestRecord> tests;
+  // Per operationId, for the operations the run selected.
+  std::map<std::string, CoverageTargets> coverage_targets;
 
   int failures() const;
   int advisories() const;
@@ -45,6 +55,9 @@ std::string reproduce_line(const TestRecord& test, const std::string& command, s
 std::string duration_text(double seconds);
 
 nlohmann::json to_json(const RunResults& results);
+// Adds another part of the same run (a shard's, a results file's): its tests after ours, and its
+// coverage targets.
+void merge_into(RunResults& into, RunResults part);
 RunResults results_from_json(const nlohmann::json& json);
 
 // Writes next to the target and renames over it, so that a reader never sees half a file.

@@ -32,6 +32,7 @@ void run_auth(Engine::Impl& e, const spec::Operation& op, PhaseResult& result) {
       continue;
     }
     ++result.sent;
+    ++result.statuses[exchange.response->status];
     std::vector<checks::Failure> found;
     if (auto f = checks::ignored_auth(*exchange.response, attempts[i].first)) found.push_back(*f);
     // A refusal is a 401 that must say how to authenticate.

@@ -127,7 +127,7 @@ void run_fuzzing(Engine::Impl& e, const spec::Operation& op, PhaseResult& result
       e.absorb(op, drawn[i].value, exchange, credential, drawn[i].seed, result);
       continue;
     }
-    e.count_sent(result, drawn[i].value, *exchange.response);
+    e.count_sent(op, result, drawn[i].value, *exchange.response);
     for (const auto& f : e.check(op, drawn[i].value, *exchange.response)) {
       if (first_failure.try_emplace(f.check, i).second) first_found.emplace(f.check, f);
     }

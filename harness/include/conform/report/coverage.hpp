@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "conform/report/results.hpp"
+
+namespace conform::report {
+
+// Schema coverage of one operation, as the run measured it (docs/coverage.md).
+struct OperationCoverage {
+  std::string operation;
+  std::size_t locations = 0;             // keyword locations of its request
+  std::size_t valid = 0;                 // of them, reached by a valid value
+  std::size_t invalid = 0;               // and broken by an invalid case
+  std::vector<std::string> not_valid;    // the locations no valid value reached
+  std::vector<std::string> not_invalid;  // and those no invalid case broke
+  std::vector<std::string> declared_statuses;
+  std::map<std::string, int> observed;  // declared status → answers that matched it
+  std::map<int, int> undeclared;        // statuses seen that it does not declare
+  // Both ways over twice the locations; 100 for an operation without any.
+  double percent() const;
+};
+
+struct CoverageSummary {
+  std::vector<OperationCoverage> operations;  // in the run's order
+  std::size_t locations = 0, valid = 0, invalid = 0;
+  std::size_t declared_statuses = 0, observed_statuses = 0;
+  double percent() const;
+  bool measured() const { return !operations.empty(); }
+};
+
+CoverageSummary summarise_coverage(const RunResults& results);
+
+// The --coverage file: the summary and each operation, as JSON (format "conform-coverage/1").
+std::string coverage_json(const RunResults& results);
+
+// "Schema coverage: 87.5% of 120 keyword locations both ways (valid 110, invalid 100); 14 of 20
+// declared statuses seen": the console's line.
+std::string coverage_line(const CoverageSummary& summary);
+
+}  // namespace conform::report
