@@ -633,7 +633,7 @@ TEST(ConformRun, UsageErrorsNameTheNearestCommandOrOption) {
 TEST(ConformRun, LongRunsSayHowLong) {
   Outcome planned = run(project_spec(), "http://127.0.0.1:9", "--dry-run --pace declared");
   EXPECT_EQ(planned.exit_code, 0) << planned.output;
-  EXPECT_THAT(planned.output, ::testing::ContainsRegex("Time: at least [0-9]+ min"));
+  EXPECT_THAT(planned.output, ::testing::ContainsRegex("Time: at least ([0-9]+ h )?[0-9]+ min"));
 
   MockProcess mock(project_spec());
   // About 15 s of paced requests (one a second), stopped after 12 s.

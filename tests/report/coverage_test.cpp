@@ -59,8 +59,8 @@ TEST(Coverage, UnitesWhatEachPhaseExercisedAgainstTheTargets) {
   EXPECT_EQ(summary.locations, 3u);
   EXPECT_NEAR(summary.percent(), 100.0 * 3 / 6, 1e-9);
   EXPECT_EQ(coverage_line(summary),
-            "Schema coverage: 50.0% of 3 keyword locations both ways (valid 2, invalid 1); 3 of "
-            "4 declared statuses seen");
+            "Schema coverage: 50.0% of 3 keyword locations both ways (valid 2, invalid 1 of 3 "
+            "breakable); 3 of 4 declared statuses seen");
 }
 
 TEST(Coverage, UndeclaredStatusesAreListedApart) {

@@ -117,6 +117,11 @@ const std::set<std::string>& Engine::keyword_locations(const spec::Operation& op
   return impl_->keywords(op).locations();
 }
 
+const std::map<std::string, std::string>& Engine::unbreakable_locations(
+    const spec::Operation& op) const {
+  return impl_->keywords(op).unbreakable();
+}
+
 PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
   auto started = std::chrono::steady_clock::now();
   PhaseResult result;

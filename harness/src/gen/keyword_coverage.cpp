@@ -115,6 +115,7 @@ struct KeywordCoverage::Impl {
   const spec::Operation& operation;
   std::vector<Part> parts;
   std::set<std::string> locations;
+  std::map<std::string, std::string> unbreakable;
 
   // Each location a flattened schema holds at `path`; `value`, when given, keeps only what it
   // reaches (a required name it has, `additionalProperties` of an object).
@@ -193,6 +194,17 @@ struct KeywordCoverage::Impl {
     stack.push_back(flat);
     keywords_at(*flat, part.name, path, nullptr,
                 [&](std::string l) { locations.insert(std::move(l)); });
+    if (part.parameter != nullptr && flat->contains("type")) {
+      std::set<std::string> types = schema::types_of(*flat);
+      if (types.contains("string")) {
+        unbreakable.emplace(location(part.name, path, "type"),
+                            "a parameter's text always reads as a string");
+      } else if (path.empty() && part.parameter->content.empty() &&
+                 (types.contains("array") || types.contains("object"))) {
+        unbreakable.emplace(location(part.name, path, "type"),
+                            "a parameter's text is read by its style into this shape");
+      }
+    }
     children(*flat, path, [&](const nlohmann::json& sub, std::string sub_path) {
       collect(part, sub, sub_path, depth + 1, stack);
     });
@@ -323,7 +335,7 @@ struct KeywordCoverage::Impl {
 
 KeywordCoverage::KeywordCoverage(const spec::Spec& spec, const schema::SpecSchemas& schemas,
                                  const spec::Operation& operation)
-    : impl_(std::make_unique<Impl>(Impl{spec, schemas, operation, {}, {}})) {
+    : impl_(std::make_unique<Impl>(Impl{spec, schemas, operation, {}, {}, {}})) {
   Impl& m = *impl_;
   for (const spec::Parameter& parameter : operation.parameters) {
     Impl::Part part;
@@ -362,6 +374,10 @@ KeywordCoverage::KeywordCoverage(const spec::Spec& spec, const schema::SpecSchem
 KeywordCoverage::~KeywordCoverage() = default;
 
 const std::set<std::string>& KeywordCoverage::locations() const { return impl_->locations; }
+
+const std::map<std::string, std::string>& KeywordCoverage::unbreakable() const {
+  return impl_->unbreakable;
+}
 
 KeywordCoverage::Exercised KeywordCoverage::exercised(const RequestCase& sent) const {
   Impl& m = *impl_;

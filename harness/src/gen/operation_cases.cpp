@@ -5,6 +5,7 @@
 #include "conform/core/text.hpp"
 #include "conform/gen/boundaries.hpp"
 #include "conform/gen/draw.hpp"
+#include "conform/gen/keyword_coverage.hpp"
 #include "conform/gen/mutations.hpp"
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
@@ -16,6 +17,12 @@ namespace {
 
 // A deterministic value for a part that a case does not vary.
 constexpr std::uint64_t kBaseSeed = 0x5eed;
+// Valid bodies with every declared member, drawn to reach each keyword location of the coverage
+// phase (each draw may take other oneOf/anyOf branches).
+constexpr int kCoverageBodies = 4;
+constexpr int kCoverageDepth = 8;  // deeper than the fuzzing phase's 5: nested documents
+// Locations named in the note of those the coverage phase could not exercise both ways.
+constexpr std::size_t kLocationsNamed = 6;
 // Whole requests drawn before a valid one is declared out of reach.
 constexpr int kRequestAttempts = 12;
 
@@ -451,10 +458,23 @@ FixedCases OperationCases::coverage() const {
     return out;
   }
   std::map<std::string, int> dropped;  // reason → count, said once each
+  KeywordCoverage keywords(state.spec, state.schemas, state.operation);
+  KeywordCoverage::Exercised seen;
+  // Whether the case would exercise a location no case so far has, the way it is meant to.
+  auto adds = [&](const RequestCase& c) {
+    auto exercised = keywords.exercised(c);
+    const auto& mine = c.negative ? exercised.invalid : exercised.valid;
+    const auto& before = c.negative ? seen.invalid : seen.valid;
+    return std::any_of(mine.begin(), mine.end(),
+                       [&](const std::string& l) { return !before.contains(l); });
+  };
   auto offer = [&](RequestCase c) {
     Judgement judgement = state.judge(c.request);
     bool fits = c.negative ? judgement.invalid() : judgement.valid();
     if (fits) {
+      auto exercised = keywords.exercised(c);
+      seen.valid.merge(exercised.valid);
+      seen.invalid.merge(exercised.invalid);
       out.cases.push_back(std::move(c));
       return;
     }
@@ -490,6 +510,51 @@ FixedCases OperationCases::coverage() const {
              negative.pointer});
     }
   }
+  // Every keyword location both ways: bodies with every member reach the locations the base does
+  // not, and each keeps the verified mutations that break a location no case has broken yet.
+  if (state.body && state.body->source) {
+    for (int draw = 0; draw < kCoverageBodies; ++draw) {
+      nlohmann::json value;
+      try {
+        value = sample(positive_values(state.body->source, {.max_depth = kCoverageDepth,
+                                                            .example_odds = 1000000,
+                                                            .every_property = true}),
+                       kBaseSeed + static_cast<std::uint64_t>(draw), 1)
+                    .front();
+      } catch (const std::exception&) {
+        break;  // the boundary values and the base already said why
+      }
+      RequestCase full{state.assemble(base, value), "coverage", false, "", "body",
+                       "every declared member"};
+      if (adds(full)) offer(std::move(full));
+      for (const auto& negative : mutations_of(*state.body->source, value)) {
+        RequestCase broken{state.assemble(base, negative.value),
+                           "coverage",
+                           true,
+                           negative.mutation,
+                           "body " + (negative.pointer.empty() ? "/" : negative.pointer),
+                           negative.detail,
+                           negative.pointer};
+        if (adds(broken)) offer(std::move(broken));
+      }
+    }
+  }
+  for (const Part& part : state.parameters) {
+    auto value = base.find(part.parameter);
+    if (!part.source || value == base.end()) continue;
+    for (const auto& negative : mutations_of(*part.source, value->second)) {
+      auto values = base;
+      values[part.parameter] = negative.value;
+      RequestCase broken{state.assemble(values, base_body),
+                         "coverage",
+                         true,
+                         negative.mutation,
+                         describe(*part.parameter),
+                         negative.detail,
+                         negative.pointer};
+      if (adds(broken)) offer(std::move(broken));
+    }
+  }
   // Each required part left out in turn.
   for (const Part& part : state.parameters) {
     if (!part.parameter->required || part.parameter->in == "path") continue;
@@ -504,6 +569,26 @@ FixedCases OperationCases::coverage() const {
   }
   for (const auto& [reason, count] : dropped) {
     out.left_out.push_back(std::to_string(count) + " " + reason);
+  }
+  // What stays unexercised is said, by location, not dropped.
+  for (bool negative : {false, true}) {
+    std::vector<std::string> missing;
+    for (const auto& l : keywords.locations()) {
+      if (negative && keywords.unbreakable().contains(l)) continue;  // the coverage file says why
+      if (!(negative ? seen.invalid : seen.valid).contains(l)) missing.push_back(l);
+    }
+    if (missing.empty()) continue;
+    std::string named;
+    for (std::size_t i = 0; i < missing.size() && i < kLocationsNamed; ++i) {
+      named += (i == 0 ? "" : "; ") + missing[i];
+    }
+    if (missing.size() > kLocationsNamed) {
+      named += "; and " + std::to_string(missing.size() - kLocationsNamed) + " more";
+    }
+    out.left_out.push_back(std::to_string(missing.size()) + " of " +
+                           std::to_string(keywords.locations().size()) + " keyword locations " +
+                           (negative ? "not broken alone" : "not reached by a valid value") +
+                           " (docs/coverage.md): " + named);
   }
   return out;
 }

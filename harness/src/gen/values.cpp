@@ -305,6 +305,13 @@ class Builder {
     bool closed =
         additional != schema.end() && additional->is_boolean() && !additional->get<bool>();
     bool named = schema.contains("propertyNames");
+    // Names drawn from propertyNames' pattern, when it has one the generator reads.
+    std::optional<PatternGenerator> names_from;
+    if (auto names = schema.find("propertyNames"); names != schema.end() && names->is_object()) {
+      if (auto pattern = names->find("pattern"); pattern != names->end() && pattern->is_string()) {
+        names_from = cached_pattern(pattern->get<std::string>());
+      }
+    }
     // Extra properties: from patternProperties, or free names where the schema allows them.
     if (auto patterns = schema.find("patternProperties");
         patterns != schema.end() && patterns->is_object() && !shallow) {
@@ -316,7 +323,12 @@ class Builder {
         if (!out.contains(name)) out[name] = value(*it, depth + 1);
       }
     }
-    std::size_t wanted_extra = closed || named || shallow ? 0 : draw::choice(3) == 0;
+    // Every member includes one of a declared additionalProperties schema (a map's entries).
+    bool declared_extra = additional != schema.end() && additional->is_object();
+    const bool free_names = !named || names_from.has_value();
+    std::size_t wanted_extra = closed || !free_names || shallow            ? 0
+                               : options_.every_property && declared_extra ? 1
+                                                                           : draw::choice(3) == 0;
     while ((out.size() < min || wanted_extra > 0) && out.size() < max) {
       std::string name;
       // Prefer declared properties to reach minProperties.
@@ -324,8 +336,8 @@ class Builder {
         if (!out.contains(it.key())) name = it.key();
       }
       if (name.empty()) {
-        if (closed || named) break;  // the validator will say what is missing
-        name = "x-" + draw::text(1, 8);
+        if (closed || !free_names) break;  // the validator will say what is missing
+        name = names_from ? *names_from->strings() : "x-" + draw::text(1, 8);
       }
       if (out.contains(name)) break;
       out[name] = value(property_schema(name), depth + 1);

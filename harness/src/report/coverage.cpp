@@ -29,9 +29,13 @@ std::string declared_for(int status, const std::vector<std::string>& declared) {
 
 }  // namespace
 
-double OperationCoverage::percent() const { return share(valid + invalid, 2 * locations); }
+double OperationCoverage::percent() const {
+  return share(valid + invalid, 2 * locations - unbreakable.size());
+}
 
-double CoverageSummary::percent() const { return share(valid + invalid, 2 * locations); }
+double CoverageSummary::percent() const {
+  return share(valid + invalid, 2 * locations - unbreakable);
+}
 
 CoverageSummary summarise_coverage(const RunResults& results) {
   CoverageSummary summary;
@@ -69,6 +73,8 @@ CoverageSummary summarise_coverage(const RunResults& results) {
       }
       if (s.invalid.contains(location)) {
         ++op.invalid;
+      } else if (auto why = target.unbreakable.find(location); why != target.unbreakable.end()) {
+        op.unbreakable.emplace(location, why->second);
       } else {
         op.not_invalid.push_back(location);
       }
@@ -84,6 +90,7 @@ CoverageSummary summarise_coverage(const RunResults& results) {
     summary.locations += op.locations;
     summary.valid += op.valid;
     summary.invalid += op.invalid;
+    summary.unbreakable += op.unbreakable.size();
     summary.declared_statuses += op.declared_statuses.size();
     summary.observed_statuses += op.observed.size();
     summary.operations.push_back(std::move(op));
@@ -110,6 +117,7 @@ std::string coverage_json(const RunResults& results) {
                           {"percent", op.percent()},
                           {"not_covered_valid", op.not_valid},
                           {"not_covered_invalid", op.not_invalid},
+                          {"unbreakable", op.unbreakable},
                           {"statuses",
                            {{"declared", op.declared_statuses},
                             {"observed", observed},
@@ -122,6 +130,7 @@ std::string coverage_json(const RunResults& results) {
                          {{"keyword_locations", summary.locations},
                           {"valid", summary.valid},
                           {"invalid", summary.invalid},
+                          {"unbreakable", summary.unbreakable},
                           {"percent", summary.percent()},
                           {"declared_statuses", summary.declared_statuses},
                           {"observed_statuses", summary.observed_statuses}}},
@@ -133,9 +142,10 @@ std::string coverage_line(const CoverageSummary& summary) {
   char text[256];
   std::snprintf(text, sizeof text,
                 "Schema coverage: %.1f%% of %zu keyword locations both ways (valid %zu, invalid "
-                "%zu); %zu of %zu declared statuses seen",
+                "%zu of %zu breakable); %zu of %zu declared statuses seen",
                 summary.percent(), summary.locations, summary.valid, summary.invalid,
-                summary.observed_statuses, summary.declared_statuses);
+                summary.locations - summary.unbreakable, summary.observed_statuses,
+                summary.declared_statuses);
   return text;
 }
 

@@ -170,10 +170,11 @@ std::string coverage_section(const CoverageSummary& coverage) {
       "<th>invalid</th><th>both ways</th><th>statuses seen</th><th>not covered</th></tr>"
       "</thead>\n<tbody>\n";
   for (const auto& op : coverage.operations) {
-    const double of = static_cast<double>(op.locations);
-    auto part = [&](std::size_t n) {
-      return op.locations == 0 ? 100.0 : 100.0 * static_cast<double>(n) / of;
+    auto part = [](std::size_t n, std::size_t of) {
+      return of == 0 ? 100.0 : 100.0 * static_cast<double>(n) / static_cast<double>(of);
     };
+    std::vector<std::string> unbreakable;
+    for (const auto& [location, why] : op.unbreakable) unbreakable.push_back(location + ": " + why);
     std::vector<std::string> statuses_left;
     for (const auto& status : op.declared_statuses) {
       if (!op.observed.contains(status)) statuses_left.push_back(status);
@@ -183,12 +184,12 @@ std::string coverage_section(const CoverageSummary& coverage) {
       undeclared.push_back(std::to_string(status) + " × " + std::to_string(count));
     }
     out += "<tr><td>" + h(op.operation) + "</td><td class=\"num\">" + std::to_string(op.locations) +
-           "</td><td>" + badge(part(op.valid)) + "</td><td>" + badge(part(op.invalid)) +
-           "</td><td>" + badge(op.percent()) + "</td><td class=\"num\">" +
-           std::to_string(op.observed.size()) + " / " +
-           std::to_string(op.declared_statuses.size()) + "</td><td>" +
+           "</td><td>" + badge(part(op.valid, op.locations)) + "</td><td>" +
+           badge(part(op.invalid, op.locations - op.unbreakable.size())) + "</td><td>" +
+           badge(op.percent()) + "</td><td class=\"num\">" + std::to_string(op.observed.size()) +
+           " / " + std::to_string(op.declared_statuses.size()) + "</td><td>" +
            listed("no valid value", op.not_valid) + listed("never broken", op.not_invalid) +
-           listed("statuses not seen", statuses_left) +
+           listed("cannot be broken", unbreakable) + listed("statuses not seen", statuses_left) +
            listed("undeclared statuses seen", undeclared) + "</td></tr>\n";
   }
   return out + "</tbody>\n</table>\n</section>\n";

@@ -108,7 +108,9 @@ nlohmann::json to_json(const RunResults& results) {
   }
   nlohmann::json targets = nlohmann::json::object();
   for (const auto& [id, target] : results.coverage_targets) {
-    targets[id] = {{"locations", target.locations}, {"statuses", target.statuses}};
+    targets[id] = {{"locations", target.locations},
+                   {"statuses", target.statuses},
+                   {"unbreakable", target.unbreakable}};
   }
   return {{"spec", results.spec_file},   {"target", results.target},
           {"coverage_targets", targets}, {"seed", results.seed},
@@ -154,8 +156,10 @@ RunResults results_from_json(const nlohmann::json& json) {
   }
   const nlohmann::json targets = json.value("coverage_targets", nlohmann::json::object());
   for (const auto& [id, target] : targets.items()) {
-    results.coverage_targets[id] = {target.at("locations").get<std::set<std::string>>(),
-                                    target.at("statuses").get<std::vector<std::string>>()};
+    results.coverage_targets[id] = {
+        target.at("locations").get<std::set<std::string>>(),
+        target.at("statuses").get<std::vector<std::string>>(),
+        target.value("unbreakable", std::map<std::string, std::string>{})};
   }
   return results;
 }

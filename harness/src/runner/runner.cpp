@@ -186,6 +186,7 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   for (const auto* op : operations) {
     report::CoverageTargets& target = results.coverage_targets[op->operation_id];
     target.locations = engine.keyword_locations(*op);
+    target.unbreakable = engine.unbreakable_locations(*op);
     for (const auto& response : op->responses) target.statuses.push_back(response.status);
   }
   const auto started = std::chrono::steady_clock::now();

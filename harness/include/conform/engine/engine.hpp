@@ -114,6 +114,9 @@ class Engine {
   // What schema coverage is measured against: every keyword location of the operation's request
   // (gen::KeywordCoverage).
   const std::set<std::string>& keyword_locations(const spec::Operation& operation) const;
+  // Those no request can break, with the reason.
+  const std::map<std::string, std::string>& unbreakable_locations(
+      const spec::Operation& operation) const;
   PhaseResult run(const spec::Operation& operation, const std::string& phase);
 
   const RunOptions& options() const;

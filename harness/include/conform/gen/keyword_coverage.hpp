@@ -31,6 +31,9 @@ class KeywordCoverage {
   ~KeywordCoverage();
 
   const std::set<std::string>& locations() const;
+  // Locations no request can break as the server reads it, each with the reason (`type: string`
+  // in a parameter: its text always reads as a string). They count for the valid side only.
+  const std::map<std::string, std::string>& unbreakable() const;
 
   struct Exercised {
     std::set<std::string> valid;    // locations a value reached and satisfied

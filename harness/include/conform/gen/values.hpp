@@ -17,8 +17,9 @@ struct ValueOptions {
   int max_depth = 5;     // beyond it objects keep only required properties, arrays their minimum
   int attempts = 40;     // tries before a schema is declared unsatisfiable
   int example_odds = 4;  // one value in this many is an example of the schema, when it has some
-  // Objects carry every declared property (down to max_depth), not a random few: a mock's answers
-  // then hold every field a client or a link may read.
+  // Objects carry every declared property (down to max_depth), not a random few, and one member
+  // of a declared additionalProperties schema: a mock's answers then hold every field a client or
+  // a link may read.
   bool every_property = false;
 };
 

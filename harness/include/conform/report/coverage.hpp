@@ -16,17 +16,19 @@ struct OperationCoverage {
   std::size_t valid = 0;                 // of them, reached by a valid value
   std::size_t invalid = 0;               // and broken by an invalid case
   std::vector<std::string> not_valid;    // the locations no valid value reached
-  std::vector<std::string> not_invalid;  // and those no invalid case broke
+  std::vector<std::string> not_invalid;  // and those no invalid case broke (of the breakable)
+  std::map<std::string, std::string> unbreakable;  // no request can break these: why
   std::vector<std::string> declared_statuses;
   std::map<std::string, int> observed;  // declared status → answers that matched it
   std::map<int, int> undeclared;        // statuses seen that it does not declare
-  // Both ways over twice the locations; 100 for an operation without any.
+  // Both ways: valid over the locations, invalid over those that can be broken; 100 for an
+  // operation without any.
   double percent() const;
 };
 
 struct CoverageSummary {
   std::vector<OperationCoverage> operations;  // in the run's order
-  std::size_t locations = 0, valid = 0, invalid = 0;
+  std::size_t locations = 0, valid = 0, invalid = 0, unbreakable = 0;
   std::size_t declared_statuses = 0, observed_statuses = 0;
   double percent() const;
   bool measured() const { return !operations.empty(); }

@@ -23,6 +23,7 @@ struct TestRecord {
 struct CoverageTargets {
   std::set<std::string> locations;    // every keyword location of its request
   std::vector<std::string> statuses;  // the response statuses it declares ("200", "4XX")
+  std::map<std::string, std::string> unbreakable{};  // locations no request can break: why
 };
 
 struct RunResults {
