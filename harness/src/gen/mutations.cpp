@@ -121,6 +121,13 @@ class Collector {
       offer(pointer, other, "const_violation", "a value other than the const");
     }
 
+    // Inside a choice, each branch's constraints: the verification keeps a mutation only where no
+    // branch accepts the value any more (a member's enum broken for every branch, say).
+    for (const char* keyword : {"oneOf", "anyOf"}) {
+      auto branches = schema.find(keyword);
+      if (branches == schema.end() || !branches->is_array()) continue;
+      for (const auto& branch : *branches) visit(branch, value, pointer, depth + 1);
+    }
     if (value.is_number()) numeric(schema, value, pointer);
     if (value.is_string()) text(schema, value.get<std::string>(), pointer);
     if (value.is_array()) array(schema, value, pointer, depth);
