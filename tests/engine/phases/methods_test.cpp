@@ -3,13 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "conform/engine/engine.hpp"
-#include "support/local_servers.hpp"
 #include "support/paths.hpp"
+#include "support/recording_server.hpp"
 
 namespace conform::engine {
 namespace {
@@ -18,30 +17,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// Answers every method on every path as `answer` says, and records "METHOD /path".
-struct RecordingServer {
-  enum class Answer { allowed, without_allow, not_found };
-  std::mutex mutex;
-  std::vector<std::string> seen;
-  Answer answer = Answer::allowed;
-  test::LocalServer server{[this](httplib::Server& s) {
-    auto handle = [this](const httplib::Request& request, httplib::Response& response) {
-      std::lock_guard lock(mutex);
-      seen.push_back(request.method + " " + request.path);
-      response.status = answer == Answer::not_found ? 404 : 405;
-      if (answer == Answer::allowed) response.set_header("Allow", "GET, POST");
-    };
-    s.Get(".*", handle);
-    s.Post(".*", handle);
-    s.Put(".*", handle);
-    s.Patch(".*", handle);
-    s.Delete(".*", handle);
-  }};
-};
-
 class MethodsPhase : public ::testing::Test {
  protected:
-  MethodsPhase() : transport_(options_for(recorder_.server.url())) {
+  MethodsPhase() : transport_(options_for(recorder_.url())) {
+    recorder_.answer(405, "GET, POST");
     run_.checks = {"unsupported_method"};
     run_.phases = {"methods"};
   }
@@ -56,12 +35,17 @@ class MethodsPhase : public ::testing::Test {
     Engine engine(spec_, schemas_, transport_, std::move(options));
     return engine.run(*spec_.find_operation(operation), "methods");
   }
+  std::vector<std::string> seen() {
+    std::vector<std::string> lines;
+    for (const auto& r : recorder_.received()) lines.push_back(r.method + " " + r.path);
+    return lines;
+  }
   int planned(const char* operation) {
     Engine engine(spec_, schemas_, transport_, run_);
     return engine.planned(*spec_.find_operation(operation), "methods");
   }
 
-  RecordingServer recorder_;
+  test::RecordingServer recorder_;
   spec::Spec spec_ = spec::Spec::load(test::data("methods.yaml"));
   schema::SpecSchemas schemas_{spec_};
   transport::Transport transport_;
@@ -79,20 +63,20 @@ TEST_F(MethodsPhase, EachPathIsProbedOnceByItsFirstSelectedOperation) {
 
 TEST_F(MethodsPhase, AnUndeclaredMethodMustGet405WithTheDeclaredOnesAllowed) {
   PhaseResult passed = run("listItems", run_);
-  EXPECT_THAT(recorder_.seen, ElementsAre("PATCH /items"));
+  EXPECT_THAT(seen(), ElementsAre("PATCH /items"));
   EXPECT_EQ(passed.sent, 1);
   EXPECT_THAT(passed.failures, IsEmpty());
 
-  recorder_.answer = RecordingServer::Answer::without_allow;
+  recorder_.answer(405);
   PhaseResult bare = run("listItems", run_);
   ASSERT_EQ(bare.failures.size(), 1u);
   EXPECT_EQ(bare.failures[0].check, "unsupported_method");
   EXPECT_THAT(bare.failures[0].message, HasSubstr("without an Allow header"));
   EXPECT_THAT(bare.failures[0].curl, HasSubstr("-X PATCH"));
 
-  recorder_.answer = RecordingServer::Answer::not_found;
+  recorder_.answer(404);
   PhaseResult found = run("runAction", run_);
-  EXPECT_EQ(recorder_.seen.back(), "GET /actions") << "a read goes first";
+  EXPECT_EQ(seen().back(), "GET /actions") << "a read goes first";
   ASSERT_EQ(found.failures.size(), 1u);
   EXPECT_THAT(found.failures[0].message, HasSubstr("GET /actions"));
   EXPECT_THAT(found.failures[0].message, HasSubstr("answered 404 (expected 405 with Allow: POST)"));
@@ -106,7 +90,7 @@ TEST_F(MethodsPhase, NoWriteGoesWhereTheSelectionWritesNothing) {
                                                         spec_.find_operation("showStatus")};
   PhaseResult items = run("listItems", read_only);
   EXPECT_THAT(items.not_tested, HasSubstr("the selection writes nothing here"));
-  EXPECT_THAT(recorder_.seen, IsEmpty());
+  EXPECT_THAT(seen(), IsEmpty());
 }
 
 }  // namespace
