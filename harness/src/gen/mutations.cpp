@@ -41,15 +41,8 @@ class Collector {
   Collector(const SchemaSource& source, const nlohmann::json& valid, bool verify = true)
       : source_(source), valid_(valid), verify_(verify), flatten_(source.document) {}
 
-  // Whether the validator refuses the candidate at (or below) the place it names.
   bool verify(const NegativeValue& candidate) const {
-    auto violations = source_.validate(candidate.value);
-    const std::string& at = candidate.expected_at;
-    return !violations.empty() &&
-           std::any_of(violations.begin(), violations.end(), [&](const auto& v) {
-             return v.instance_pointer == at || v.instance_pointer.rfind(at + "/", 0) == 0 ||
-                    (v.instance_pointer.empty() && violations.size() == 1);
-           });
+    return refused_where_named(source_, candidate);
   }
 
   std::vector<NegativeValue> run() {
@@ -321,6 +314,21 @@ const std::vector<MutationInfo>& mutation_catalogue() {
 
 std::vector<NegativeValue> mutations_of(const SchemaSource& source, const nlohmann::json& valid) {
   return Collector(source, valid).run();
+}
+
+std::vector<NegativeValue> mutation_candidates(const SchemaSource& source,
+                                               const nlohmann::json& valid) {
+  return Collector(source, valid, /*verify=*/false).run();
+}
+
+bool refused_where_named(const SchemaSource& source, const NegativeValue& candidate) {
+  auto violations = source.validate(candidate.value);
+  const std::string& at = candidate.expected_at;
+  return !violations.empty() &&
+         std::any_of(violations.begin(), violations.end(), [&](const auto& v) {
+           return v.instance_pointer == at || v.instance_pointer.rfind(at + "/", 0) == 0 ||
+                  (v.instance_pointer.empty() && violations.size() == 1);
+         });
 }
 
 rc::Gen<NegativeValue> negative_values(SchemaSourcePtr source, ValueOptions options) {

@@ -527,7 +527,9 @@ FixedCases OperationCases::coverage() const {
       RequestCase full{state.assemble(base, value), "coverage", false, "", "body",
                        "every declared member"};
       if (adds(full)) offer(std::move(full));
-      for (const auto& negative : mutations_of(*state.body->source, value)) {
+      // Verified only when it would add a location: verifying every candidate of a large body
+      // costs a validation each.
+      for (const auto& negative : mutation_candidates(*state.body->source, value)) {
         RequestCase broken{state.assemble(base, negative.value),
                            "coverage",
                            true,
@@ -535,14 +537,16 @@ FixedCases OperationCases::coverage() const {
                            "body " + (negative.pointer.empty() ? "/" : negative.pointer),
                            negative.detail,
                            negative.pointer};
-        if (adds(broken)) offer(std::move(broken));
+        if (adds(broken) && refused_where_named(*state.body->source, negative)) {
+          offer(std::move(broken));
+        }
       }
     }
   }
   for (const Part& part : state.parameters) {
     auto value = base.find(part.parameter);
     if (!part.source || value == base.end()) continue;
-    for (const auto& negative : mutations_of(*part.source, value->second)) {
+    for (const auto& negative : mutation_candidates(*part.source, value->second)) {
       auto values = base;
       values[part.parameter] = negative.value;
       RequestCase broken{state.assemble(values, base_body),
@@ -552,7 +556,7 @@ FixedCases OperationCases::coverage() const {
                          describe(*part.parameter),
                          negative.detail,
                          negative.pointer};
-      if (adds(broken)) offer(std::move(broken));
+      if (adds(broken) && refused_where_named(*part.source, negative)) offer(std::move(broken));
     }
   }
   // Each required part left out in turn.

@@ -39,6 +39,12 @@ const std::vector<MutationInfo>& mutation_catalogue();
 // negative case that is not negative would be a false alarm later.
 std::vector<NegativeValue> mutations_of(const SchemaSource& source, const nlohmann::json& valid);
 
+// The same candidates unverified, and the verification of one (the validator refuses it at, or
+// below, the place it names): for a caller that verifies only the candidates it means to keep.
+std::vector<NegativeValue> mutation_candidates(const SchemaSource& source,
+                                               const nlohmann::json& valid);
+bool refused_where_named(const SchemaSource& source, const NegativeValue& candidate);
+
 // Negative values: a positive value with one of its verified mutations applied. Throws
 // Unsatisfiable when the schema constrains nothing that can be broken (`{}` accepts everything).
 rc::Gen<NegativeValue> negative_values(SchemaSourcePtr source, ValueOptions options = {});

@@ -4,7 +4,7 @@ namespace conform::engine {
 
 const PhaseRow& coverage_phase() {
   static const PhaseRow row = {
-      {"coverage", "boundary values: each bound, just inside and just outside it"},
+      {"coverage", "every keyword location of the request, reached and broken alone; boundaries"},
       [](Engine::Impl& e, const spec::Operation& op) {
         return static_cast<int>(e.coverage(op).cases.size());
       },
