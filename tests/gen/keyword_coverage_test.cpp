@@ -70,6 +70,20 @@ TEST(KeywordCoverage, AValidCaseMarksWhatItsValuesReachAndTheBranchTheyTake) {
   EXPECT_THAT(plain.valid, Contains(std::string("body: required name")));
 }
 
+// A parameter's text always reads as a string: its `type: string` is listed, with the reason, and
+// never counted as broken (7 arrives as "7", and breaks the enum if anything).
+TEST(KeywordCoverage, WhatNoRequestCanBreakIsListedApart) {
+  ThingsFixture f;
+  EXPECT_THAT(f.things.unbreakable(),
+              Contains(std::pair<const std::string, std::string>(
+                  "query parameter 'sort': type", "a parameter's text always reads as a string")));
+  EXPECT_THAT(f.things.unbreakable(),
+              Not(Contains(::testing::Key("query parameter 'limit': type"))));
+  EXPECT_THAT(
+      f.things.exercised(ThingsFixture::broken("wrong_type", "query parameter 'sort'", "")).invalid,
+      IsEmpty());
+}
+
 TEST(KeywordCoverage, AnInvalidCaseMarksTheKeywordItsMutationBreaks) {
   ThingsFixture f;
   EXPECT_THAT(f.things.exercised(ThingsFixture::broken("too_long", "body /name", "/name")).invalid,

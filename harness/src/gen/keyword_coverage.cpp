@@ -427,7 +427,9 @@ KeywordCoverage::Exercised KeywordCoverage::exercised(const RequestCase& sent) c
         if (what == "maximum" && !flat->contains("maximum")) found = "exclusiveMaximum";
         bool holds = found.rfind("required ", 0) == 0 ? true : flat->contains(found);
         std::string named = location(part_name, path, found);
-        if (holds && m.locations.contains(named)) out.invalid.insert(std::move(named));
+        if (holds && m.locations.contains(named) && !m.unbreakable.contains(named)) {
+          out.invalid.insert(std::move(named));
+        }
       }
     }
   }

@@ -556,7 +556,14 @@ FixedCases OperationCases::coverage() const {
                          describe(*part.parameter),
                          negative.detail,
                          negative.pointer};
-      if (adds(broken) && refused_where_named(*part.source, negative)) offer(std::move(broken));
+      // The label holds only if the value arrives as it was: 7 for a text parameter arrives as
+      // "7", and breaks its enum, if anything, not its type.
+      if (!adds(broken) || !refused_where_named(*part.source, negative)) continue;
+      Judgement read = state.judge(broken.request);
+      auto arrived = read.read.parameters.find(part.parameter->name);
+      if (arrived != read.read.parameters.end() && arrived->second == negative.value) {
+        offer(std::move(broken));
+      }
     }
   }
   // Each required part left out in turn.
