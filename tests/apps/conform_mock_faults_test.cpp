@@ -225,6 +225,25 @@ TEST_F(MockFaults, NoAuthChallenge) {
   EXPECT_FALSE(bare->has_header("WWW-Authenticate"));
 }
 
+TEST_F(MockFaults, ReusesIdentifiers) {
+  auto id_of = [](const httplib::Result& created) {
+    return json::parse(created->body)["key"]["id"].get<long>();
+  };
+  auto cycle = [&](MockProcess& mock) {
+    long first = id_of(post_json(mock, "/api/v0/ssh/", {{"ssh_key", "ssh-ed25519 AAAA x"}}));
+    EXPECT_EQ(mock.client().Delete("/api/v0/ssh/" + std::to_string(first) + "/", kAuth)->status,
+              200);
+    long second = id_of(post_json(mock, "/api/v0/ssh/", {{"ssh_key", "ssh-ed25519 AAAA y"}}));
+    return std::make_pair(first, second);
+  };
+  auto clean_mock = clean();
+  auto [kept, fresh] = cycle(clean_mock);
+  EXPECT_NE(kept, fresh);
+  auto faulty = with("reuses_identifiers");
+  auto [deleted, reused] = cycle(faulty);
+  EXPECT_EQ(deleted, reused);
+}
+
 TEST_F(MockFaults, EveryFaultInTheCatalogueIsTestedHere) {
   const auto* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
   std::set<std::string> tested;

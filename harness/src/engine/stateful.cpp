@@ -134,19 +134,25 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
                         " to a valid request; nothing to follow";
     return;
   }
-  auto body = core::parse_json_or_discarded(created.response->body);
-  auto id = spec::created_identifier(body, resource.item_parameter);
-  if (auto location = created.response->header("location"); !id && location) {
-    // "/things/7" or "https://host/things/7": the item path's value, read against its template.
-    std::string path = *location;
-    if (auto scheme = path.find("://"); scheme != std::string::npos) {
-      path = path.substr(std::min(path.size(), path.find('/', scheme + 3)));
+  // The new item's identifier: in the answer's body, else in its Location header.
+  auto identifier_of = [&](const transport::Response& response) -> std::optional<std::string> {
+    auto found = spec::created_identifier(core::parse_json_or_discarded(response.body),
+                                          resource.item_parameter);
+    if (auto location = response.header("location"); !found && location) {
+      // "/things/7" or "https://host/things/7": the item path's value, read against its template.
+      std::string path = *location;
+      if (auto scheme = path.find("://"); scheme != std::string::npos) {
+        path = path.substr(std::min(path.size(), path.find('/', scheme + 3)));
+      }
+      auto values = gen::path_values(resource.remove->path, path.substr(0, path.find('?')));
+      if (auto it = values.find(resource.item_parameter);
+          it != values.end() && !it->second.empty()) {
+        found = it->second;
+      }
     }
-    auto values = gen::path_values(resource.remove->path, path.substr(0, path.find('?')));
-    if (auto it = values.find(resource.item_parameter); it != values.end() && !it->second.empty()) {
-      id = it->second;
-    }
-  }
+    return found;
+  };
+  auto id = identifier_of(*created.response);
   if (!id) {
     result.not_tested = "the answer of " + resource.create->operation_id +
                         " carries no identifier ('" + resource.item_parameter +
@@ -212,6 +218,35 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
       fail(*f, *resource.remove, delete_request, again);
     }
   }
+
+  // Create again: the deleted identifier stays gone and is not given to the new resource, where
+  // a reference kept from before would reach something else.
+  gen::Request recreate_request = valid_request(*resource.create);
+  auto recreated = send(*resource.create, recreate_request);
+  if (!success(recreated)) return;
+  auto second = identifier_of(*recreated.response);
+  if (!second) return;
+  const std::string reused = *second == *id ? "; the new resource was given the deleted one's "
+                                              "identifier (" +
+                                                  resource.item_parameter + " " + *id + ")"
+                                            : "";
+  if (!resource.uses.empty()) {
+    const spec::Operation& use = *resource.uses.front();
+    gen::Request request = item_request(use, *id);
+    auto answer = send(use, request);
+    if (answer.response) {
+      if (auto f = checks::use_after_delete(
+              *answer.response,
+              use.operation_id + " of the deleted identifier, after a new create")) {
+        f->message += reused;
+        fail(*f, use, request, answer);
+      }
+    }
+  } else if (!reused.empty()) {
+    fail({"use_after_delete", resource.create->operation_id + " after a delete" + reused, ""},
+         *resource.create, recreate_request, recreated);
+  }
+  send(*resource.remove, item_request(*resource.remove, *second), true);  // sent even after Ctrl-C
 }
 
 int planned_link_requests(const spec::Operation& operation) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <utility>
 
 namespace conform::mock {
 namespace {
@@ -23,11 +24,20 @@ std::string now_rfc3339() {
 
 }  // namespace
 
-Account::Account(std::string root_token, std::uint64_t seed)
+Account::Account(std::string root_token, std::uint64_t seed, bool reuses_identifiers)
     : root_token_(std::move(root_token)),
       random_(seed),
       next_key_id_(100 + static_cast<std::int64_t>(seed % 1000)),
-      next_ssh_id_(500 + static_cast<std::int64_t>(seed % 1000)) {}
+      next_ssh_id_(500 + static_cast<std::int64_t>(seed % 1000)),
+      reuses_identifiers_(reuses_identifiers) {}
+
+namespace {
+// The next identifier: a fresh one, or (the fault) the last deleted one, once.
+std::int64_t take_id(std::int64_t& next, std::optional<std::int64_t>& freed, bool reuse) {
+  if (reuse && freed) return *std::exchange(freed, std::nullopt);
+  return next++;
+}
+}  // namespace
 
 std::string Account::new_token() {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -50,8 +60,8 @@ std::optional<Identity> Account::authenticate(const std::string& token) const {
 
 ApiKeyRecord Account::create_key(std::string name, nlohmann::json permissions) {
   std::lock_guard lock(mutex_);
-  ApiKeyRecord key{next_key_id_++, new_token(), std::move(name), std::move(permissions),
-                   now_seconds()};
+  ApiKeyRecord key{take_id(next_key_id_, freed_key_id_, reuses_identifiers_), new_token(),
+                   std::move(name), std::move(permissions), now_seconds()};
   keys_.push_back(key);
   return key;
 }
@@ -63,12 +73,15 @@ std::vector<ApiKeyRecord> Account::keys() const {
 
 bool Account::delete_key(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  return std::erase_if(keys_, [id](const auto& k) { return k.id == id; }) > 0;
+  bool gone = std::erase_if(keys_, [id](const auto& k) { return k.id == id; }) > 0;
+  if (gone) freed_key_id_ = id;
+  return gone;
 }
 
 SshKeyRecord Account::add_ssh_key(std::string key) {
   std::lock_guard lock(mutex_);
-  SshKeyRecord record{next_ssh_id_++, std::move(key), now_rfc3339()};
+  SshKeyRecord record{take_id(next_ssh_id_, freed_ssh_id_, reuses_identifiers_), std::move(key),
+                      now_rfc3339()};
   ssh_keys_.push_back(record);
   return record;
 }
@@ -91,7 +104,9 @@ std::optional<SshKeyRecord> Account::replace_ssh_key(std::int64_t id, std::strin
 
 bool Account::delete_ssh_key(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  return std::erase_if(ssh_keys_, [id](const auto& k) { return k.id == id; }) > 0;
+  bool gone = std::erase_if(ssh_keys_, [id](const auto& k) { return k.id == id; }) > 0;
+  if (gone) freed_ssh_id_ = id;
+  return gone;
 }
 
 bool Account::create_variable(const std::string& name, std::string value) {

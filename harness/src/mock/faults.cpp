@@ -41,6 +41,8 @@ const std::vector<FaultInfo>& fault_catalogue() {
        "answers requests without a required header parameter as if it were there"},
       {Fault::no_auth_challenge, "no_auth_challenge", "www_authenticate",
        "answers 401 without a WWW-Authenticate header"},
+      {Fault::reuses_identifiers, "reuses_identifiers", "use_after_delete",
+       "gives a new SSH key or API key the identifier of the last one deleted"},
   };
   return catalogue;
 }

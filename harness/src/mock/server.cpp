@@ -142,7 +142,8 @@ struct MockServer::Impl {
         options(std::move(o)),
         schemas(s),
         base_path(options.base_path ? *options.base_path : s.base_path()),
-        account(options.root_token, options.state_seed),
+        account(options.root_token, options.state_seed,
+                options.faults.contains(Fault::reuses_identifiers)),
         account_api(s, schemas, account, options.faults),
         resources(s, schemas, options.faults,
                   [this](spec::SchemaId schema, const std::string& salt) {

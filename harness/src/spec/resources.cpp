@@ -25,7 +25,9 @@ std::optional<std::string> item_parameter_below(const std::string& collection,
 }  // namespace
 
 int Resource::planned_requests() const {
-  return 1 + (list ? 1 : 0) + 2 * static_cast<int>(uses.size()) + 2;
+  // create, list, each use, delete, each use again, delete again; create again, the first use
+  // of the deleted identifier, delete.
+  return 1 + (list ? 1 : 0) + 2 * static_cast<int>(uses.size()) + 2 + 2 + (uses.empty() ? 0 : 1);
 }
 
 std::optional<Resource> find_resource(const Spec& spec, const Operation& create) {

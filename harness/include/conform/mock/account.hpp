@@ -36,7 +36,8 @@ struct Identity {
 // connections (every member locks). Identifiers and secrets follow from the seed.
 class Account {
  public:
-  Account(std::string root_token, std::uint64_t seed);
+  // `reuses_identifiers`: the fault of that name, a new key taking the last deleted key's id.
+  Account(std::string root_token, std::uint64_t seed, bool reuses_identifiers = false);
 
   std::optional<Identity> authenticate(const std::string& token) const;
 
@@ -63,6 +64,8 @@ class Account {
   std::mt19937_64 random_;
   std::int64_t next_key_id_;
   std::int64_t next_ssh_id_;
+  bool reuses_identifiers_ = false;
+  std::optional<std::int64_t> freed_key_id_, freed_ssh_id_;  // the last deleted, for the fault
   std::vector<ApiKeyRecord> keys_;
   std::vector<SshKeyRecord> ssh_keys_;
   std::map<std::string, std::string> variables_;

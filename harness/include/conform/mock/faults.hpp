@@ -27,6 +27,7 @@ enum class Fault {
   undeclared_method_not_found,
   accepts_missing_header,
   no_auth_challenge,
+  reuses_identifiers,
 };
 
 struct FaultInfo {
