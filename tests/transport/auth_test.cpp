@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,9 +17,9 @@ using ::testing::Not;
 spec::Spec with_schemes(const std::string& schemes, const std::string& security) {
   // One file per call and process: ctest runs the tests of this file in parallel processes.
   static int calls = 0;
-  auto path = std::filesystem::temp_directory_path() /
-              ("conform-auth-test-" + std::to_string(getpid()) + "-" + std::to_string(++calls) +
-               ".json");
+  auto path =
+      std::filesystem::temp_directory_path() /
+      ("conform-auth-test-" + std::to_string(getpid()) + "-" + std::to_string(++calls) + ".json");
   std::FILE* f = std::fopen(path.c_str(), "w");
   std::string text = R"({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
     "components": {"securitySchemes": )" +
