@@ -4,6 +4,7 @@
 #include <array>
 #include <functional>
 
+#include "conform/core/json_pointer.hpp"
 #include "conform/gen/mutations.hpp"
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/schema_source.hpp"
@@ -43,40 +44,10 @@ std::string location(const std::string& part, const std::string& path, const std
   return part + (path.empty() ? "" : " " + path) + ": " + what;
 }
 
-std::string escaped(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escaped(const std::string& token) { return core::escape_pointer_token(token); }
 
 std::vector<std::string> pointer_tokens(const std::string& pointer) {
-  std::vector<std::string> tokens;
-  if (pointer.empty()) return tokens;
-  std::size_t start = 1;
-  while (true) {
-    std::size_t end = pointer.find('/', start);
-    std::string raw = pointer.substr(start, end == std::string::npos ? end : end - start);
-    std::string token;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size()) {
-        token += raw[i + 1] == '1' ? '/' : '~';
-        ++i;
-      } else {
-        token += raw[i];
-      }
-    }
-    tokens.push_back(std::move(token));
-    if (end == std::string::npos) return tokens;
-    start = end + 1;
-  }
+  return core::split_pointer(pointer).value_or(std::vector<std::string>{});
 }
 
 bool is_index(const std::string& token) {
