@@ -109,5 +109,27 @@ TEST(CriterionProblem, NamesWhatCannotBeJudged) {
   EXPECT_FALSE(criterion_problem(good));
 }
 
+// Nesting is bounded before the stack is (a fuzzing finding: 4,462 '(' overflowed it).
+TEST(CriterionProblem, DeepNestingIsAProblemNotACrash) {
+  Criterion parentheses;
+  parentheses.condition = std::string(100000, '(') + "$statusCode == 200";
+  auto why = criterion_problem(parentheses);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("nested deeper than 64 levels"), std::string::npos) << *why;
+  Criterion negations;
+  negations.condition = std::string(100000, '!') + "true";
+  EXPECT_TRUE(criterion_problem(negations));
+  Criterion filters;
+  filters.type = Criterion::Type::jsonpath;
+  filters.context = "$response.body";
+  std::string query = "$";
+  for (int i = 0; i < 5000; ++i) query += "[?@";
+  filters.condition = query;
+  EXPECT_TRUE(criterion_problem(filters));
+  Criterion shallow;
+  shallow.condition = std::string(60, '(') + "$statusCode == 200" + std::string(60, ')');
+  EXPECT_FALSE(criterion_problem(shallow));
+}
+
 }  // namespace
 }  // namespace conform::arazzo

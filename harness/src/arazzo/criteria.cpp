@@ -182,6 +182,25 @@ std::optional<std::string> comparison_operator(Cursor& c) {
   return std::nullopt;
 }
 
+// Parentheses, '!', filters and function arguments nest by recursion: bounded, so that a hostile
+// suite cannot overflow the stack (fuzz/corpus/criteria/deep-parentheses).
+constexpr int kMaxNesting = 64;
+class NestingGuard {
+ public:
+  NestingGuard(int& depth, const Cursor& c) : depth_(depth) {
+    if (++depth_ > kMaxNesting) {
+      --depth_;
+      c.fail("nested deeper than " + std::to_string(kMaxNesting) + " levels");
+    }
+  }
+  ~NestingGuard() { --depth_; }
+  NestingGuard(const NestingGuard&) = delete;
+  NestingGuard& operator=(const NestingGuard&) = delete;
+
+ private:
+  int& depth_;
+};
+
 // ---- simple conditions ---------------------------------------------------------------------
 
 class SimpleCondition {
@@ -197,6 +216,8 @@ class SimpleCondition {
   const std::string& why() const { return why_; }
 
  private:
+  int nesting_ = 0;
+
   bool disjunction() {
     bool value = conjunction();
     while (c_.eat("||")) value = conjunction() || value;
@@ -211,6 +232,7 @@ class SimpleCondition {
     c_.skip_space();
     if (c_.peek() == '!' && c_.peek(1) != '=') {
       c_.advance();
+      NestingGuard inner(nesting_, c_);
       return !unary();
     }
     return comparison();
@@ -219,6 +241,7 @@ class SimpleCondition {
     c_.skip_space();
     if (c_.peek() == '(') {
       c_.advance();
+      NestingGuard inner(nesting_, c_);
       bool value = disjunction();
       c_.expect(")");
       return value;
@@ -464,6 +487,7 @@ class PathParser {
     return left;
   }
   std::shared_ptr<Expr> basic() {
+    NestingGuard nested(nesting_, c_);
     c_.skip_space();
     if (c_.peek() == '!' && c_.peek(1) != '=') {
       c_.advance();
@@ -488,6 +512,7 @@ class PathParser {
     return e;
   }
   std::shared_ptr<Expr> comparable() {
+    NestingGuard nested(nesting_, c_);
     c_.skip_space();
     auto e = std::make_shared<Expr>();
     if (c_.peek() == '@' || c_.peek() == '$') {
@@ -524,6 +549,7 @@ class PathParser {
                          : "'" + name + "' is not a JSONPath function");
   }
 
+  int nesting_ = 0;
   Cursor c_;
 };
 
