@@ -2,7 +2,7 @@
 # The commands both CI templates run, so that what CI does can be run (and is tested) locally.
 #   docs/ci/conformance-job.sh shard   one shard of the run (GTEST_TOTAL_SHARDS and
 #                                      GTEST_SHARD_INDEX say which; without them, the whole run)
-#   docs/ci/conformance-job.sh merge   one JUnit and one HTML report from every shard's results
+#   docs/ci/conformance-job.sh merge   one JUnit, HTML and coverage report from every shard's results
 # Environment: CONFORM_SPEC, CONFORM_TARGET, CONFORM_TOKEN (the API key, from the CI's secret
 # store), CONFORM_SEED (one seed for all shards; default 1), CONFORM (the program; default
 # conform), REPORTS (default reports), CONFORM_WAIT (seconds to wait for a target that is still
@@ -20,6 +20,7 @@ case "${1:-}" in
     ;;
   merge)
     "$conform" merge --junit "$reports/junit.xml" --html "$reports/conformance.html" \
+      --coverage "$reports/coverage.json" \
       "$reports"/results-*.json
     ;;
   *)

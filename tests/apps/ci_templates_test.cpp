@@ -99,6 +99,9 @@ TEST(CiTemplates, TheJobScriptShardsAndMergesAgainstTheMock) {
   std::string merged = read_file(reports / "junit.xml");
   EXPECT_THAT(merged, HasSubstr("</testsuites>"));
   EXPECT_THAT(read_file(reports / "conformance.html"), HasSubstr("id=\"verdict\">PASSED<"));
+  // The shards' coverage, united: every selected operation of both shards.
+  EXPECT_THAT(read_file(reports / "coverage.json"),
+              HasSubstr("\"format\": \"conform-coverage/1\""));
   // Both shards' tests, each once.
   auto count = [&](const std::string& text) {
     int n = 0;
