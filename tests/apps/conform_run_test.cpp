@@ -391,6 +391,98 @@ TEST(ConformRun, FollowsTheLinksOfTheDescription) {
   EXPECT_TRUE(validates(outcome.junit));
 }
 
+// Links lead on from the answers they reach, to --max-link-depth: a defect three links from the
+// create is found; a link's requestBody is evaluated inside and laid over what the target
+// requires; the DELETE two links reach is sent once, after everything else.
+TEST(ConformRun, FollowsChainsOfLinks) {
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  std::set<int> orders;
+  int next = 42;
+  nlohmann::json shipped;
+  auto log = [&](const httplib::Request& request) {
+    seen.push_back(request.method + " " + request.path);
+  };
+  LocalServer shop([&](httplib::Server& s) {
+    s.Post("/orders", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      log(request);
+      orders.insert(next);
+      r.status = 201;
+      r.set_content(nlohmann::json{{"id", next++}, {"customer", "ada"}}.dump(), "application/json");
+    });
+    s.Get(R"(/orders/(\d+))", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      log(request);
+      const int id = std::stoi(request.matches[1]);
+      if (!orders.contains(id)) {
+        r.status = 404;
+        return;
+      }
+      r.set_content(nlohmann::json{{"id", id}, {"customer", "ada"}}.dump(), "application/json");
+    });
+    s.Delete(R"(/orders/(\d+))", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      log(request);
+      r.status = orders.erase(std::stoi(request.matches[1])) > 0 ? 204 : 404;
+    });
+    s.Get(R"(/customers/(.+)/invoices)",
+          [&](const httplib::Request& request, httplib::Response& r) {
+            std::lock_guard lock(mutex);
+            log(request);
+            r.set_content(R"([{"total": "12.50"}])", "application/json");  // not an integer
+          });
+    s.Get(R"(/customers/(.+))", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      log(request);  // any name the generator makes, a '/' in it too
+      r.set_content(nlohmann::json{{"name", request.matches[1]}}.dump(), "application/json");
+    });
+    s.Post("/shipments", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      log(request);
+      shipped = nlohmann::json::parse(request.body, nullptr, false);
+      r.status = 201;
+    });
+  });
+  const std::string spec = data("link-chains.yaml").string();
+  // The per-response checks only: the create's lifecycle stays out of the way.
+  const std::string options =
+      "--phases stateful --checks response_schema_conformance,status_code_conformance";
+  Outcome outcome = run(spec, shop.url(), options);
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  EXPECT_THAT(outcome.output,
+              HasSubstr("by link 'Invoices' of getCustomer, reached by link 'GetCustomer' of "
+                        "getOrder, reached by link 'GetOrder' of createOrder"));
+  {
+    std::lock_guard lock(mutex);
+    // createOrder's chain, from its create (the other operations' own tests come before or after).
+    auto create = std::find(seen.begin(), seen.end(), "POST /orders");
+    ASSERT_GE(seen.end() - create, 6) << outcome.output;
+    EXPECT_THAT(std::vector<std::string>(create, create + 6),
+                ::testing::ElementsAre("POST /orders", "GET /orders/42", "GET /customers/ada",
+                                       "GET /customers/ada/invoices", "POST /shipments",
+                                       "DELETE /orders/42"));
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), "DELETE /orders/42"), 1);
+    // The link's values, and the address the target requires and the link does not give.
+    EXPECT_EQ(shipped["order"], 42);
+    EXPECT_EQ(shipped["label"], "order 42 for ada");
+    ASSERT_TRUE(shipped.contains("address")) << shipped;
+    EXPECT_TRUE(shipped["address"].is_string());
+    EXPECT_FALSE(shipped["address"].get<std::string>().empty());
+    seen.clear();
+  }
+  EXPECT_TRUE(validates(outcome.junit));
+
+  // Two links deep: the invoices are not reached from the create (getCustomer's own test still
+  // reaches them, one link from its answer).
+  Outcome shallow = run(spec, shop.url(), options + " --max-link-depth 2");
+  EXPECT_THAT(shallow.output, Not(HasSubstr("reached by link 'GetOrder' of createOrder")))
+      << shallow.output;
+  EXPECT_THAT(shallow.output, HasSubstr("by link 'Invoices' of getCustomer"));
+  Outcome refused = run(spec, shop.url(), options + " --max-link-depth 0");
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+}
+
 TEST(ConformRun, DryRunSendsNothing) {
   std::atomic<int> requests{0};
   LocalServer counting([&](httplib::Server& s) {

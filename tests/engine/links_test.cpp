@@ -101,5 +101,45 @@ TEST(Links, TheLinkedRequestCarriesTheValues) {
   EXPECT_THAT(std::get<std::string>(missing), HasSubstr("$response.body#/id"));
 }
 
+// A link's requestBody: the expressions inside it evaluated, laid over the target's own valid
+// body member by member, so that what the target requires and the link leaves out stays.
+TEST(Links, TheLinkedBodyIsEvaluatedInsideAndLaidOverTheTargetsOwn) {
+  spec::Spec spec = spec::Spec::load(test::data("link-chains.yaml"));
+  const spec::Operation& get = *spec.find_operation("getOrder");
+  const spec::Operation& ship = *spec.find_operation("shipOrder");
+  const spec::Link& link = link_named(get, 200, "ShipOrder");
+  gen::Request read{"GET", "/orders/42", {}, {}, {}, std::nullopt, std::nullopt};
+  transport::Response order{200, {}, R"({"id": 42, "customer": "ada"})", 0.0};
+  Exchanged from{get, read, order, "http://127.0.0.1:8/orders/42"};
+
+  EXPECT_EQ(evaluate_within(nlohmann::json::parse(R"({"a": ["$response.body#/id", 1, null],
+                                                      "b": {"c": "{$response.body#/customer}!"}})"),
+                            from),
+            nlohmann::json::parse(R"({"a": [42, 1, null], "b": {"c": "ada!"}})"));
+  EXPECT_FALSE(evaluate_within(nlohmann::json::parse(R"({"a": ["$response.body#/none"]})"), from));
+
+  gen::Request own{"POST",
+                   "/shipments",
+                   {},
+                   {},
+                   {},
+                   "application/json",
+                   R"({"order": 7, "address": "1 Main St", "extra": {"kept": true}})"};
+  auto built = linked_request(ship, own, link, from);
+  ASSERT_TRUE(std::holds_alternative<gen::Request>(built)) << std::get<std::string>(built);
+  const auto& request = std::get<gen::Request>(built);
+  EXPECT_EQ(nlohmann::json::parse(*request.body),
+            nlohmann::json::parse(R"({"order": 42, "address": "1 Main St",
+                                      "label": "order 42 for ada", "extra": {"kept": true}})"));
+  EXPECT_EQ(request.content_type, "application/json");
+
+  // A target whose own body is not JSON: the link's body replaces it, as JSON.
+  gen::Request form{"POST", "/shipments", {}, {}, {}, "application/x-www-form-urlencoded", "a=1"};
+  auto replaced = std::get<gen::Request>(linked_request(ship, form, link, from));
+  EXPECT_EQ(nlohmann::json::parse(*replaced.body),
+            nlohmann::json::parse(R"({"order": 42, "label": "order 42 for ada"})"));
+  EXPECT_EQ(replaced.content_type, "application/json");
+}
+
 }  // namespace
 }  // namespace conform::engine

@@ -20,6 +20,11 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
   command.add_option("--max-examples", o.max_examples, "Generated cases per operation")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  command
+      .add_option("--max-link-depth", o.max_link_depth,
+                  "OpenAPI links followed one after another from an operation's answer")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10));
   command.add_option("--operation", o.selection.operations, "Only this operationId (repeatable)");
   command.add_option("--exclude-operation", o.selection.exclude_operations,
                      "Not this operationId (repeatable)");

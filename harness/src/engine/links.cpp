@@ -3,6 +3,7 @@
 #include "conform/core/json.hpp"
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
+#include "conform/spec/media_type.hpp"
 #include "conform/spec/runtime_expression.hpp"
 
 namespace conform::engine {
@@ -80,7 +81,40 @@ std::optional<nlohmann::json> expression(const std::string& text, const Exchange
   return std::nullopt;
 }
 
+// `base` with `given` laid over it: members of objects on both sides merged, anything else
+// replaced by what the link gives.
+void lay_over(nlohmann::json& base, const nlohmann::json& given) {
+  if (!base.is_object() || !given.is_object()) {
+    base = given;
+    return;
+  }
+  for (const auto& [name, value] : given.items()) {
+    auto it = base.find(name);
+    if (it == base.end()) {
+      base[name] = value;
+    } else {
+      lay_over(*it, value);
+    }
+  }
+}
+
 }  // namespace
+
+std::optional<nlohmann::json> evaluate_within(const nlohmann::json& value,
+                                              const Exchanged& exchanged) {
+  if (!value.is_structured()) return evaluate(value, exchanged);
+  nlohmann::json out = value.is_object() ? nlohmann::json::object() : nlohmann::json::array();
+  for (const auto& [key, member] : value.items()) {
+    auto inner = evaluate_within(member, exchanged);
+    if (!inner) return std::nullopt;
+    if (value.is_object()) {
+      out[key] = std::move(*inner);
+    } else {
+      out.push_back(std::move(*inner));
+    }
+  }
+  return out;
+}
 
 std::optional<nlohmann::json> evaluate(const nlohmann::json& value, const Exchanged& exchanged) {
   if (!value.is_string()) return value;
@@ -128,13 +162,24 @@ std::variant<gen::Request, std::string> linked_request(const spec::Operation& ta
     }
   }
   if (link.request_body) {
-    auto body = evaluate(*link.request_body, from);
+    auto body = evaluate_within(*link.request_body, from);
     if (!body) {
       return "link '" + link.name + "': its requestBody is not in the exchange with " +
              from.operation.operation_id;
     }
-    request.body = body->dump();
-    request.content_type = "application/json";
+    // What the link gives goes over the valid body the target was given, so that what the
+    // target requires and the link leaves out is still there.
+    const bool json_body =
+        request.body && request.content_type && spec::is_json_media_type(*request.content_type);
+    nlohmann::json merged = json_body ? core::parse_json_or_discarded(*request.body)
+                                      : nlohmann::json(nlohmann::json::value_t::discarded);
+    if (merged.is_discarded()) {
+      merged = std::move(*body);
+      request.content_type = "application/json";
+    } else {
+      lay_over(merged, *body);
+    }
+    request.body = merged.dump();
   }
   return request;
 }

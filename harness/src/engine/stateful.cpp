@@ -249,20 +249,177 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
   send(*resource.remove, item_request(*resource.remove, *second), true);  // sent even after Ctrl-C
 }
 
-int planned_link_requests(const spec::Operation& operation) {
-  int links = 0;
+namespace {
+
+// The links of `operation`'s 2XX responses that lead to an operation the run may call.
+std::vector<const spec::Operation*> callable_targets(const spec::Spec& spec,
+                                                     const RunOptions& options,
+                                                     const spec::Operation& operation) {
+  std::vector<const spec::Operation*> targets;
   for (const auto& response : operation.responses) {
-    if (response.status.front() == '2') links += static_cast<int>(response.links.size());
+    if (response.status.empty() || response.status.front() != '2') continue;
+    for (const auto& link : response.links) {
+      const auto* target = spec.find_operation(link.operation_id);
+      if (target != nullptr && options.may_call(*target)) targets.push_back(target);
+    }
   }
-  return links == 0 ? 0 : 1 + links;
+  return targets;
+}
+
+// Requests the links below `operation` may lead to, `depth` links deep at most.
+int linked_requests(const spec::Spec& spec, const RunOptions& options,
+                    const spec::Operation& operation, int depth) {
+  if (depth <= 0) return 0;
+  int total = 0;
+  for (const auto* target : callable_targets(spec, options, operation)) {
+    total += 1 + linked_requests(spec, options, *target, depth - 1);
+  }
+  return total;
+}
+
+bool declares_links(const spec::Operation& operation) {
+  return std::any_of(operation.responses.begin(), operation.responses.end(), [](const auto& r) {
+    return !r.status.empty() && r.status.front() == '2' && !r.links.empty();
+  });
+}
+
+// 0 for reads, 1 for what changes, 2 for what deletes: the order links are followed in, so that
+// a link to the resource's DELETE does not leave the others nothing to read.
+int link_order(const spec::Operation& op) {
+  if (op.method == "get" || op.method == "head" || op.method == "options") return 0;
+  return op.method == "delete" ? 2 : 1;
+}
+
+// One chain of links followed from an operation's answer: every link of each answer, to the
+// depth the run allows, reads before changes; what deletes waits until the rest is done.
+class LinkWalk {
+ public:
+  LinkWalk(const StatefulContext& context, PhaseResult& result)
+      : context_(context), sequence_(context, result) {}
+
+  Sequence& sequence() { return sequence_; }
+
+  // The links declared for the answer `from` got, followed `depth` deep; `trail` says how the
+  // exchange was reached ("" for the first).
+  void follow(const Exchanged& from, int depth, const std::string& trail) {
+    const spec::Response* declared = from.operation.find_response(from.response.status);
+    if (declared == nullptr || declared->links.empty() || depth <= 0) return;
+    std::vector<std::pair<const spec::Link*, const spec::Operation*>> links;
+    for (const auto& link : declared->links) {
+      const auto* target = context_.spec.find_operation(link.operation_id);
+      if (target == nullptr) continue;
+      if (!context_.options.may_call(*target)) {
+        not_followed_.push_back("link '" + link.name + "' not followed: " + target->operation_id +
+                                " is not in the selection");
+        continue;
+      }
+      links.emplace_back(&link, target);
+    }
+    std::stable_sort(links.begin(), links.end(), [](const auto& a, const auto& b) {
+      return link_order(*a.second) < link_order(*b.second);
+    });
+    for (const auto& [link_pointer, target] : links) {
+      const spec::Link& link = *link_pointer;
+      auto built = linked_request(*target, sequence_.valid_request(*target), link, from);
+      if (auto* why = std::get_if<std::string>(&built)) {
+        not_followed_.push_back(*why);
+        continue;
+      }
+      auto& linked = std::get<gen::Request>(built);
+      // The values a link reads make the request; an answer may hold values (an empty name) that
+      // make no valid request of the target, and then there is nothing to hold the server to.
+      if (auto why = gen::not_valid_for(context_.spec, context_.schemas, *target, linked)) {
+        not_followed_.push_back("link '" + link.name + "' not followed: its values make no " +
+                                "valid request of " + target->operation_id + " (" + *why + ")");
+        continue;
+      }
+      std::string how = ", by link '" + link.name + "' of " + from.operation.operation_id;
+      if (!trail.empty()) how += ", reached" + trail.substr(1);
+      Step step{target, std::move(linked), how, depth - 1};
+      if (link_order(*target) == 2) {
+        // The same DELETE through two links is sent once: the second would find nothing.
+        auto same = [&](const Step& d) {
+          return d.target == step.target && d.request.target() == step.request.target();
+        };
+        if (std::none_of(deletes_.begin(), deletes_.end(), same)) {
+          deletes_.push_back(std::move(step));
+        }
+        continue;
+      }
+      take(step);
+    }
+  }
+
+  // The deletes the walk put off, each with the links of its own answer.
+  void finish() {
+    while (!deletes_.empty()) {
+      Step step = std::move(deletes_.front());
+      deletes_.erase(deletes_.begin());
+      take(step);
+    }
+  }
+
+  std::vector<std::string>& not_followed() { return not_followed_; }
+
+ private:
+  struct Step {
+    const spec::Operation* target;
+    gen::Request request;
+    std::string how;  // ", by link 'L' of op[, reached by ...]"
+    int depth_left;
+  };
+
+  void take(const Step& step) {
+    auto reply = sequence_.send(*step.target, step.request);
+    if (!reply.response) return;
+    gen::RequestCase sent{step.request, "stateful", false, "", "", step.how.substr(2)};
+    for (const auto& f : context_.check(*step.target, sent, *reply.response)) {
+      sequence_.fail(f, *step.target, step.request, reply, step.how);
+    }
+    if (step.depth_left <= 0 || reply.response->status < 200 || reply.response->status >= 300) {
+      return;
+    }
+    Exchanged next{*step.target, step.request, *reply.response,
+                   context_.transport.options().base_url + step.request.target()};
+    follow(next, step.depth_left, step.how);
+  }
+
+  const StatefulContext& context_;
+  Sequence sequence_;
+  std::vector<Step> deletes_;
+  std::vector<std::string> not_followed_;
+};
+
+}  // namespace
+
+int planned_link_requests(const spec::Spec& spec, const RunOptions& options,
+                          const spec::Operation& operation) {
+  if (!declares_links(operation)) return 0;
+  // Links only to operations outside the selection: no request, a test that says so.
+  return 1 + linked_requests(spec, options, operation, options.max_link_depth);
 }
 
 void follow_links(const StatefulContext& context, const spec::Operation& operation,
                   PhaseResult& result) {
-  if (planned_link_requests(operation) == 0) return;
-  Sequence sequence(context, result);
-  gen::Request request = sequence.valid_request(operation);
-  auto answer = sequence.send(operation, request);
+  if (!declares_links(operation)) return;
+  if (linked_requests(context.spec, context.options, operation, 1) == 0) {
+    for (const auto& response : operation.responses) {
+      if (response.status.empty() || response.status.front() != '2') continue;
+      for (const auto& link : response.links) {
+        if (const auto* target = context.spec.find_operation(link.operation_id)) {
+          result.notes.push_back("link '" + link.name + "' not followed: " + target->operation_id +
+                                 " is not in the selection");
+        }
+      }
+    }
+    if (result.not_tested.empty() && !result.notes.empty()) {
+      result.not_tested = result.notes.back();
+    }
+    return;
+  }
+  LinkWalk walk(context, result);
+  gen::Request request = walk.sequence().valid_request(operation);
+  auto answer = walk.sequence().send(operation, request);
   if (!answer.response) {
     result.not_tested =
         operation.operation_id + " answered " + status_of(answer) + "; its links were not followed";
@@ -276,49 +433,9 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
   }
   Exchanged from{operation, request, *answer.response,
                  context.transport.options().base_url + request.target()};
-  // Links that read go first, then those that change, then those that delete: a link to the
-  // resource's DELETE must not leave the others nothing to read.
-  std::vector<std::pair<const spec::Link*, const spec::Operation*>> links;
-  std::vector<std::string> not_followed;
-  for (const auto& link : declared->links) {
-    const auto* target = context.spec.find_operation(link.operation_id);
-    if (target == nullptr) continue;
-    if (!context.options.may_call(*target)) {
-      not_followed.push_back("link '" + link.name + "' not followed: " + target->operation_id +
-                             " is not in the selection");
-      continue;
-    }
-    links.emplace_back(&link, target);
-  }
-  auto rank = [](const spec::Operation* op) {
-    if (op->method == "get" || op->method == "head" || op->method == "options") return 0;
-    return op->method == "delete" ? 2 : 1;
-  };
-  std::stable_sort(links.begin(), links.end(),
-                   [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
-  for (const auto& [link_pointer, target] : links) {
-    const spec::Link& link = *link_pointer;
-    auto built = linked_request(*target, sequence.valid_request(*target), link, from);
-    if (auto* why = std::get_if<std::string>(&built)) {
-      not_followed.push_back(*why);
-      continue;
-    }
-    const auto& linked = std::get<gen::Request>(built);
-    // The values a link reads make the request; an answer may hold values (an empty name) that
-    // make no valid request of the target, and then there is nothing to hold the server to.
-    if (auto why = gen::not_valid_for(context.spec, context.schemas, *target, linked)) {
-      not_followed.push_back("link '" + link.name + "' not followed: its values make no valid " +
-                             "request of " + target->operation_id + " (" + *why + ")");
-      continue;
-    }
-    auto reply = sequence.send(*target, linked);
-    if (!reply.response) continue;
-    gen::RequestCase sent{linked, "stateful", false, "", "", "by link '" + link.name + "'"};
-    for (const auto& f : context.check(*target, sent, *reply.response)) {
-      sequence.fail(f, *target, linked, reply,
-                    ", by link '" + link.name + "' of " + operation.operation_id);
-    }
-  }
+  walk.follow(from, context.options.max_link_depth, "");
+  walk.finish();
+  auto& not_followed = walk.not_followed();
   if (!not_followed.empty() && result.failures.empty() && result.sent <= 1) {
     result.not_tested = not_followed.front();
   }

@@ -32,6 +32,7 @@ engine::RunOptions engine_options(const RunConfig& config,
                                   const std::vector<const spec::Operation*>& operations) {
   engine::RunOptions options;
   options.max_examples = config.max_examples;
+  options.max_link_depth = config.max_link_depth;
   options.seed = config.seed ? *config.seed : std::random_device{}();
   options.checks = chosen_checks(config);
   options.phases = chosen_phases(config);

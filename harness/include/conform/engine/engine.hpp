@@ -27,6 +27,7 @@ const std::vector<std::string>& phase_names();
 
 struct RunOptions {
   int max_examples = 100;        // fuzzing cases per operation
+  int max_link_depth = 3;        // links followed one after another from an operation's answer
   std::uint64_t seed = 0;        // the run's seed; each case's seed follows from it
   std::set<std::string> checks;  // the checks to apply (names from checks::catalogue())
   std::set<std::string> phases;  // the phases to run (phase_names())

@@ -26,8 +26,14 @@ struct Exchanged {
 // nullopt when it reads something the exchange does not have.
 std::optional<nlohmann::json> evaluate(const nlohmann::json& value, const Exchanged& exchanged);
 
+// `value` with every string inside it evaluated as above (a link's requestBody: an object whose
+// members are expressions); nullopt when any of them reads what the exchange does not have.
+std::optional<nlohmann::json> evaluate_within(const nlohmann::json& value,
+                                              const Exchanged& exchanged);
+
 // `request` (a valid request of `target`) with the link's parameters and body in place, or why
-// the link cannot be followed from this exchange.
+// the link cannot be followed from this exchange. A JSON body the link gives is laid over the
+// request's own, member by member, so what the target requires stays.
 std::variant<gen::Request, std::string> linked_request(const spec::Operation& target,
                                                        gen::Request request, const spec::Link& link,
                                                        const Exchanged& from);

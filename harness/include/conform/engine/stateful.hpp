@@ -34,13 +34,18 @@ struct StatefulContext {
 // The resource is deleted at the end whatever happened.
 void run_lifecycle(const StatefulContext& context, const Resource& resource, PhaseResult& result);
 
-// Requests follow_links sends for `operation`: one, and one per link of its 2XX responses;
-// 0 when it declares no links.
-int planned_link_requests(const spec::Operation& operation);
+// Requests follow_links sends for `operation` at most: one, then one per link of its 2XX
+// responses to an operation the run may call, and so on down to options.max_link_depth links;
+// 1 when all its links lead outside the selection (nothing is sent, and the test says why), 0
+// when it declares none.
+int planned_link_requests(const spec::Spec& spec, const RunOptions& options,
+                          const spec::Operation& operation);
 
 // OpenAPI links: a valid request of `operation`, then for each link of the response it got, the
-// linked operation called with the values the link reads from that exchange; the linked answers
-// go through the run's per-response checks.
+// linked operation called with the values the link reads from that exchange, and the links of
+// that answer in turn, down to options.max_link_depth. Reads go before changes, and deletes wait
+// until everything else is done (the same DELETE is sent once). Every linked answer goes through
+// the run's per-response checks.
 void follow_links(const StatefulContext& context, const spec::Operation& operation,
                   PhaseResult& result);
 

@@ -20,6 +20,7 @@ struct RunConfig {
   std::string token_env = "CONFORM_TOKEN";
   std::optional<std::uint64_t> seed;
   int max_examples = 100;
+  int max_link_depth = 3;
   engine::Selection selection;
   std::vector<std::string> checks;  // empty: the defaults
   std::vector<std::string> phases;  // empty: all

@@ -53,7 +53,8 @@ const PhaseRow& stateful_phase() {
       {"stateful", "create, use, delete and use again a resource; the answers' links followed"},
       [](Engine::Impl& e, const spec::Operation& op) {
         auto resource = lifecycle_resource(e, op);
-        return (resource ? resource->planned_requests() : 0) + planned_link_requests(op);
+        return (resource ? resource->planned_requests() : 0) +
+               planned_link_requests(e.spec, e.options, op);
       },
       run_stateful};
   return row;
