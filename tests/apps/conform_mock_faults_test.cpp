@@ -244,6 +244,26 @@ TEST_F(MockFaults, ReusesIdentifiers) {
   EXPECT_EQ(deleted, reused);
 }
 
+TEST_F(MockFaults, IgnoresUpdates) {
+  // The key's text as the list shows it after a create and a successful update.
+  auto listed_after_update = [](MockProcess& mock) {
+    auto created = post_json(mock, "/api/v0/ssh/", {{"ssh_key", "ssh-ed25519 AAAA before"}});
+    const long id = json::parse(created->body)["key"]["id"].get<long>();
+    const std::string item = "/api/v0/ssh/" + std::to_string(id) + "/";
+    auto updated = mock.client().Put(
+        item, kAuth, json{{"ssh_key", "ssh-ed25519 BBBB after"}}.dump(), "application/json");
+    EXPECT_EQ(updated->status, 200) << updated->body;
+    for (const auto& key : json::parse(mock.client().Get("/api/v0/ssh/", kAuth)->body)) {
+      if (key["id"] == id) return key["key"].get<std::string>();
+    }
+    return std::string("(not listed)");
+  };
+  auto clean_mock = clean();
+  EXPECT_EQ(listed_after_update(clean_mock), "ssh-ed25519 BBBB after");
+  auto faulty = with("ignores_updates");
+  EXPECT_EQ(listed_after_update(faulty), "ssh-ed25519 AAAA before");
+}
+
 TEST_F(MockFaults, EveryFaultInTheCatalogueIsTestedHere) {
   const auto* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
   std::set<std::string> tested;

@@ -217,17 +217,51 @@ TEST(Checks, UnsupportedMethod) {
   EXPECT_THAT(bare->message, HasSubstr("without an Allow header"));
 }
 
+// A read after an update shows the update, or at least not only what was there before.
+TEST(Checks, UpdateReflected) {
+  const nlohmann::json created = {{"ssh_key", "ssh-ed25519 AAAA old"}, {"label", "kept"}};
+  const nlohmann::json update = {{"ssh_key", "ssh-ed25519 BBBB new"}, {"label", "kept"}};
+  auto read = [](const char* key) {
+    return nlohmann::json{{"id", 7}, {"key", key}, {"label", "kept"}};
+  };
+  // The read names it otherwise ("key", not "ssh_key"): found by value.
+  EXPECT_FALSE(update_reflected(created, update, read("ssh-ed25519 BBBB new"), "list").failure);
+  auto lost = update_reflected(created, update, read("ssh-ed25519 AAAA old"), "listSshKeys");
+  ASSERT_TRUE(lost.failure);
+  EXPECT_EQ(lost.failure->check, "update_reflected");
+  EXPECT_THAT(lost.failure->message, HasSubstr("listSshKeys shows the item as it was"));
+  EXPECT_THAT(lost.failure->message, HasSubstr("/ssh_key: sent 'ssh-ed25519 BBBB new', still"));
+  // Stored in another form: neither value is shown, nothing is known.
+  EXPECT_FALSE(update_reflected(created, update, read("SSH-ED25519 BBBB NEW"), "x").failure);
+  // Nothing changed by the update (the same value, or one the update also sends elsewhere).
+  EXPECT_FALSE(update_reflected(created, created, read("ssh-ed25519 AAAA old"), "x").failure);
+  const nlohmann::json swapped = {{"ssh_key", "kept"}, {"label", "ssh-ed25519 AAAA old"}};
+  EXPECT_FALSE(update_reflected(created, swapped, read("ssh-ed25519 AAAA old"), "x").failure);
+  // One member lost, another shown: named, not a failure (a field the server keeps fixed).
+  const nlohmann::json both = {{"ssh_key", "ssh-ed25519 BBBB new"}, {"label", "relabelled"}};
+  auto partly = update_reflected(created, both, read("ssh-ed25519 BBBB new"), "x");
+  EXPECT_FALSE(partly.failure);
+  ASSERT_EQ(partly.lost.size(), 1u);
+  EXPECT_THAT(partly.lost[0], HasSubstr("/label: sent 'relabelled', still 'kept'"));
+  // Members nested and long values: pointers escaped, values cut.
+  const nlohmann::json deep_before = {{"a/b", {{"c", std::string(60, 'o')}}}};
+  const nlohmann::json deep_update = {{"a/b", {{"c", std::string(60, 'n')}}}};
+  auto deep = update_reflected(deep_before, deep_update, deep_before, "x");
+  ASSERT_TRUE(deep.failure);
+  EXPECT_THAT(deep.failure->message, HasSubstr("/a~1b/c: sent '" + std::string(40, 'n') + "...'"));
+}
+
 TEST(Checks, TheCatalogueHasDesignsNames) {
   std::vector<std::string> names;
   for (const auto& c : catalogue()) names.emplace_back(c.name);
-  EXPECT_THAT(names,
-              ::testing::ElementsAre(
-                  "not_a_server_error", "status_code_conformance", "content_type_conformance",
-                  "response_schema_conformance", "response_headers_conformance",
-                  "negative_data_rejection", "positive_data_acceptance", "ignored_auth",
-                  "use_after_delete", "resource_availability", "permission_enforcement",
-                  "permission_round_trip", "max_response_time", "workflow_success_criteria",
-                  "unsupported_method", "missing_required_header", "www_authenticate"));
+  EXPECT_THAT(names, ::testing::ElementsAre(
+                         "not_a_server_error", "status_code_conformance",
+                         "content_type_conformance", "response_schema_conformance",
+                         "response_headers_conformance", "negative_data_rejection",
+                         "positive_data_acceptance", "ignored_auth", "use_after_delete",
+                         "resource_availability", "permission_enforcement", "permission_round_trip",
+                         "max_response_time", "workflow_success_criteria", "unsupported_method",
+                         "missing_required_header", "www_authenticate", "update_reflected"));
   EXPECT_TRUE(is_check_name("ignored_auth"));
   EXPECT_FALSE(is_check_name("ignored_auths"));
 }

@@ -16,8 +16,9 @@ TEST(Resources, ResourcesAreInferredFromThePaths) {
   EXPECT_EQ(ssh->remove->operation_id, "deleteSshKey");
   ASSERT_EQ(ssh->uses.size(), 1u);
   EXPECT_EQ(ssh->uses[0]->operation_id, "updateSshKey");
-  // create, list, use, delete, use again, delete again; create again, use the old id, delete.
-  EXPECT_EQ(ssh->planned_requests(), 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1);
+  // create, list, use (an update), read it back (the list), delete, use again, delete again;
+  // create again, use the old id, delete.
+  EXPECT_EQ(ssh->planned_requests(), 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1);
 
   auto keys = find_resource(spec, *spec.find_operation("createApiKey"));
   ASSERT_TRUE(keys);

@@ -1,8 +1,10 @@
 #include "conform/checks/checks.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "conform/core/json.hpp"
+#include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/values.hpp"
 #include "conform/schema/flatten.hpp"
@@ -242,6 +244,60 @@ std::optional<Failure> unsupported_method(const transport::Response& response,
                  ""};
 }
 
+namespace {
+
+// Every string inside `value`, with the JSON pointer it is at.
+void string_leaves(const nlohmann::json& value, const std::string& at,
+                   std::vector<std::pair<std::string, std::string>>& out) {
+  if (value.is_string()) {
+    out.emplace_back(at, value.get<std::string>());
+  } else if (value.is_structured()) {
+    for (const auto& [key, member] : value.items()) {
+      string_leaves(member, at + "/" + core::escape_pointer_token(key), out);
+    }
+  }
+}
+
+std::string quoted_start(const std::string& text) {
+  return "'" + (text.size() > 40 ? text.substr(0, 40) + "..." : text) + "'";
+}
+
+}  // namespace
+
+UpdateReadBack update_reflected(const nlohmann::json& before, const nlohmann::json& update,
+                                const nlohmann::json& read, std::string_view what) {
+  std::vector<std::pair<std::string, std::string>> sent, earlier, shown;
+  string_leaves(update, "", sent);
+  string_leaves(before, "", earlier);
+  string_leaves(read, "", shown);
+  std::set<std::string> sent_values, shown_values;
+  for (const auto& [at, text] : sent) sent_values.insert(text);
+  for (const auto& [at, text] : shown) shown_values.insert(text);
+  UpdateReadBack out;
+  int changed = 0;
+  for (const auto& [at, text] : sent) {
+    auto old = std::find_if(earlier.begin(), earlier.end(),
+                            [&](const auto& leaf) { return leaf.first == at; });
+    // Only a string the update changes, whose old value the update does not also send.
+    if (old == earlier.end() || old->second.empty() || old->second == text ||
+        sent_values.contains(old->second)) {
+      continue;
+    }
+    ++changed;
+    if (shown_values.contains(text) || !shown_values.contains(old->second)) continue;
+    out.lost.push_back((at.empty() ? "the body" : at) + ": sent " + quoted_start(text) +
+                       ", still " + quoted_start(old->second));
+  }
+  if (changed > 0 && static_cast<int>(out.lost.size()) == changed) {
+    std::string list;
+    for (const auto& lost : out.lost) list += (list.empty() ? "" : "; ") + lost;
+    out.failure = Failure{
+        "update_reflected",
+        std::string(what) + " shows the item as it was before the update (" + list + ")", ""};
+  }
+  return out;
+}
+
 const std::vector<NamedCheck>& catalogue() {
   static const std::vector<NamedCheck> all = {
       {"not_a_server_error", not_a_server_error, "responses"},
@@ -262,6 +318,7 @@ const std::vector<NamedCheck>& catalogue() {
       {"unsupported_method", nullptr, "methods"},
       {"missing_required_header", missing_required_header, "responses"},
       {"www_authenticate", www_authenticate, "responses"},
+      {"update_reflected", nullptr, "stateful"},
   };
   return all;
 }

@@ -30,6 +30,25 @@ bool mentions(const nlohmann::json& body, const std::string& name, const std::st
   return false;
 }
 
+// The object inside `body` that holds the identifier (`name` or `id` equal to `id`), if any.
+const nlohmann::json* item_with(const nlohmann::json& body, const std::string& name,
+                                const std::string& id) {
+  if (body.is_object()) {
+    for (const auto& key : {name, std::string("id")}) {
+      auto it = body.find(key);
+      if (it != body.end() && spec::identifier_text(*it) == id) return &body;
+    }
+  }
+  if (body.is_structured()) {
+    for (const auto& member : body) {
+      if (const auto* found = item_with(member, name, id)) return found;
+    }
+  }
+  return nullptr;
+}
+
+bool is_update(const spec::Operation& op) { return op.method == "put" || op.method == "patch"; }
+
 // Whether the list's declared 2XX answer holds an array (itself, or a member up to two levels
 // down): only then does the description say the new item is listed in it.
 bool lists_items(const StatefulContext& context, const spec::Operation& list) {
@@ -105,10 +124,61 @@ class Sequence {
 
   bool enabled(const char* check) const { return context_.options.checks.contains(check); }
 
+  void note(std::string text) { result_.notes.push_back(std::move(text)); }
+
  private:
   const StatefulContext& context_;
   PhaseResult& result_;
 };
+
+}  // namespace
+
+namespace {
+
+// After `update` (sent with `sent`) succeeded: the item read again, by its GET, else in its
+// collection's list, must show what the update changed (checks::update_reflected).
+void read_back(const StatefulContext& context, Sequence& sequence, const Resource& resource,
+               const std::string& id, const gen::Request& created, const spec::Operation& update,
+               const gen::Request& sent) {
+  auto body_of = [](const gen::Request& request) {
+    return request.body ? core::parse_json_or_discarded(*request.body)
+                        : nlohmann::json(nlohmann::json::value_t::discarded);
+  };
+  const nlohmann::json before = body_of(created);
+  const nlohmann::json changes = body_of(sent);
+  if (!before.is_object() || !changes.is_object()) return;
+  const spec::Operation* read = nullptr;
+  for (const auto* use : resource.uses) {
+    if (use->method == "get") read = use;
+  }
+  gen::Request request;
+  if (read != nullptr) {
+    request = context.valid_request(*read);
+    request.path = gen::with_path_value(read->path, request.path, resource.item_parameter, id);
+  } else if (resource.list != nullptr && lists_items(context, *resource.list)) {
+    read = resource.list;
+    request = context.plain_request(*read);
+  } else {
+    sequence.note(update.operation_id + " was not read back: the resource has no GET of its " +
+                  "item and no list");
+    return;
+  }
+  auto answer = sequence.send(*read, request);
+  if (!success(answer)) return;
+  const nlohmann::json body = core::parse_json_or_discarded(answer.response->body);
+  const nlohmann::json* item = read == resource.list ? item_with(body, resource.item_parameter, id)
+                                                     : (body.is_discarded() ? nullptr : &body);
+  if (item == nullptr) return;
+  auto judged = checks::update_reflected(before, changes, *item,
+                                         read->operation_id + " after " + update.operation_id);
+  if (judged.failure) {
+    sequence.fail(*judged.failure, *read, request, answer);
+    return;
+  }
+  for (const auto& lost : judged.lost) {
+    sequence.note(read->operation_id + " after " + update.operation_id + ": " + lost);
+  }
+}
 
 }  // namespace
 
@@ -179,13 +249,23 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
       }
     }
   }
+  std::optional<std::pair<const spec::Operation*, gen::Request>> updated;
   for (const auto* use : resource.uses) {
     gen::Request request = item_request(*use, *id);
     auto answer = send(*use, request);
-    if (!answer.response || !enabled("resource_availability")) continue;
+    if (!answer.response) continue;
+    // 202 says the change is still to come: nothing to read back yet.
+    const int status = answer.response->status;
+    if (!updated && is_update(*use) && (status == 200 || status == 201 || status == 204)) {
+      updated.emplace(use, request);
+    }
+    if (!enabled("resource_availability")) continue;
     if (auto f = checks::resource_availability(*answer.response, use->operation_id)) {
       fail(*f, *use, request, answer);
     }
+  }
+  if (updated && enabled("update_reflected")) {
+    read_back(context, sequence, resource, *id, create_request, *updated->first, updated->second);
   }
 
   gen::Request delete_request = item_request(*resource.remove, *id);

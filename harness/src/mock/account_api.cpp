@@ -148,7 +148,14 @@ Reply AccountApi::handle(const spec::Operation& operation, const Identity& ident
     return {200, {{"success", true}, {"key", ssh_key_json(key)}}};
   }
   if (name == "api.ssh_key.update") {
-    auto key = account_.replace_ssh_key(id, body_string(request, "ssh_key"));
+    std::optional<SshKeyRecord> key;
+    if (faults_.contains(Fault::ignores_updates)) {
+      for (const auto& kept : account_.ssh_keys()) {
+        if (kept.id == id) key = kept;
+      }
+    } else {
+      key = account_.replace_ssh_key(id, body_string(request, "ssh_key"));
+    }
     if (!key) return error(404, "not_found", "no SSH key " + std::to_string(id));
     return {200, {{"success", true}, {"key", ssh_key_json(*key)}}};
   }

@@ -43,6 +43,9 @@ const std::vector<FaultInfo>& fault_catalogue() {
        "answers 401 without a WWW-Authenticate header"},
       {Fault::reuses_identifiers, "reuses_identifiers", "use_after_delete",
        "gives a new SSH key or API key the identifier of the last one deleted"},
+      {Fault::ignores_updates, "ignores_updates", "update_reflected",
+       "answers PUT and PATCH of an SSH key or of a resource it keeps with success, and changes "
+       "nothing"},
   };
   return catalogue;
 }

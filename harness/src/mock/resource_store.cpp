@@ -89,7 +89,8 @@ std::optional<StoreReply> ResourceStore::handle(const spec::Operation& operation
   if (role == Role::read && faults_.contains(Fault::resource_unavailable)) {
     return StoreReply{404, std::nullopt, {}, resource.item_parameter + " " + id + " is not known"};
   }
-  if (role == Role::update && request.body.is_object()) {
+  if (role == Role::update && request.body.is_object() &&
+      !faults_.contains(Fault::ignores_updates)) {
     int status = 0;
     auto schema = json_schema(success_response(*resource.create, status));
     for (const auto& [name, member] : request.body.items()) {

@@ -1,5 +1,7 @@
 #include "conform/spec/resources.hpp"
 
+#include <algorithm>
+
 #include "conform/core/json_pointer.hpp"
 
 namespace conform::spec {
@@ -25,9 +27,13 @@ std::optional<std::string> item_parameter_below(const std::string& collection,
 }  // namespace
 
 int Resource::planned_requests() const {
-  // create, list, each use, delete, each use again, delete again; create again, the first use
-  // of the deleted identifier, delete.
-  return 1 + (list ? 1 : 0) + 2 * static_cast<int>(uses.size()) + 2 + 2 + (uses.empty() ? 0 : 1);
+  // create, list, each use, a read after the first update, delete, each use again, delete
+  // again; create again, the first use of the deleted identifier, delete.
+  const bool updates = std::any_of(uses.begin(), uses.end(), [](const Operation* op) {
+    return op->method == "put" || op->method == "patch";
+  });
+  return 1 + (list ? 1 : 0) + 2 * static_cast<int>(uses.size()) + (updates ? 1 : 0) + 2 + 2 +
+         (uses.empty() ? 0 : 1);
 }
 
 std::optional<Resource> find_resource(const Spec& spec, const Operation& create) {

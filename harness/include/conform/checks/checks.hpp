@@ -60,6 +60,19 @@ std::optional<Failure> use_after_delete(const transport::Response& response, std
 std::optional<Failure> resource_availability(const transport::Response& response,
                                              std::string_view what);
 
+// update_reflected: what a successful update (PUT, PATCH) sent, a read of the item afterwards
+// shows. Judged on the strings the update changed (`before`, what was sent earlier, against
+// `update`, what the update sent, at the same place): one the read still shows as before, and
+// not as updated, was lost. A failure when every such string was lost (the update changed
+// nothing); `lost` names them either way. A server may store a value in another form (trimmed,
+// case folded) or under another name, so a string the read shows in neither form says nothing.
+struct UpdateReadBack {
+  std::optional<Failure> failure;
+  std::vector<std::string> lost;  // "/name: sent 'new', still 'old'"
+};
+UpdateReadBack update_reflected(const nlohmann::json& before, const nlohmann::json& update,
+                                const nlohmann::json& read, std::string_view what);
+
 using ResponseCheck = std::vector<Failure> (*)(const CheckInput&);
 struct NamedCheck {
   std::string_view name;

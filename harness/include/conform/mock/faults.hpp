@@ -28,6 +28,7 @@ enum class Fault {
   accepts_missing_header,
   no_auth_challenge,
   reuses_identifiers,
+  ignores_updates,
 };
 
 struct FaultInfo {

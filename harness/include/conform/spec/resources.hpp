@@ -18,7 +18,8 @@ struct Resource {
   std::vector<const Operation*> uses;  // GET, PUT, PATCH on the item
   std::string item_parameter;          // the item path's one parameter
 
-  // create, list, each use, delete, each use again, delete again
+  // create, list, each use, a read after the first update, delete, each use again, delete again,
+  // create again, a use of the deleted identifier, delete: at most
   int planned_requests() const;
 };
 

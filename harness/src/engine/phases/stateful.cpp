@@ -8,7 +8,8 @@ namespace {
 // The resource whose create/delete sequence the stateful phase runs, when its checks are on.
 std::optional<Resource> lifecycle_resource(const Engine::Impl& e, const spec::Operation& op) {
   const auto& checks = e.options.checks;
-  if (!checks.contains("use_after_delete") && !checks.contains("resource_availability")) {
+  if (!checks.contains("use_after_delete") && !checks.contains("resource_availability") &&
+      !checks.contains("update_reflected")) {
     return std::nullopt;
   }
   auto resource = find_resource(e.spec, op);
