@@ -448,8 +448,22 @@ TEST(ConformRun, FollowsChainsOfLinks) {
   // The per-response checks only: the create's lifecycle stays out of the way.
   const std::string options =
       "--phases stateful --checks response_schema_conformance,status_code_conformance";
-  Outcome outcome = run(spec, shop.url(), options);
+  const auto coverage_file = std::filesystem::temp_directory_path() /
+                             ("conform-links-" + std::to_string(getpid()) + ".json");
+  Outcome outcome = run(spec, shop.url(), options + " --coverage " + coverage_file.string());
   EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  // Every link was followed, by one chain or another; CancelAgain by the DELETE CancelOrder sent.
+  EXPECT_THAT(outcome.output, HasSubstr("; 6 of 6 links followed"));
+  nlohmann::json coverage = nlohmann::json::parse(read_file(coverage_file), nullptr, false);
+  std::filesystem::remove(coverage_file);
+  ASSERT_TRUE(coverage.is_object());
+  for (const auto& op : coverage["operations"]) {
+    EXPECT_EQ(op["links"]["not_followed"], nlohmann::json::array()) << op;
+    if (op["operation"] == "getOrder") {
+      EXPECT_EQ(op["links"]["declared"],
+                nlohmann::json({"CancelAgain", "GetCustomer", "ShipOrder"}));
+    }
+  }
   EXPECT_THAT(outcome.output,
               HasSubstr("by link 'Invoices' of getCustomer, reached by link 'GetCustomer' of "
                         "getOrder, reached by link 'GetOrder' of createOrder"));
@@ -478,6 +492,10 @@ TEST(ConformRun, FollowsChainsOfLinks) {
   Outcome shallow = run(spec, shop.url(), options + " --max-link-depth 2");
   EXPECT_THAT(shallow.output, Not(HasSubstr("reached by link 'GetOrder' of createOrder")))
       << shallow.output;
+  // Only createOrder's chain follows getOrder's links (its own request reads an order that is not
+  // there): at depth 1 they stay unfollowed, and the line says so.
+  Outcome one = run(spec, shop.url(), options + " --max-link-depth 1");
+  EXPECT_THAT(one.output, HasSubstr("; 3 of 6 links followed")) << one.output;
   EXPECT_THAT(shallow.output, HasSubstr("by link 'Invoices' of getCustomer"));
   Outcome refused = run(spec, shop.url(), options + " --max-link-depth 0");
   EXPECT_EQ(refused.exit_code, 2) << refused.output;

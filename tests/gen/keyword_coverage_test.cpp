@@ -68,6 +68,18 @@ TEST(KeywordCoverage, AValidCaseMarksWhatItsValuesReachAndTheBranchTheyTake) {
   auto plain = f.things.exercised(ThingsFixture::sent("5", R"({"name": "a"})"));
   EXPECT_THAT(plain.valid, Not(Contains(std::string("body /tags/*: minLength"))));
   EXPECT_THAT(plain.valid, Contains(std::string("body: required name")));
+  // The parameters a valid case gave a value: `limit`, not the optional `sort`; an invalid case
+  // counts for none.
+  EXPECT_THAT(f.things.parameters(),
+              UnorderedElementsAre("query parameter 'limit'", "query parameter 'sort'"));
+  EXPECT_THAT(plain.parameters, UnorderedElementsAre("query parameter 'limit'"));
+  auto sorted = ThingsFixture::sent("5", R"({"name": "a"})");
+  sorted.request.query.emplace_back("sort", "desc");
+  EXPECT_THAT(f.things.exercised(sorted).parameters,
+              UnorderedElementsAre("query parameter 'limit'", "query parameter 'sort'"));
+  EXPECT_THAT(
+      f.things.exercised(ThingsFixture::broken("too_long", "body /name", "/name")).parameters,
+      IsEmpty());
 }
 
 // A parameter's text always reads as a string: its `type: string` is listed, with the reason, and

@@ -122,6 +122,10 @@ const std::map<std::string, std::string>& Engine::unbreakable_locations(
   return impl_->keywords(op).unbreakable();
 }
 
+std::vector<std::string> Engine::parameters(const spec::Operation& op) const {
+  return impl_->keywords(op).parameters();
+}
+
 PhaseResult Engine::run(const spec::Operation& op, const std::string& phase) {
   auto started = std::chrono::steady_clock::now();
   PhaseResult result;

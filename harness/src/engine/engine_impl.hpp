@@ -148,6 +148,7 @@ struct Engine::Impl {
     auto exercised = keywords(op).exercised(sent);
     result.covered_valid.merge(exercised.valid);
     result.covered_invalid.merge(exercised.invalid);
+    result.parameters_sent.merge(exercised.parameters);
     ++(sent.negative ? result.invalid_sent : result.valid_sent);
     if (!sent.negative && (response.status == 401 || response.status == 403)) {
       ++result.valid_refused;

@@ -126,6 +126,10 @@ class Sequence {
 
   void note(std::string text) { result_.notes.push_back(std::move(text)); }
 
+  void followed(const spec::Operation& from, const std::string& link) {
+    result_.links_followed[from.operation_id].insert(link);
+  }
+
  private:
   const StatefulContext& context_;
   PhaseResult& result_;
@@ -415,14 +419,17 @@ class LinkWalk {
       }
       std::string how = ", by link '" + link.name + "' of " + from.operation.operation_id;
       if (!trail.empty()) how += ", reached" + trail.substr(1);
-      Step step{target, std::move(linked), how, depth - 1};
+      Step step{target, std::move(linked), how, depth - 1, &from.operation, link.name};
       if (link_order(*target) == 2) {
-        // The same DELETE through two links is sent once: the second would find nothing.
-        auto same = [&](const Step& d) {
+        // The same DELETE through two links is sent once: the second would find nothing. Both
+        // links are followed by it.
+        auto same = std::find_if(deletes_.begin(), deletes_.end(), [&](const Step& d) {
           return d.target == step.target && d.request.target() == step.request.target();
-        };
-        if (std::none_of(deletes_.begin(), deletes_.end(), same)) {
+        });
+        if (same == deletes_.end()) {
           deletes_.push_back(std::move(step));
+        } else {
+          same->also.emplace_back(step.source, step.link);
         }
         continue;
       }
@@ -447,11 +454,17 @@ class LinkWalk {
     gen::Request request;
     std::string how;  // ", by link 'L' of op[, reached by ...]"
     int depth_left;
+    const spec::Operation* source;  // whose response declares the link
+    std::string link;
+    // Other links that lead to the same request (a DELETE reached twice), followed by it too.
+    std::vector<std::pair<const spec::Operation*, std::string>> also{};
   };
 
   void take(const Step& step) {
     auto reply = sequence_.send(*step.target, step.request);
     if (!reply.response) return;
+    sequence_.followed(*step.source, step.link);
+    for (const auto& [source, link] : step.also) sequence_.followed(*source, link);
     gen::RequestCase sent{step.request, "stateful", false, "", "", step.how.substr(2)};
     for (const auto& f : context_.check(*step.target, sent, *reply.response)) {
       sequence_.fail(f, *step.target, step.request, reply, step.how);

@@ -350,6 +350,14 @@ const std::map<std::string, std::string>& KeywordCoverage::unbreakable() const {
   return impl_->unbreakable;
 }
 
+std::vector<std::string> KeywordCoverage::parameters() const {
+  std::vector<std::string> names;
+  for (const auto& part : impl_->parts) {
+    if (part.parameter != nullptr) names.push_back(part.name);
+  }
+  return names;
+}
+
 KeywordCoverage::Exercised KeywordCoverage::exercised(const RequestCase& sent) const {
   Impl& m = *impl_;
   Exercised out;
@@ -365,6 +373,7 @@ KeywordCoverage::Exercised KeywordCoverage::exercised(const RequestCase& sent) c
         value = &judgement.read.body;
       }
       if (value == nullptr) continue;
+      if (part.parameter != nullptr) out.parameters.insert(part.name);
       out.valid.insert(location(part.name, "", "required"));
       if (part.source) {
         std::vector<const nlohmann::json*> stack;

@@ -1,5 +1,6 @@
 #include "conform/report/coverage.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -42,7 +43,7 @@ CoverageSummary summarise_coverage(const RunResults& results) {
   if (results.coverage_targets.empty()) return summary;
   std::vector<std::string> order;
   struct Seen {
-    std::set<std::string> valid, invalid;
+    std::set<std::string> valid, invalid, parameters, links;
     std::map<int, int> statuses;
   };
   std::map<std::string, Seen> seen;
@@ -54,6 +55,15 @@ CoverageSummary summarise_coverage(const RunResults& results) {
     s.valid.insert(t.result.covered_valid.begin(), t.result.covered_valid.end());
     s.invalid.insert(t.result.covered_invalid.begin(), t.result.covered_invalid.end());
     for (const auto& [status, count] : t.result.statuses) s.statuses[status] += count;
+    s.parameters.insert(t.result.parameters_sent.begin(), t.result.parameters_sent.end());
+  }
+  // A chain of links follows other operations' links: each counts for the operation declaring it.
+  for (const auto& t : results.tests) {
+    for (const auto& [source, names] : t.result.links_followed) {
+      if (results.coverage_targets.contains(source)) {
+        seen[source].links.insert(names.begin(), names.end());
+      }
+    }
   }
   for (const auto& [id, target] : results.coverage_targets) {
     if (!seen.contains(id)) order.push_back(id);  // selected, but no test of it ran
@@ -87,6 +97,18 @@ CoverageSummary summarise_coverage(const RunResults& results) {
         op.observed[declared] += count;
       }
     }
+    op.parameters = target.parameters;
+    for (const auto& parameter : target.parameters) {
+      if (!s.parameters.contains(parameter)) op.parameters_not_sent.push_back(parameter);
+    }
+    op.links = target.links;
+    for (const auto& link : target.links) {
+      if (!s.links.contains(link)) op.links_not_followed.push_back(link);
+    }
+    summary.parameters += op.parameters.size();
+    summary.parameters_sent += op.parameters.size() - op.parameters_not_sent.size();
+    summary.links += op.links.size();
+    summary.links_followed += op.links.size() - op.links_not_followed.size();
     summary.locations += op.locations;
     summary.valid += op.valid;
     summary.invalid += op.invalid;
@@ -110,19 +132,22 @@ std::string coverage_json(const RunResults& results) {
     for (const auto& status : op.declared_statuses) {
       if (!op.observed.contains(status)) not_observed.push_back(status);
     }
-    operations.push_back({{"operation", op.operation},
-                          {"keyword_locations", op.locations},
-                          {"valid", op.valid},
-                          {"invalid", op.invalid},
-                          {"percent", op.percent()},
-                          {"not_covered_valid", op.not_valid},
-                          {"not_covered_invalid", op.not_invalid},
-                          {"unbreakable", op.unbreakable},
-                          {"statuses",
-                           {{"declared", op.declared_statuses},
-                            {"observed", observed},
-                            {"not_observed", not_observed},
-                            {"undeclared", undeclared}}}});
+    operations.push_back(
+        {{"operation", op.operation},
+         {"keyword_locations", op.locations},
+         {"valid", op.valid},
+         {"invalid", op.invalid},
+         {"percent", op.percent()},
+         {"not_covered_valid", op.not_valid},
+         {"not_covered_invalid", op.not_invalid},
+         {"unbreakable", op.unbreakable},
+         {"statuses",
+          {{"declared", op.declared_statuses},
+           {"observed", observed},
+           {"not_observed", not_observed},
+           {"undeclared", undeclared}}},
+         {"parameters", {{"declared", op.parameters}, {"not_sent", op.parameters_not_sent}}},
+         {"links", {{"declared", op.links}, {"not_followed", op.links_not_followed}}}});
   }
   nlohmann::json out = {{"format", "conform-coverage/1"},
                         {"spec", results.spec_file},
@@ -133,20 +158,30 @@ std::string coverage_json(const RunResults& results) {
                           {"unbreakable", summary.unbreakable},
                           {"percent", summary.percent()},
                           {"declared_statuses", summary.declared_statuses},
-                          {"observed_statuses", summary.observed_statuses}}},
+                          {"observed_statuses", summary.observed_statuses},
+                          {"parameters", summary.parameters},
+                          {"parameters_sent", summary.parameters_sent},
+                          {"links", summary.links},
+                          {"links_followed", summary.links_followed}}},
                         {"operations", operations}};
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string coverage_line(const CoverageSummary& summary) {
-  char text[256];
-  std::snprintf(text, sizeof text,
-                "Schema coverage: %.1f%% of %zu keyword locations both ways (valid %zu, invalid "
-                "%zu of %zu breakable); %zu of %zu declared statuses seen",
-                summary.percent(), summary.locations, summary.valid, summary.invalid,
-                summary.locations - summary.unbreakable, summary.observed_statuses,
-                summary.declared_statuses);
-  return text;
+  char text[384];
+  int length = std::snprintf(
+      text, sizeof text,
+      "Schema coverage: %.1f%% of %zu keyword locations both ways (valid %zu, invalid "
+      "%zu of %zu breakable); %zu of %zu declared statuses seen; %zu of %zu parameters sent",
+      summary.percent(), summary.locations, summary.valid, summary.invalid,
+      summary.locations - summary.unbreakable, summary.observed_statuses, summary.declared_statuses,
+      summary.parameters_sent, summary.parameters);
+  std::string line(text, static_cast<std::size_t>(std::max(0, length)));
+  if (summary.links > 0) {
+    line += "; " + std::to_string(summary.links_followed) + " of " + std::to_string(summary.links) +
+            " links followed";
+  }
+  return line;
 }
 
 }  // namespace conform::report

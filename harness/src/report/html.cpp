@@ -167,7 +167,8 @@ std::string coverage_section(const CoverageSummary& coverage) {
   std::string out =
       "<section id=\"coverage\">\n<h2>Schema coverage</h2>\n<p>" + h(coverage_line(coverage)) +
       "</p>\n<table>\n<thead><tr><th>operation</th><th>keyword locations</th><th>valid</th>"
-      "<th>invalid</th><th>both ways</th><th>statuses seen</th><th>not covered</th></tr>"
+      "<th>invalid</th><th>both ways</th><th>statuses seen</th><th>parameters sent</th>"
+      "<th>links followed</th><th>not covered</th></tr>"
       "</thead>\n<tbody>\n";
   for (const auto& op : coverage.operations) {
     auto part = [](std::size_t n, std::size_t of) {
@@ -187,10 +188,16 @@ std::string coverage_section(const CoverageSummary& coverage) {
            "</td><td>" + badge(part(op.valid, op.locations)) + "</td><td>" +
            badge(part(op.invalid, op.locations - op.unbreakable.size())) + "</td><td>" +
            badge(op.percent()) + "</td><td class=\"num\">" + std::to_string(op.observed.size()) +
-           " / " + std::to_string(op.declared_statuses.size()) + "</td><td>" +
-           listed("no valid value", op.not_valid) + listed("never broken", op.not_invalid) +
-           listed("cannot be broken", unbreakable) + listed("statuses not seen", statuses_left) +
-           listed("undeclared statuses seen", undeclared) + "</td></tr>\n";
+           " / " + std::to_string(op.declared_statuses.size()) + "</td><td class=\"num\">" +
+           std::to_string(op.parameters.size() - op.parameters_not_sent.size()) + " / " +
+           std::to_string(op.parameters.size()) + "</td><td class=\"num\">" +
+           std::to_string(op.links.size() - op.links_not_followed.size()) + " / " +
+           std::to_string(op.links.size()) + "</td><td>" + listed("no valid value", op.not_valid) +
+           listed("never broken", op.not_invalid) + listed("cannot be broken", unbreakable) +
+           listed("statuses not seen", statuses_left) +
+           listed("undeclared statuses seen", undeclared) +
+           listed("parameters never sent", op.parameters_not_sent) +
+           listed("links never followed", op.links_not_followed) + "</td></tr>\n";
   }
   return out + "</tbody>\n</table>\n</section>\n";
 }

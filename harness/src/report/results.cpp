@@ -102,6 +102,8 @@ nlohmann::json to_json(const RunResults& results) {
                      {"covered_valid", t.result.covered_valid},
                      {"covered_invalid", t.result.covered_invalid},
                      {"statuses", statuses_json(t.result.statuses)},
+                     {"parameters_sent", t.result.parameters_sent},
+                     {"links_followed", t.result.links_followed},
                      {"failures", failures},
                      {"advisories", advisories},
                      {"errors", errors}});
@@ -110,7 +112,9 @@ nlohmann::json to_json(const RunResults& results) {
   for (const auto& [id, target] : results.coverage_targets) {
     targets[id] = {{"locations", target.locations},
                    {"statuses", target.statuses},
-                   {"unbreakable", target.unbreakable}};
+                   {"unbreakable", target.unbreakable},
+                   {"parameters", target.parameters},
+                   {"links", target.links}};
   }
   return {{"spec", results.spec_file},   {"target", results.target},
           {"coverage_targets", targets}, {"seed", results.seed},
@@ -147,6 +151,9 @@ RunResults results_from_json(const nlohmann::json& json) {
     record.result.not_exercised = t.value("not_exercised", "");
     record.result.covered_valid = t.value("covered_valid", std::set<std::string>{});
     record.result.covered_invalid = t.value("covered_invalid", std::set<std::string>{});
+    record.result.parameters_sent = t.value("parameters_sent", std::set<std::string>{});
+    record.result.links_followed =
+        t.value("links_followed", std::map<std::string, std::set<std::string>>{});
     // Bound first: a range-for over items() of a temporary would outlive it.
     const nlohmann::json statuses = t.value("statuses", nlohmann::json::object());
     for (const auto& [status, count] : statuses.items()) {
@@ -159,7 +166,9 @@ RunResults results_from_json(const nlohmann::json& json) {
     results.coverage_targets[id] = {
         target.at("locations").get<std::set<std::string>>(),
         target.at("statuses").get<std::vector<std::string>>(),
-        target.value("unbreakable", std::map<std::string, std::string>{})};
+        target.value("unbreakable", std::map<std::string, std::string>{}),
+        target.value("parameters", std::vector<std::string>{}),
+        target.value("links", std::vector<std::string>{})};
   }
   return results;
 }

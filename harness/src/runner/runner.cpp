@@ -188,7 +188,16 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
     report::CoverageTargets& target = results.coverage_targets[op->operation_id];
     target.locations = engine.keyword_locations(*op);
     target.unbreakable = engine.unbreakable_locations(*op);
-    for (const auto& response : op->responses) target.statuses.push_back(response.status);
+    target.parameters = engine.parameters(*op);
+    for (const auto& response : op->responses) {
+      target.statuses.push_back(response.status);
+      if (response.status.empty() || response.status.front() != '2') continue;
+      for (const auto& link : response.links) {
+        if (std::find(target.links.begin(), target.links.end(), link.name) == target.links.end()) {
+          target.links.push_back(link.name);
+        }
+      }
+    }
   }
   const auto started = std::chrono::steady_clock::now();
   const bool shard_child = !config.shard_results.empty();

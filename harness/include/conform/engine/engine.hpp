@@ -96,6 +96,10 @@ struct PhaseResult {
   std::set<std::string> covered_valid{};
   std::set<std::string> covered_invalid{};
   std::map<int, int> statuses{};
+  std::set<std::string> parameters_sent{};  // parameters a valid case that was answered carried
+  // Links followed to an answer, by the operation whose response declares them (a chain follows
+  // other operations' links too).
+  std::map<std::string, std::set<std::string>> links_followed{};
 };
 
 // The result with every secret of the run hidden in every text it holds, and bytes that are not
@@ -118,6 +122,8 @@ class Engine {
   // Those no request can break, with the reason.
   const std::map<std::string, std::string>& unbreakable_locations(
       const spec::Operation& operation) const;
+  // Its parameters, as coverage names them ("query parameter 'limit'").
+  std::vector<std::string> parameters(const spec::Operation& operation) const;
   PhaseResult run(const spec::Operation& operation, const std::string& phase);
 
   const RunOptions& options() const;

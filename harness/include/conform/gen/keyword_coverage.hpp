@@ -4,6 +4,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "conform/gen/operation_cases.hpp"
 #include "conform/schema/spec_schemas.hpp"
@@ -35,9 +36,13 @@ class KeywordCoverage {
   // in a parameter: its text always reads as a string). They count for the valid side only.
   const std::map<std::string, std::string>& unbreakable() const;
 
+  // The operation's parameters, as reports name them ("query parameter 'limit'").
+  std::vector<std::string> parameters() const;
+
   struct Exercised {
-    std::set<std::string> valid;    // locations a value reached and satisfied
-    std::set<std::string> invalid;  // locations the case's one mutation broke
+    std::set<std::string> valid;         // locations a value reached and satisfied
+    std::set<std::string> invalid;       // locations the case's one mutation broke
+    std::set<std::string> parameters{};  // parameters a valid case gave a value
   };
   // What one sent case exercised, read as the server reads it (gen::judge): a valid case marks
   // every location its values reach (a oneOf/anyOf branch when the value has its type and its

@@ -19,8 +19,12 @@ struct OperationCoverage {
   std::vector<std::string> not_invalid;  // and those no invalid case broke (of the breakable)
   std::map<std::string, std::string> unbreakable;  // no request can break these: why
   std::vector<std::string> declared_statuses;
-  std::map<std::string, int> observed;  // declared status → answers that matched it
-  std::map<int, int> undeclared;        // statuses seen that it does not declare
+  std::map<std::string, int> observed;           // declared status → answers that matched it
+  std::map<int, int> undeclared;                 // statuses seen that it does not declare
+  std::vector<std::string> parameters;           // declared
+  std::vector<std::string> parameters_not_sent;  // never given a value by an answered valid case
+  std::vector<std::string> links;                // declared on its 2XX responses
+  std::vector<std::string> links_not_followed;   // never followed to an answer
   // Both ways: valid over the locations, invalid over those that can be broken; 100 for an
   // operation without any.
   double percent() const;
@@ -30,6 +34,7 @@ struct CoverageSummary {
   std::vector<OperationCoverage> operations;  // in the run's order
   std::size_t locations = 0, valid = 0, invalid = 0, unbreakable = 0;
   std::size_t declared_statuses = 0, observed_statuses = 0;
+  std::size_t parameters = 0, parameters_sent = 0, links = 0, links_followed = 0;
   double percent() const;
   bool measured() const { return !operations.empty(); }
 };
@@ -40,7 +45,7 @@ CoverageSummary summarise_coverage(const RunResults& results);
 std::string coverage_json(const RunResults& results);
 
 // "Schema coverage: 87.5% of 120 keyword locations both ways (valid 110, invalid 100); 14 of 20
-// declared statuses seen": the console's line.
+// declared statuses seen; 9 of 10 parameters sent[; 2 of 3 links followed]": the console's line.
 std::string coverage_line(const CoverageSummary& summary);
 
 }  // namespace conform::report

@@ -24,6 +24,8 @@ struct CoverageTargets {
   std::set<std::string> locations;    // every keyword location of its request
   std::vector<std::string> statuses;  // the response statuses it declares ("200", "4XX")
   std::map<std::string, std::string> unbreakable{};  // locations no request can break: why
+  std::vector<std::string> parameters{};             // its parameters ("query parameter 'limit'")
+  std::vector<std::string> links{};                  // the links its 2XX responses declare, by name
 };
 
 struct RunResults {
