@@ -92,6 +92,102 @@ TEST_F(RunnerTest, AFaultOfTheServerFailsTheRunWithTheCheckNamed) {
   EXPECT_EQ(test->result.failures.front().check, "content_type_conformance");
 }
 
+// --duration: fuzzing goes on in rounds of fresh cases until the time is up; --max-examples,
+// when given, caps the cases (whichever comes first). Memory holds one window of cases.
+TEST_F(RunnerTest, DurationFuzzesInRoundsUntilTheTimeOrTheCap) {
+  test::MockProcess mock(test::project_spec());
+  RunConfig config = config_for(mock);
+  config.selection.operations = {"listApiKeys"};
+  config.phases = {"fuzzing"};
+  config.duration = "1h";
+  config.max_examples = 250;
+  config.max_examples_given = true;
+  std::ostringstream out;
+  RunOutcome capped = run(config, quiet_context(out));  // the cap comes first
+  EXPECT_EQ(capped.exit_code, core::ExitCode::ok) << out.str();
+  const auto* fuzzing = find(capped.results, "listApiKeys", "fuzzing");
+  ASSERT_NE(fuzzing, nullptr);
+  EXPECT_EQ(fuzzing->result.sent, 250);
+
+  config.duration = "2s";  // the time comes first: rounds of 100 until then
+  config.max_examples_given = false;
+  RunOutcome timed = run(config, quiet_context(out));
+  EXPECT_EQ(timed.exit_code, core::ExitCode::ok) << out.str();
+  fuzzing = find(timed.results, "listApiKeys", "fuzzing");
+  ASSERT_NE(fuzzing, nullptr);
+  EXPECT_GT(fuzzing->result.sent, 250);  // rounds beyond the first (100 cases each)
+
+  config.dry_run = true;  // the plan says so
+  std::ostringstream plan;
+  run(config, quiet_context(plan));
+  EXPECT_THAT(plan.str(), HasSubstr("Fuzzing: rounds of fresh cases until --duration 2s"));
+  config.dry_run = false;
+
+  config.duration = "10x";
+  EXPECT_THROW(run(config, quiet_context(out)), core::Error);
+}
+
+// A failure first met in a later round names the seed and count that replay that round: the same
+// cases, sent again as a run's first round.
+TEST_F(RunnerTest, ALaterRoundsFailureSaysHowToReplayIt) {
+  std::mutex mutex;
+  std::vector<std::string> bodies;
+  bool fail_after_first_round = true;
+  test::LocalServer server([&](httplib::Server& s) {
+    s.set_keep_alive_max_count(1);  // the run's 16 connections must not hold the pool's threads
+    s.Post("/api/v0/auth/apikeys/", [&](const httplib::Request& request, httplib::Response& r) {
+      std::lock_guard lock(mutex);
+      bodies.push_back(request.body);
+      r.status = fail_after_first_round && bodies.size() > 100 ? 500 : 404;
+    });
+  });
+  RunConfig config;
+  config.spec = test::project_spec();
+  config.target = server.url();
+  config.seed = 11;
+  config.selection.operations = {"createApiKey"};
+  config.phases = {"fuzzing"};
+  config.checks = {"not_a_server_error"};
+  config.duration = "1h";
+  config.max_examples = 200;
+  config.max_examples_given = true;
+  std::ostringstream out;
+  RunOutcome first = run(config, quiet_context(out));
+  EXPECT_EQ(first.exit_code, core::ExitCode::failures) << out.str();
+  const auto* fuzzing = find(first.results, "createApiKey", "fuzzing");
+  ASSERT_NE(fuzzing, nullptr);
+  ASSERT_EQ(fuzzing->result.failures.size(), 1u) << out.str();
+  const std::string summary = fuzzing->result.failures.front().case_summary;
+  const std::string marker = "round 2 of --duration: --seed ";
+  auto at = summary.find(marker);
+  ASSERT_NE(at, std::string::npos) << summary;
+  std::istringstream replay(summary.substr(at + marker.size()));
+  std::uint64_t seed = 0;
+  std::string flag;
+  int count = 0;
+  replay >> seed >> flag >> count;
+  EXPECT_EQ(flag, "--max-examples");
+  EXPECT_EQ(count, 100);
+
+  std::vector<std::string> second_round;
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_GE(bodies.size(), 200u);
+    second_round.assign(bodies.begin() + 100, bodies.begin() + 200);
+    bodies.clear();
+    fail_after_first_round = false;
+  }
+  RunConfig again = config;
+  again.duration.clear();
+  again.seed = seed;
+  again.max_examples = count;
+  run(again, quiet_context(out));
+  std::lock_guard lock(mutex);
+  std::sort(second_round.begin(), second_round.end());
+  std::sort(bodies.begin(), bodies.end());
+  EXPECT_EQ(bodies, second_round);
+}
+
 TEST_F(RunnerTest, ADryRunPrintsThePlanAndSendsNothing) {
   test::RawServer nobody("");  // counts connections: the plan must open none
   RunConfig config;

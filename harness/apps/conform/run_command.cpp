@@ -19,7 +19,15 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
   command.add_option("--seed", o.seed, "Seed of generated cases (default: random, printed)");
   command.add_option("--max-examples", o.max_examples, "Generated cases per operation")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+      ->check(CLI::Range(1, 100000))
+      ->each([&o](const std::string&) { o.max_examples_given = true; });
+  command
+      .add_option("--duration", o.duration,
+                  "Fuzz in rounds of fresh cases until this much time has passed (10m, 90s, 2h); "
+                  "with --max-examples, whichever comes first")
+      ->check([](const std::string& text) {
+        return runner::duration_seconds(text) ? std::string() : "expected 90s, 10m or 2h";
+      });
   command
       .add_option("--max-link-depth", o.max_link_depth,
                   "OpenAPI links followed one after another from an operation's answer")

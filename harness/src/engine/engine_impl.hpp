@@ -25,6 +25,7 @@ struct Engine::Impl {
   const schema::SpecSchemas& schemas;
   transport::Transport& transport;
   RunOptions options;
+  int fuzzing_started = 0;  // fuzzing phases begun: with --duration, the time left is shared
   Session session{spec, transport, options};
   std::map<std::string, std::unique_ptr<gen::OperationCases>> cases;
   // The fixed cases of each operation, built once: planned() counts them at start-up and run()

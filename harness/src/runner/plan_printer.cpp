@@ -54,6 +54,12 @@ void print_plan(const spec::Spec& spec, const std::vector<const spec::Operation*
   } else {
     out << "as fast as the server answers (no pacing applies)\n";
   }
+  if (!options.duration.empty() && engine.options().phases.contains("fuzzing")) {
+    out << "Fuzzing: rounds of fresh cases until --duration " << options.duration
+        << " has passed (the fuzzing column is one round"
+        << (options.max_examples_given ? "; --max-examples caps each operation's cases" : "")
+        << ")\n";
+  }
   auto key_ops = suites::key_operations(spec);
   const auto& phases_chosen = engine.options().phases;
   const std::string keys_left_out = key_ops ? suites::left_out(*key_ops, engine.options()) : "";

@@ -13,6 +13,36 @@
 
 namespace conform::runner {
 
+std::optional<double> duration_seconds(const std::string& text) {
+  if (text.empty() || text.size() > 32) return std::nullopt;
+  double unit = 1;
+  std::string number = text;
+  switch (text.back()) {
+    case 's':
+      number.pop_back();
+      break;
+    case 'm':
+      unit = 60;
+      number.pop_back();
+      break;
+    case 'h':
+      unit = 3600;
+      number.pop_back();
+      break;
+    default:
+      break;
+  }
+  if (number.empty() || number.find_first_not_of("0123456789.") != std::string::npos) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  const double value = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size() || !(value > 0) || value * unit > 366.0 * 86400) {
+    return std::nullopt;
+  }
+  return value * unit;
+}
+
 std::set<std::string> chosen_checks(const RunConfig& options) {
   std::set<std::string> chosen;
   if (options.checks.empty()) {

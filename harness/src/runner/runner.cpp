@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 
+#include "conform/core/error.hpp"
 #include "conform/core/text.hpp"
 #include "conform/engine/engine.hpp"
 #include "conform/lint/lint.hpp"
@@ -33,6 +34,18 @@ engine::RunOptions engine_options(const RunConfig& config,
   engine::RunOptions options;
   options.max_examples = config.max_examples;
   options.max_link_depth = config.max_link_depth;
+  options.max_examples_given = config.max_examples_given;
+  if (!config.duration.empty()) {
+    auto seconds = duration_seconds(config.duration);
+    if (!seconds) {
+      core::fail_input("run.bad_duration", "", "",
+                       "--duration: '" + config.duration + "' is not a time (90s, 10m, 2h)");
+    }
+    options.fuzzing_deadline = std::chrono::steady_clock::now() +
+                               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<double>(*seconds));
+    options.fuzzing_operations = static_cast<int>(operations.size());
+  }
   options.seed = config.seed ? *config.seed : std::random_device{}();
   options.checks = chosen_checks(config);
   options.phases = chosen_phases(config);

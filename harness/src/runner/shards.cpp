@@ -39,10 +39,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Selection, operations, exclude_operations, ta
 namespace conform::runner {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunConfig, spec, target, outputs, token_env, seed, max_examples,
-                                   max_link_depth, selection, checks, phases, jobs, rate, pace, timeout,
-                                   wait_for_target, max_response_time, insecure, cacert, headers,
-                                   secret_headers, max_response_bytes, dry_run, no_colour, quiet,
-                                   verbose, permission_cases, allow_destructive, enforce_vast_rules,
+                                   max_link_depth, max_examples_given, duration, selection, checks,
+                                   phases, jobs, rate, pace, timeout, wait_for_target,
+                                   max_response_time, insecure, cacert, headers, secret_headers,
+                                   max_response_bytes, dry_run, no_colour, quiet, verbose,
+                                   permission_cases, allow_destructive, enforce_vast_rules,
                                    fail_on_unexercised, base_path, suites, suite_inputs,
                                    suite_inputs_file, shard_results, no_suites, shard_plan,
                                    gtest_arguments)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,8 +27,13 @@ const std::vector<PhaseInfo>& operation_phases();
 const std::vector<std::string>& phase_names();
 
 struct RunOptions {
-  int max_examples = 100;        // fuzzing cases per operation
-  int max_link_depth = 3;        // links followed one after another from an operation's answer
+  int max_examples = 100;  // fuzzing cases per operation
+  int max_link_depth = 3;  // links followed one after another from an operation's answer
+  // --duration: fuzzing goes on in rounds until this moment, the time shared among the
+  // fuzzing_operations phases still to run; --max-examples then caps the cases only when given.
+  std::optional<std::chrono::steady_clock::time_point> fuzzing_deadline;
+  int fuzzing_operations = 0;
+  bool max_examples_given = false;
   std::uint64_t seed = 0;        // the run's seed; each case's seed follows from it
   std::set<std::string> checks;  // the checks to apply (names from checks::catalogue())
   std::set<std::string> phases;  // the phases to run (phase_names())

@@ -21,6 +21,8 @@ struct RunConfig {
   std::optional<std::uint64_t> seed;
   int max_examples = 100;
   int max_link_depth = 3;
+  bool max_examples_given = false;  // said on the command line or in conform.yaml
+  std::string duration;             // "10m", "90s", "2h", "45" (seconds); empty: none
   engine::Selection selection;
   std::vector<std::string> checks;  // empty: the defaults
   std::vector<std::string> phases;  // empty: all

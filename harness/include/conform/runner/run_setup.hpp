@@ -20,6 +20,9 @@ std::set<std::string> chosen_checks(const RunConfig& config);
 // Every phase a run can have: the operation phases (the engine's catalogue), then the suites'.
 std::vector<std::string> all_phases();
 std::set<std::string> chosen_phases(const RunConfig& config);
+// --duration's text as seconds: "90s", "10m", "2h", "1.5h", or a number of seconds; nullopt when
+// it is none of these, or not above zero.
+std::optional<double> duration_seconds(const std::string& text);
 
 // --header 'Name: value' as the transport adds it: ${VARIABLE}s expanded from the environment
 // (an unset one is an error), and a secret value (a name that carries credentials, or one named
