@@ -19,7 +19,7 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
   command.add_option("--seed", o.seed, "Seed of generated cases (default: random, printed)");
   command.add_option("--max-examples", o.max_examples, "Generated cases per operation")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100000))
+      ->check(CLI::Range(1, 1000000))
       ->each([&o](const std::string&) { o.max_examples_given = true; });
   command
       .add_option("--duration", o.duration,
