@@ -275,7 +275,9 @@ UpdateReadBack update_reflected(const nlohmann::json& before, const nlohmann::js
   for (const auto& [at, text] : shown) shown_values.insert(text);
   UpdateReadBack out;
   int changed = 0;
-  for (const auto& [at, text] : sent) {
+  for (const auto& leaf_sent : sent) {
+    const std::string& at = leaf_sent.first;
+    const std::string& text = leaf_sent.second;
     auto old = std::find_if(earlier.begin(), earlier.end(),
                             [&](const auto& leaf) { return leaf.first == at; });
     // Only a string the update changes, whose old value the update does not also send.
