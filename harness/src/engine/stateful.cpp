@@ -15,21 +15,6 @@
 namespace conform::engine {
 namespace {
 
-bool mentions(const nlohmann::json& body, const std::string& name, const std::string& id) {
-  if (body.is_object()) {
-    for (const auto& key : {name, std::string("id")}) {
-      auto it = body.find(key);
-      if (it != body.end() && spec::identifier_text(*it) == id) return true;
-    }
-  }
-  if (body.is_structured()) {
-    for (const auto& item : body) {
-      if (mentions(item, name, id)) return true;
-    }
-  }
-  return false;
-}
-
 // The object inside `body` that holds the identifier (`name` or `id` equal to `id`), if any.
 const nlohmann::json* item_with(const nlohmann::json& body, const std::string& name,
                                 const std::string& id) {
@@ -244,7 +229,7 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
     auto listed = send(*resource.list, request);
     if (success(listed)) {
       auto list_body = core::parse_json_or_discarded(listed.response->body);
-      if (!mentions(list_body, resource.item_parameter, *id)) {
+      if (item_with(list_body, resource.item_parameter, *id) == nullptr) {
         fail({"resource_availability",
               "the resource just created (" + resource.item_parameter + " " + *id +
                   ") is not in the list",
@@ -335,19 +320,21 @@ void run_lifecycle(const StatefulContext& context, const Resource& resource, Pha
 
 namespace {
 
-// The links of `operation`'s 2XX responses that lead to an operation the run may call.
+// The operations `operation`'s 2XX links lead to that the run may call.
 std::vector<const spec::Operation*> callable_targets(const spec::Spec& spec,
                                                      const RunOptions& options,
                                                      const spec::Operation& operation) {
   std::vector<const spec::Operation*> targets;
-  for (const auto& response : operation.responses) {
-    if (response.status.empty() || response.status.front() != '2') continue;
-    for (const auto& link : response.links) {
-      const auto* target = spec.find_operation(link.operation_id);
-      if (target != nullptr && options.may_call(*target)) targets.push_back(target);
-    }
+  for (const auto* link : operation.success_links()) {
+    const auto* target = spec.find_operation(link->operation_id);
+    if (target != nullptr && options.may_call(*target)) targets.push_back(target);
   }
   return targets;
+}
+
+std::string outside_selection(const spec::Link& link, const spec::Operation& target) {
+  return "link '" + link.name + "' not followed: " + target.operation_id +
+         " is not in the selection";
 }
 
 // Requests the links below `operation` may lead to, `depth` links deep at most.
@@ -361,11 +348,7 @@ int linked_requests(const spec::Spec& spec, const RunOptions& options,
   return total;
 }
 
-bool declares_links(const spec::Operation& operation) {
-  return std::any_of(operation.responses.begin(), operation.responses.end(), [](const auto& r) {
-    return !r.status.empty() && r.status.front() == '2' && !r.links.empty();
-  });
-}
+bool declares_links(const spec::Operation& operation) { return !operation.success_links().empty(); }
 
 // 0 for reads, 1 for what changes, 2 for what deletes: the order links are followed in, so that
 // a link to the resource's DELETE does not leave the others nothing to read.
@@ -393,8 +376,7 @@ class LinkWalk {
       const auto* target = context_.spec.find_operation(link.operation_id);
       if (target == nullptr) continue;
       if (!context_.options.may_call(*target)) {
-        not_followed_.push_back("link '" + link.name + "' not followed: " + target->operation_id +
-                                " is not in the selection");
+        not_followed_.push_back(outside_selection(link, *target));
         continue;
       }
       links.emplace_back(&link, target);
@@ -496,13 +478,9 @@ void follow_links(const StatefulContext& context, const spec::Operation& operati
                   PhaseResult& result) {
   if (!declares_links(operation)) return;
   if (linked_requests(context.spec, context.options, operation, 1) == 0) {
-    for (const auto& response : operation.responses) {
-      if (response.status.empty() || response.status.front() != '2') continue;
-      for (const auto& link : response.links) {
-        if (const auto* target = context.spec.find_operation(link.operation_id)) {
-          result.notes.push_back("link '" + link.name + "' not followed: " + target->operation_id +
-                                 " is not in the selection");
-        }
+    for (const auto* link : operation.success_links()) {
+      if (const auto* target = context.spec.find_operation(link->operation_id)) {
+        result.notes.push_back(outside_selection(*link, *target));
       }
     }
     if (result.not_tested.empty() && !result.notes.empty()) {

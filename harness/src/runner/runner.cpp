@@ -202,13 +202,10 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
     target.locations = engine.keyword_locations(*op);
     target.unbreakable = engine.unbreakable_locations(*op);
     target.parameters = engine.parameters(*op);
-    for (const auto& response : op->responses) {
-      target.statuses.push_back(response.status);
-      if (response.status.empty() || response.status.front() != '2') continue;
-      for (const auto& link : response.links) {
-        if (std::find(target.links.begin(), target.links.end(), link.name) == target.links.end()) {
-          target.links.push_back(link.name);
-        }
+    for (const auto& response : op->responses) target.statuses.push_back(response.status);
+    for (const auto* link : op->success_links()) {
+      if (std::find(target.links.begin(), target.links.end(), link->name) == target.links.end()) {
+        target.links.push_back(link->name);
       }
     }
   }

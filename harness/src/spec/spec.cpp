@@ -76,6 +76,15 @@ const Response* Operation::find_response(int status) const {
   return range ? range : fallback;
 }
 
+std::vector<const Link*> Operation::success_links() const {
+  std::vector<const Link*> links;
+  for (const auto& response : responses) {
+    if (response.status.empty() || response.status.front() != '2') continue;
+    for (const auto& link : response.links) links.push_back(&link);
+  }
+  return links;
+}
+
 class Spec::Builder {
  public:
   Builder(Spec& spec, const LoadOptions& options) : spec_(spec), options_(options) {}

@@ -104,6 +104,8 @@ struct Operation {
 
   // The response the document declares for a status: exact, then "NXX", then "default".
   const Response* find_response(int status) const;
+  // The links its 2XX responses declare, in the document's order: those a client follows.
+  std::vector<const Link*> success_links() const;
 };
 
 }  // namespace conform::spec
