@@ -97,6 +97,18 @@ TEST(Document, MissingEmptyAndDirectoryAreErrors) {
             "document.empty");
 }
 
+// yaml-cpp 0.7's LoadAll loops without end on a document it cannot read (",a", found by the
+// arazzo_document fuzz target): read once, refused with where the content starts.
+TEST(Document, YamlThatReadsAsNothingIsRefusedNotLoopedOn) {
+  for (const char* text : {",a", "\r\n,azz", ",", "---\n", "~"}) {
+    auto diagnostic = error_of([&] { parse_document(text, Syntax::yaml, "x.yaml"); });
+    EXPECT_EQ(diagnostic.code, "document.syntax") << text;
+    EXPECT_THAT(diagnostic.message, HasSubstr("no value could be read from line ")) << text;
+  }
+  auto diagnostic = error_of([] { parse_document("\n\n  ,a", Syntax::yaml, "x.yaml"); });
+  EXPECT_THAT(diagnostic.message, HasSubstr("line 3, column 3"));
+}
+
 TEST(Document, SyntaxIsChosenByNameThenContent) {
   EXPECT_EQ(guess_syntax("a.JSON", "x"), Syntax::json);
   EXPECT_EQ(guess_syntax("a.yml", "{}"), Syntax::yaml);

@@ -249,10 +249,13 @@ nlohmann::json parse_json(std::string_view text, const std::string& file_name) {
 }
 
 nlohmann::json parse_yaml(std::string_view text, const std::string& file_name) {
-  std::vector<YAML::Node> documents;
+  // The first document only, as descriptions have one. Not YAML::LoadAll: in yaml-cpp 0.7 it
+  // loops without end, a null node more each turn, on a document it cannot read (",a"):
+  // jbeder/yaml-cpp#1040, fixed after 0.8.0. YAML::Load reads such a document as null.
+  YAML::Node root;
   try {
     std::string owned(text);
-    documents = YAML::LoadAll(owned);
+    root = YAML::Load(owned);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's own guard, whose message says "bad file".
     core::fail_input("document.limit", file_name, "",
@@ -265,10 +268,17 @@ nlohmann::json parse_yaml(std::string_view text, const std::string& file_name) {
                                                ", column " + std::to_string(e.mark.column + 1);
     core::fail_input("document.syntax", file_name, "", "invalid YAML" + where + ": " + e.msg);
   }
-  if (documents.empty()) core::fail_input("document.empty", file_name, "", "the file is empty");
+  if (!root.IsDefined() || root.IsNull()) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    auto [line, column] = core::line_and_column(text, first == std::string_view::npos ? 0 : first);
+    core::fail_input("document.syntax", file_name, "",
+                     "invalid YAML: no value could be read from line " + std::to_string(line) +
+                         ", column " + std::to_string(column) +
+                         " (a description is a mapping; this reads as null)");
+  }
   YamlConverter converter(file_name, text.size());
   try {
-    return converter.convert(documents.front());
+    return converter.convert(root);
   } catch (const YAML::Exception& e) {
     core::fail_input("document.syntax", file_name, "", "invalid YAML: " + e.msg);
   }
