@@ -13,6 +13,7 @@
 
 #include "conform/core/error.hpp"
 #include "conform/core/json_pointer.hpp"
+#include "conform/schema/explain.hpp"
 #include "conform/schema/formats.hpp"
 #include "conform/schema/regex.hpp"
 #include "conform/spec/schema_walk.hpp"
@@ -608,16 +609,22 @@ std::vector<Violation> without_chain_messages(std::vector<Violation> violations)
   static constexpr std::string_view kEchoes[] = {
       "Failed to validate against schema associated with property name",
       "Failed to validate against schema associated with pattern",
-      "Failed to validate against additional properties schema", "Failed to validate item #"};
+      "Failed to validate against additional properties schema", "Failed to validate item #",
+      "Failed to validate against child schema #"};
   auto is_echo = [&](const Violation& v) {
     for (auto echo : kEchoes) {
       if (v.message.rfind(echo, 0) == 0) return true;
     }
     return false;
   };
+  // A branch of allOf/anyOf/oneOf that fails says so at the value itself; its own failure may be
+  // at the value too.
   auto has_deeper = [&](const Violation& v) {
+    bool same_counts = v.message.rfind("Failed to validate against child schema #", 0) == 0;
     return std::any_of(violations.begin(), violations.end(), [&](const Violation& other) {
-      return !is_echo(other) && other.instance_pointer.size() > v.instance_pointer.size() &&
+      if (is_echo(other)) return false;
+      if (same_counts && other.instance_pointer == v.instance_pointer) return true;
+      return other.instance_pointer.size() > v.instance_pointer.size() &&
              other.instance_pointer.rfind(v.instance_pointer + "/", 0) == 0;
     });
   };
@@ -657,6 +664,7 @@ struct CompiledSchema::Impl {
   NameSchemas name_schemas;  // before `schema`: its constraints point into this list
   valijson::Schema schema;
   std::string location;
+  nlohmann::json document;  // as given: failures are explained by walking it
 };
 
 CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string location,
@@ -673,6 +681,7 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
   }
   auto impl = std::make_shared<Impl>();
   impl->location = std::move(location);
+  impl->document = draft7;
   if (auto bad = unresolved_local_reference(draft7)) {
     // valijson reads such pointers leniently ("/items/1>" as "/items/1"), into cycles unseen.
     core::fail_input("schema.compile", impl->location, "",
@@ -763,7 +772,15 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
   if (violations.empty()) {
     violations.push_back({"", impl_->location, "does not match the schema"});
   }
-  return without_chain_messages(std::move(violations));
+  violations = without_chain_messages(std::move(violations));
+  for (Violation& violation : violations) {
+    Explanation plain =
+        explain(impl_->document, *subject, violation.instance_pointer, violation.message);
+    violation.message = std::move(plain.message);
+    violation.reason = std::move(plain.reason);
+    if (!plain.keyword_pointer.empty()) violation.keyword_location = "#" + plain.keyword_pointer;
+  }
+  return violations;
 }
 
 bool CompiledSchema::accepts(const nlohmann::json& instance) const {

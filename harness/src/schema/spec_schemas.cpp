@@ -61,8 +61,33 @@ const SpecSchemas::Compiled& SpecSchemas::single(spec::SchemaId id,
   return *singles_.emplace(key, std::move(compiled)).first->second;
 }
 
+namespace {
+
+// "#/definitions/s3/properties/id/type" as the description names it:
+// "openapi.json#/components/schemas/ApiKey/properties/id/type".
+void name_in_description(Violation& violation, const spec::SchemaStore& store) {
+  const std::string prefix = "#/definitions/s";
+  std::string& at = violation.keyword_location;
+  if (at.rfind(prefix, 0) != 0) return;
+  std::size_t end = prefix.size();
+  while (end < at.size() && at[end] >= '0' && at[end] <= '9') ++end;
+  if (end == prefix.size() || end - prefix.size() > 9) return;
+  auto id = static_cast<spec::SchemaId>(std::stoul(at.substr(prefix.size(), end - prefix.size())));
+  if (id >= store.size()) return;
+  at = store.location(id).to_string() + at.substr(end);
+}
+
+}  // namespace
+
 std::vector<Violation> SpecSchemas::validate(spec::SchemaId id, spec::Direction direction,
                                              const nlohmann::json& instance) const {
+  std::vector<Violation> violations = validate_unnamed(id, direction, instance);
+  for (Violation& violation : violations) name_in_description(violation, spec_.schemas());
+  return violations;
+}
+
+std::vector<Violation> SpecSchemas::validate_unnamed(spec::SchemaId id, spec::Direction direction,
+                                                     const nlohmann::json& instance) const {
   const std::string location = spec_.schemas().location(id).to_string();
   const Bundle& all = bundle(direction);
   if (all.compiled) {

@@ -13,7 +13,12 @@ namespace conform::schema {
 struct Violation {
   std::string instance_pointer;  // JSON pointer into the instance ("" is the whole instance)
   std::string schema_location;   // the schema that was applied, as its document names it
-  std::string message;
+  std::string message;           // in plain words: `expected integer, got string "x"`
+  // The message without the instance's value: the same for every failure of one cause.
+  std::string reason{};
+  // The keyword that failed, "#/definitions/s3/properties/id/type" in the schema's document
+  // (SpecSchemas names it in the description); "" when it could not be told.
+  std::string keyword_location{};
 
   friend bool operator==(const Violation&, const Violation&) = default;
 };

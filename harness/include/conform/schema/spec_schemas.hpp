@@ -41,6 +41,8 @@ class SpecSchemas {
   struct Bundle;
   using Compiled = std::variant<CompiledSchema, std::string>;  // the schema, or why it failed
   const Bundle& bundle(spec::Direction direction) const;
+  std::vector<Violation> validate_unnamed(spec::SchemaId id, spec::Direction direction,
+                                          const nlohmann::json& instance) const;
   const Compiled& single(spec::SchemaId id, spec::Direction direction) const;
 
   const spec::Spec& spec_;
