@@ -47,6 +47,22 @@ TEST(Checks, NotAServerError) {
   EXPECT_EQ(failures[0].check, "not_a_server_error");
 }
 
+// A 5XX is reported once, by not_a_server_error; undeclared, it is status_code_conformance's only
+// when not_a_server_error is off.
+TEST(Checks, AServerErrorIsReportedOnce) {
+  Fixture f;
+  transport::Response response;
+  response.status = 503;
+  const spec::Operation& op = *f.spec.find_operation("listApiKeys");
+  CheckInput in{f.spec, f.schemas, op, f.valid, response, f.options};
+  auto both = check_response(in, {"not_a_server_error", "status_code_conformance"});
+  ASSERT_THAT(both, SizeIs(1));
+  EXPECT_EQ(both[0].check, "not_a_server_error");
+  auto alone = check_response(in, {"status_code_conformance"});
+  ASSERT_THAT(alone, SizeIs(1));
+  EXPECT_EQ(alone[0].check, "status_code_conformance");
+}
+
 TEST(Checks, StatusCodeConformance) {
   Fixture f;
   EXPECT_THAT(f.run(status_code_conformance, "deleteApiKey", 404, "{}"), IsEmpty());
@@ -81,7 +97,12 @@ TEST(Checks, ResponseSchemaConformance) {
       f.run(response_schema_conformance, "listApiKeys", 200, R"({"apikeys": [{"id": "seven"}]})");
   ASSERT_THAT(wrong, SizeIs(1));
   EXPECT_EQ(wrong[0].pointer, "/apikeys/0/id");
-  EXPECT_THAT(wrong[0].message, HasSubstr("body /apikeys/0/id"));
+  // In plain words, with the value, the reason without it, and the keyword that failed.
+  EXPECT_EQ(wrong[0].message, "body /apikeys/0/id: expected integer, got string \"seven\"");
+  EXPECT_EQ(wrong[0].reason, "expected integer, got string");
+  EXPECT_THAT(
+      wrong[0].schema_location,
+      ::testing::EndsWith("spec/openapi.json#/components/schemas/ApiKey/properties/id/type"));
   auto broken = f.run(response_schema_conformance, "listApiKeys", 200, "{not json");
   ASSERT_THAT(broken, SizeIs(1));
   EXPECT_THAT(broken[0].message, HasSubstr("not well-formed JSON"));

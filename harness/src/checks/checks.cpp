@@ -93,10 +93,9 @@ std::vector<Failure> response_schema_conformance(const CheckInput& in) {
   std::vector<Failure> failures;
   for (const auto& v : in.schemas.validate(*media->schema, spec::Direction::response, body)) {
     if (failures.size() == kMaxViolations) break;
-    failures.push_back({"response_schema_conformance",
-                        "body " + (v.instance_pointer.empty() ? "/" : v.instance_pointer) + ": " +
-                            v.message + " (schema " + v.schema_location + ")",
-                        v.instance_pointer});
+    const std::string at = "body " + (v.instance_pointer.empty() ? "/" : v.instance_pointer) + ": ";
+    failures.push_back({"response_schema_conformance", at + v.message, v.instance_pointer, v.reason,
+                        v.keyword_location.empty() ? v.schema_location : v.keyword_location});
   }
   return failures;
 }
@@ -126,7 +125,9 @@ std::vector<Failure> response_headers_conformance(const CheckInput& in) {
         gen::read_parameter_text(*value, flat ? *flat : nlohmann::json::object());
     for (const auto& v : in.schemas.validate(*header.schema, spec::Direction::response, typed)) {
       failures.push_back({"response_headers_conformance",
-                          "header '" + header.name + "' = '" + *value + "': " + v.message, ""});
+                          "header '" + header.name + "' = '" + *value + "': " + v.message, "",
+                          "header '" + header.name + "': " + v.reason,
+                          v.keyword_location.empty() ? v.schema_location : v.keyword_location});
       break;
     }
   }
@@ -139,7 +140,9 @@ std::vector<Failure> negative_data_rejection(const CheckInput& in) {
   return {{"negative_data_rejection",
            "invalid input was accepted with " + status_text(in.response.status) + ": " +
                what_was_sent(in.sent),
-           ""}};
+           "",
+           "invalid input was accepted with " + status_text(in.response.status) + ": " +
+               (in.sent.mutation + (in.sent.where.empty() ? "" : " at " + in.sent.where))}};
 }
 
 std::vector<Failure> positive_data_acceptance(const CheckInput& in) {
@@ -155,7 +158,8 @@ std::vector<Failure> positive_data_acceptance(const CheckInput& in) {
   std::string excerpt =
       core::escape_invalid_utf8(core::utf8_prefix(in.options.secrets(in.response.body), 200));
   return {{"positive_data_acceptance",
-           "a valid request was refused with " + status_text(s) + ": " + excerpt, ""}};
+           "a valid request was refused with " + status_text(s) + ": " + excerpt, "",
+           "a valid request was refused with " + status_text(s)}};
 }
 
 std::vector<Failure> missing_required_header(const CheckInput& in) {
@@ -181,7 +185,9 @@ std::vector<Failure> max_response_time(const CheckInput& in) {
   char text[96];
   std::snprintf(text, sizeof text, "the answer took %.0f ms (limit %.0f ms)",
                 in.response.seconds * 1000, limit * 1000);
-  return {{"max_response_time", text, ""}};
+  char limit_text[64];
+  std::snprintf(limit_text, sizeof limit_text, "the answer took longer than %.0f ms", limit * 1000);
+  return {{"max_response_time", text, "", limit_text}};
 }
 
 std::optional<Failure> ignored_auth(const transport::Response& response, std::string_view how) {
@@ -293,9 +299,10 @@ UpdateReadBack update_reflected(const nlohmann::json& before, const nlohmann::js
   if (changed > 0 && static_cast<int>(out.lost.size()) == changed) {
     std::string list;
     for (const auto& lost : out.lost) list += (list.empty() ? "" : "; ") + lost;
-    out.failure = Failure{
-        "update_reflected",
-        std::string(what) + " shows the item as it was before the update (" + list + ")", ""};
+    out.failure =
+        Failure{"update_reflected",
+                std::string(what) + " shows the item as it was before the update (" + list + ")",
+                "", std::string(what) + " shows the item as it was before the update"};
   }
   return out;
 }
@@ -334,8 +341,11 @@ bool is_check_name(std::string_view name) {
 
 std::vector<Failure> check_response(const CheckInput& in, const std::set<std::string>& enabled) {
   std::vector<Failure> found;
+  // A 5XX is not_a_server_error's to report; saying it again as undeclared adds nothing.
+  const bool server_error = in.response.status >= 500 && enabled.contains("not_a_server_error");
   for (const auto& named : catalogue()) {
     if (named.check == nullptr || !enabled.contains(std::string(named.name))) continue;
+    if (server_error && named.name == "status_code_conformance") continue;
     for (auto& f : named.check(in)) found.push_back(std::move(f));
   }
   return found;

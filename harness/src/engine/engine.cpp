@@ -87,8 +87,9 @@ void redact(PhaseResult& result, const core::Redactor& secrets) {
   };
   for (auto* records : {&result.failures, &result.errors, &result.advisories}) {
     for (FailureRecord& record : *records) {
-      for (std::string* text : {&record.check, &record.message, &record.pointer, &record.curl,
-                                &record.case_summary, &record.response}) {
+      for (std::string* text :
+           {&record.check, &record.message, &record.pointer, &record.curl, &record.case_summary,
+            &record.response, &record.reason, &record.schema_location}) {
         *text = clean(std::move(*text));
       }
     }

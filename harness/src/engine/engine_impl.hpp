@@ -86,7 +86,9 @@ struct Engine::Impl {
             .curl = session.curl(sent.request, credential),
             .case_summary = summary_of(sent),
             .seed = seed,
-            .response = response_excerpt(response, session.secrets())};
+            .response = response_excerpt(response, session.secrets()),
+            .reason = f.reason,
+            .schema_location = f.schema_location};
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {

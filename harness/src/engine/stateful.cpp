@@ -96,13 +96,16 @@ class Sequence {
   void fail(const checks::Failure& f, const spec::Operation& op, const gen::Request& request,
             const transport::Exchange& exchange, const std::string& why = {}) {
     const Session& session = context_.session;
-    result_.failures.push_back({.check = f.check,
-                                .message = f.message + " (" + op.operation_id + why + ")",
-                                .pointer = f.pointer,
-                                .status = exchange.response ? exchange.response->status : 0,
-                                .curl = session.curl(request, session.credential(op)),
-                                .case_summary = "stateful",
-                                .response = session.excerpt(exchange)});
+    result_.failures.push_back(
+        {.check = f.check,
+         .message = f.message + " (" + op.operation_id + why + ")",
+         .pointer = f.pointer,
+         .status = exchange.response ? exchange.response->status : 0,
+         .curl = session.curl(request, session.credential(op)),
+         .case_summary = "stateful",
+         .response = session.excerpt(exchange),
+         .reason = f.reason.empty() ? "" : f.reason + " (" + op.operation_id + ")",
+         .schema_location = f.schema_location});
   }
 
   gen::Request valid_request(const spec::Operation& op) { return context_.valid_request(op); }

@@ -52,9 +52,17 @@ int RunResults::requests() const {
 namespace {
 
 nlohmann::json failure_json(const engine::FailureRecord& f) {
-  return {{"check", f.check},   {"message", f.message}, {"pointer", f.pointer},
-          {"status", f.status}, {"curl", f.curl},       {"case", f.case_summary},
-          {"seed", f.seed},     {"shrunk", f.shrunk},   {"response", f.response}};
+  return {{"check", f.check},
+          {"message", f.message},
+          {"pointer", f.pointer},
+          {"status", f.status},
+          {"curl", f.curl},
+          {"case", f.case_summary},
+          {"seed", f.seed},
+          {"shrunk", f.shrunk},
+          {"response", f.response},
+          {"reason", f.reason},
+          {"schema_location", f.schema_location}};
 }
 
 engine::FailureRecord failure_from(const nlohmann::json& j) {
@@ -66,7 +74,9 @@ engine::FailureRecord failure_from(const nlohmann::json& j) {
           .case_summary = j.at("case"),
           .seed = j.at("seed"),
           .shrunk = j.at("shrunk"),
-          .response = j.value("response", "")};
+          .response = j.value("response", ""),
+          .reason = j.value("reason", ""),
+          .schema_location = j.value("schema_location", "")};
 }
 
 // Statuses as JSON object keys ("200": 12).

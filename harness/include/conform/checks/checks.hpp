@@ -18,6 +18,11 @@ struct Failure {
   std::string check;    // the named check
   std::string message;  // what was expected and what came back
   std::string pointer;  // into the response body, where a schema says where
+  // The message without what varies from case to case (values, excerpts, timings): failures of
+  // one cause share it. "" when the message itself is stable.
+  std::string reason{};
+  // The schema keyword that failed, as the description names it, where a schema says.
+  std::string schema_location{};
 };
 
 struct CheckOptions {

@@ -64,6 +64,10 @@ struct FailureRecord {
   std::uint64_t seed = 0;      // the case's seed (fuzzing), 0 for fixed cases
   bool shrunk = false;
   std::string response{};  // status line, headers and the start of the body, redacted
+  // The message without what varies from case to case; failures of one cause share it
+  // (report::group_failures). "" when the message itself is.
+  std::string reason{};
+  std::string schema_location{};  // the schema keyword that failed, where a schema says
 };
 
 // What a failure report shows of a response: its status, headers and the first kilobyte of its
