@@ -167,6 +167,27 @@ TEST_P(ConformRunFault, IsCaughtByItsCheck) {
 INSTANTIATE_TEST_SUITE_P(Catalogue, ConformRunFault, ::testing::ValuesIn(mock::fault_catalogue()),
                          [](const auto& fault_info) { return std::string(fault_info.param.name); });
 
+// One broken field per answer, the full default run: the console fits on one screen (66 lines),
+// each cause once, in plain words with the schema keyword, where 325 lines of raw validator text
+// were printed before.
+TEST(ConformRun, ABrokenFieldIsOneCauseInPlainWordsOnOneScreen) {
+  MockProcess mock(project_spec(), {"--fault", "wrong_response_type"});
+  Outcome outcome = run(project_spec(), url(mock));
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  const auto lines = std::count(outcome.output.begin(), outcome.output.end(), '\n');
+  EXPECT_LE(lines, 66) << outcome.output;
+  EXPECT_THAT(outcome.output, Not(HasSubstr("not permitted by 'type'"))) << "raw validator text";
+  // Every operation that returns the shared error body, in one entry.
+  EXPECT_THAT(outcome.output,
+              ::testing::ContainsRegex("response_schema_conformance  body /error: expected string, "
+                                       "got integer [0-9]+  \\([0-9]+ failures\\)\n    in "
+                                       "deleteApiKey 404 \\([a-z, ]+\\); [^\n]*; schema "
+                                       "[^\n]*#/components/schemas/ErrorBody/properties/error/"
+                                       "type\n"));
+  const std::string cause = "  response_schema_conformance  body /error: expected string";
+  EXPECT_EQ(outcome.output.find(cause), outcome.output.rfind(cause));
+}
+
 // A POST sent again is not the same request: its failure is reported as first seen, never
 // "shrunk" by re-sending, and never blamed on a server that is "not deterministic".
 TEST(ConformRun, StateChangingRequestsAreNotReSentToShrink) {
@@ -464,9 +485,11 @@ TEST(ConformRun, FollowsChainsOfLinks) {
                 nlohmann::json({"CancelAgain", "GetCustomer", "ShipOrder"}));
     }
   }
-  EXPECT_THAT(outcome.output,
-              HasSubstr("by link 'Invoices' of getCustomer, reached by link 'GetCustomer' of "
-                        "getOrder, reached by link 'GetOrder' of createOrder"));
+  // The console shows one example of the cause; the JUnit report, every failure.
+  EXPECT_THAT(outcome.junit,
+              HasSubstr("by link &apos;Invoices&apos; of getCustomer, reached by link "
+                        "&apos;GetCustomer&apos; of getOrder, reached by link &apos;GetOrder&apos; "
+                        "of createOrder"));
   {
     std::lock_guard lock(mutex);
     // createOrder's chain, from its create (the other operations' own tests come before or after).
@@ -577,7 +600,8 @@ TEST(ConformRun, AnExcludedOperationIsNeverCalled) {
   std::string received = read_file(log);
   std::filesystem::remove(log);
   EXPECT_THAT(received, Not(HasSubstr("POST /api/v0/auth/apikeys/")));
-  EXPECT_THAT(outcome.output, HasSubstr("apiKeyLifecycle.workflow"));
+  EXPECT_THAT(outcome.output, HasSubstr("SKIP  apiKeyLifecycle  (0 requests"));
+  EXPECT_THAT(outcome.output, HasSubstr("skipped: workflow (its steps call POST createApiKey"));
   EXPECT_THAT(outcome.output, HasSubstr("its steps call POST createApiKey, which the selection"));
 }
 

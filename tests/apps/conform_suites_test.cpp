@@ -40,7 +40,7 @@ TEST_P(ShippedSuites, PassAgainstTheMockAndFailAgainstTheFaultTheyAreMeantToCatc
   test::MockProcess clean(test::project_spec());
   auto passed = run_suite(clean, s.file);
   EXPECT_EQ(passed.exit_code, 0) << passed.output;
-  EXPECT_THAT(passed.output, HasSubstr(std::string("PASS  ") + s.workflow + ".workflow"));
+  EXPECT_THAT(passed.output, HasSubstr(std::string("PASS  ") + s.workflow + "  ("));
 
   test::MockProcess faulty(test::project_spec(), {"--fault", s.fault});
   auto failed = run_suite(faulty, s.file);
@@ -181,9 +181,8 @@ TEST(ArazzoSuites, TheSpecificationsOAuthExampleRunsAgainstAMockOfItsDescription
   EXPECT_NE(with_inputs.exit_code, 2) << with_inputs.output;
   for (const char* workflow :
        {"client-credentials-flow", "authorization-code-flow", "refresh-token-flow"}) {
-    EXPECT_THAT(
-        with_inputs.output,
-        ::testing::ContainsRegex(std::string(workflow) + "\\.workflow  \\([1-9][0-9]* requests"))
+    EXPECT_THAT(with_inputs.output,
+                ::testing::ContainsRegex(std::string(workflow) + "  \\([1-9][0-9]* requests"))
         << "each workflow sent its requests";
   }
   EXPECT_THAT(with_inputs.output, HasSubstr("grant_type=client_credentials"))

@@ -205,18 +205,112 @@ TEST(Console, ColourOnlyOnATerminalWithoutNoColor) {
   EXPECT_THAT(test_line(results.tests[0], {true, ""}), HasSubstr("\033[1;31mFAIL"));
 }
 
-TEST(Console, TheSummaryPutsFailuresFirstAndSaysHowToReproduce) {
+TEST(Console, TheSummarySaysHowToReproduceOnceOrWithVerboseForEachCause) {
   RunResults results = sample_results();
   std::swap(results.tests[0], results.tests[3]);  // a passing operation first
   std::ostringstream out;
   print_summary(results, out, {false, "conform run --spec s.yaml --target http://t"});
   std::string text = out.str();
-  EXPECT_LT(text.find("\ncreateApiKey"), text.find("\nlistApiKeys"));
-  EXPECT_THAT(text, HasSubstr("not_a_server_error, response_schema_conformance"));
-  EXPECT_THAT(text, HasSubstr("reproduce: conform run --spec s.yaml --target http://t --seed 42 "
-                              "--operation createApiKey --phases fuzzing"));
+  EXPECT_THAT(text, Not(HasSubstr("listApiKeys")));  // nothing failed there
+  EXPECT_THAT(text, HasSubstr("Failures: 2, in 2 groups\n"));
+  EXPECT_THAT(text, HasSubstr("  not_a_server_error  the server answered 500\n"
+                              "    in createApiKey 500 (fuzzing)\n"
+                              "    curl -X POST 'http://127.0.0.1:9/x'  # seed 78\n"));
+  const std::string reproduce =
+      "conform run --spec s.yaml --target http://t --seed 42 --operation createApiKey --phases "
+      "fuzzing";
+  EXPECT_THAT(text, HasSubstr("(-v shows each): " + reproduce));
+  EXPECT_THAT(text, Not(HasSubstr("    reproduce: ")));
   EXPECT_THAT(text, HasSubstr("FAILED: 4 tests"));
   EXPECT_THAT(failure_lines(results.tests[3]), HasSubstr("response_schema_conformance: body /id"));
+
+  std::ostringstream verbose;
+  print_summary(results, verbose, {false, "conform run --spec s.yaml --target http://t", true});
+  EXPECT_EQ(verbose.str().find("(-v shows each)"), std::string::npos);
+  // One reproduce line per cause.
+  const std::string again = "    reproduce: " + reproduce + "\n";
+  const std::string full = verbose.str();
+  EXPECT_NE(full.find(again), std::string::npos);
+  EXPECT_NE(full.find(again, full.find(again) + 1), std::string::npos);
+}
+
+// Without -v, a line per operation: its verdict from all its tests, what failed, what was skipped.
+TEST(Console, OperationLineSumsItsTests) {
+  RunResults results = sample_results();
+  EXPECT_EQ(operation_line({&results.tests[0], &results.tests[1]}),
+            "FAIL  createApiKey  (100 requests, 0.26 s)  failed: fuzzing  transport errors: auth");
+  EXPECT_EQ(operation_line({&results.tests[2], &results.tests[3]}),
+            "PASS  listApiKeys  (100 requests, 0.50 s)  skipped: examples (rate-limited "
+            "throughout)");
+  EXPECT_EQ(operation_line({&results.tests[2]}),
+            "SKIP  listApiKeys  (0 requests, 0.00 s)  skipped: examples (rate-limited throughout)");
+}
+
+// Failures of one cause are one entry, however many operations and phases found them; a
+// different status, reason or check is another cause.
+TEST(Console, FailuresOfOneCauseAreShownOnceWithWhereTheyWereFound) {
+  RunResults results;
+  results.seed = 1;
+  auto failure = [](std::string message, int status, std::string curl) {
+    return engine::FailureRecord{.check = "response_schema_conformance",
+                                 .message = std::move(message),
+                                 .pointer = "/error",
+                                 .status = status,
+                                 .curl = std::move(curl),
+                                 .reason = "expected string, got integer",
+                                 .schema_location =
+                                     "api.yaml#/components/schemas/Error/"
+                                     "properties/error/type"};
+  };
+  engine::PhaseResult a = phase_result("getThing", "examples", 1, "", 0);
+  a.failures.push_back(failure("body /error: expected string, got integer 1", 404, "curl one"));
+  engine::PhaseResult b = phase_result("getThing", "fuzzing", 1, "", 0);
+  b.failures.push_back(failure("body /error: expected string, got integer 2", 404, "curl two"));
+  engine::PhaseResult c = phase_result("deleteThing", "fuzzing", 1, "", 0);
+  c.failures.push_back(failure("body /error: expected string, got integer 3", 400, "curl three"));
+  engine::FailureRecord other = failure("body /error: expected string, got null", 404, "curl 4");
+  other.reason = "expected string, got null";
+  c.failures.push_back(other);
+  results.tests = {
+      {"getThing", "examples", a}, {"getThing", "fuzzing", b}, {"deleteThing", "fuzzing", c}};
+  std::ostringstream out;
+  print_summary(results, out);
+  const std::string text = out.str();
+  EXPECT_THAT(text, HasSubstr("Failures: 4, in 3 groups from 2 causes\n"));
+  EXPECT_THAT(text, HasSubstr("  response_schema_conformance  body /error: expected string, got "
+                              "integer 1  (3 failures)\n    in getThing 404 (examples, fuzzing); "
+                              "deleteThing 400 (fuzzing); schema api.yaml#/components/schemas/"
+                              "Error/properties/error/type\n    curl one\n"));
+  EXPECT_THAT(text, HasSubstr("got null\n    in deleteThing 404 (fuzzing)"));
+  EXPECT_THAT(text, Not(HasSubstr("curl two")));
+  EXPECT_THAT(text, Not(HasSubstr("curl three")));
+
+  // In JUnit, one <failure> per group and test, the others of the group listed briefly.
+  const std::string junit = junit_xml(results);
+  EXPECT_THAT(junit, HasSubstr("message=\"body /error: expected string, got integer 1 (2 "
+                               "failures of this group)\""));
+  EXPECT_THAT(junit, HasSubstr("getThing.fuzzing: body /error: expected string, got integer 2\n"
+                               "    curl two"));
+  // In HTML, one card per group.
+  const std::string html = html_report(results);
+  std::size_t cards = 0;
+  for (auto at = html.find("<article class=\"failure\""); at != std::string::npos;
+       at = html.find("<article class=\"failure\"", at + 1)) {
+    ++cards;
+  }
+  EXPECT_EQ(cards, 3u);
+  EXPECT_THAT(html, HasSubstr("4 failures in 3 groups"));
+  EXPECT_THAT(html, HasSubstr("<summary>the other 1</summary>"));
+}
+
+// The charts say what their bars count, and which colour is which outcome.
+TEST(Html, ChartsHaveCaptionsAndALegend) {
+  const std::string html = html_report(sample_results());
+  EXPECT_THAT(html, HasSubstr("<ul class=\"legend\"><li><span class=\"swatch failure\"></span>"
+                              "failed</li>"));
+  EXPECT_THAT(html, HasSubstr("<figcaption>Each bar: the tests (phases) of one operation, by "
+                              "outcome.</figcaption>"));
+  EXPECT_THAT(html, HasSubstr("['failed', 'transport errors', 'skipped', 'passed']"));
 }
 
 // The JUnit failure text and the HTML report carry the reproduce line too: a CI page shows it

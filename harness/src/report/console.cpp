@@ -8,6 +8,7 @@
 
 #include "conform/core/text.hpp"
 #include "conform/report/coverage.hpp"
+#include "conform/report/groups.hpp"
 
 namespace conform::report {
 namespace {
@@ -76,63 +77,122 @@ std::string failure_lines(const TestRecord& test, const ConsoleStyle& style) {
   return out;
 }
 
-void print_summary(const RunResults& results, std::ostream& out, const ConsoleStyle& style) {
-  struct Row {
-    int requests = 0, failures = 0, errors = 0, skipped = 0;
-    std::set<std::string> checks;
+std::string operation_line(const std::vector<const TestRecord*>& tests, const ConsoleStyle& style) {
+  if (tests.empty()) return {};
+  int sent = 0, advisories = 0;
+  double seconds = 0;
+  std::string failed, errored, skipped, not_exercised;
+  auto add = [](std::string& list, const std::string& item) {
+    list += (list.empty() ? "" : ", ") + item;
   };
-  std::vector<std::string> order;
-  std::map<std::string, Row> rows;
+  for (const TestRecord* t : tests) {
+    const auto& r = t->result;
+    sent += r.sent;
+    seconds += r.seconds;
+    advisories += static_cast<int>(r.advisories.size());
+    std::string verdict = verdict_of(r);
+    if (verdict == "FAIL") add(failed, t->name);
+    if (verdict == "ERROR") add(errored, t->name);
+    if (verdict == "SKIP") add(skipped, t->name + " (" + r.not_tested + ")");
+    if (!r.not_exercised.empty()) add(not_exercised, t->name);
+  }
+  std::string verdict = !failed.empty()                   ? "FAIL"
+                        : !errored.empty()                ? "ERROR"
+                        : skipped.size() > 0 && sent == 0 ? "SKIP"
+                                                          : "PASS";
+  std::string line = paint(pad(verdict, 5), colour_of(verdict), style) + " " +
+                     tests.front()->suite + "  (" + std::to_string(sent) + " requests, " +
+                     duration_text(seconds) + ")";
+  if (!failed.empty()) line += "  failed: " + failed;
+  if (!errored.empty()) line += "  transport errors: " + errored;
+  if (!not_exercised.empty())
+    line += "  " + paint("not exercised: " + not_exercised, "1;33", style);
+  if (advisories > 0) line += "  " + std::to_string(advisories) + " advisories";
+  if (!skipped.empty()) line += "  skipped: " + skipped;
+  return line;
+}
+
+namespace {
+
+std::string status_words(int status) {
+  return status != 0 ? std::to_string(status) : std::string("no answer");
+}
+
+// A cause: its check and first message, how many failures where, the schema keyword, the
+// example request and the command that reproduces it.
+void print_cause(const FailureCause& cause, const RunResults& results, std::ostream& out,
+                 const ConsoleStyle& style) {
+  const FailureGroup& first = *cause.groups.front();
+  const FailureRef& example = first.failures.front();
+  const engine::FailureRecord& f = *example.failure;
+  const int count = cause.failures();
+  out << "  " << paint(f.check, "1;31", style) << "  " << f.message;
+  if (count > 1) out << "  " << paint("(" + std::to_string(count) + " failures)", "1", style);
+  out << "\n";
+  std::string where;
+  for (const FailureGroup* group : cause.groups) {
+    where += (where.empty() ? "" : "; ") + group->suite + " " + status_words(group->status) + " (" +
+             group->tests() + ")";
+  }
+  out << "    in " << where;
+  if (!first.schema_location.empty()) out << "; schema " << first.schema_location;
+  out << "\n";
+  if (!f.curl.empty())
+    out << "    " << f.curl << (f.seed != 0 ? "  # seed " + std::to_string(f.seed) : "") << "\n";
+  if (!style.verbose) return;
+  if (auto again = reproduce(*example.test, results, style); !again.empty()) {
+    out << "    reproduce: " << again << "\n";
+  }
+  if (!f.response.empty()) {
+    for (const std::string& line : core::split(f.response, "\n")) out << "    < " << line << "\n";
+  }
+}
+
+}  // namespace
+
+void print_summary(const RunResults& results, std::ostream& out, const ConsoleStyle& style) {
   std::map<std::string, int> by_check;
   for (const auto& t : results.tests) {
-    if (!rows.contains(t.suite)) order.push_back(t.suite);
-    Row& row = rows[t.suite];
-    row.requests += t.result.sent;
-    row.failures += static_cast<int>(t.result.failures.size());
-    row.errors += static_cast<int>(t.result.errors.size());
-    row.skipped +=
-        !t.result.not_tested.empty() && t.result.failures.empty() && t.result.errors.empty();
-    for (const auto& f : t.result.failures) {
-      ++by_check[f.check];
-      row.checks.insert(f.check);
+    for (const auto& f : t.result.failures) ++by_check[f.check];
+  }
+  const std::vector<FailureGroup> groups = group_failures(results);
+  const std::vector<FailureCause> causes = causes_of(groups);
+  if (!causes.empty()) {
+    out << "\nFailures: " << results.failures() << ", in " << groups.size() << " groups"
+        << (causes.size() < groups.size() ? " from " + std::to_string(causes.size()) + " causes"
+                                          : std::string())
+        << "\n";
+    for (const FailureCause& cause : causes) print_cause(cause, results, out, style);
+    const FailureRef& first = causes.front().groups.front()->failures.front();
+    if (auto again = reproduce(*first.test, results, style); !again.empty() && !style.verbose) {
+      out << "  Each reproduces with its operation and phase (-v shows each): " << again << "\n";
     }
   }
-  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-    return (rows[a].failures + rows[a].errors > 0) > (rows[b].failures + rows[b].errors > 0);
-  });
-  std::size_t width = 9;
-  for (const auto& name : order) width = std::max(width, name.size());
-  out << "\n"
-      << pad("operation", width) << "  requests  failures  errors  skipped  checks failed\n";
-  for (const auto& name : order) {
-    const Row& row = rows[name];
-    char numbers[64];
-    std::snprintf(numbers, sizeof numbers, "  %8d  %8d  %6d  %7d  ", row.requests, row.failures,
-                  row.errors, row.skipped);
-    std::string checks;
-    for (const auto& c : row.checks) checks += (checks.empty() ? "" : ", ") + c;
-    out << (row.failures + row.errors > 0 ? paint(pad(name, width), "1", style) : pad(name, width))
-        << numbers << checks << "\n";
-  }
-  bool any = false;
+  // Transport errors, one line per distinct message.
+  struct SameError {
+    const engine::FailureRecord* first;
+    std::vector<const TestRecord*> tests;
+  };
+  std::vector<SameError> errors;
   for (const auto& t : results.tests) {
-    std::string again = reproduce(t, results, style);
-    for (const auto& f : t.result.failures) {
-      if (!any) out << "\nFailures:\n";
-      any = true;
-      out << "\n  " << t.suite << "." << t.name << " — " << paint(f.check, "1;31", style)
-          << "\n    " << f.message << "\n    status "
-          << (f.status ? std::to_string(f.status) : std::string("none"))
-          << (f.case_summary.empty() ? "" : "; " + f.case_summary)
-          << (f.seed ? "; seed " + std::to_string(f.seed) : "") << "\n    " << f.curl << "\n";
-      if (!again.empty()) out << "    reproduce: " << again << "\n";
-    }
     for (const auto& f : t.result.errors) {
-      if (!any) out << "\nFailures:\n";
-      any = true;
-      out << "\n  " << t.suite << "." << t.name << " — " << paint(f.message, "1;33", style)
-          << "\n    " << f.curl << "\n";
+      auto it = std::find_if(errors.begin(), errors.end(),
+                             [&](const SameError& e) { return e.first->message == f.message; });
+      if (it == errors.end()) {
+        errors.push_back({&f, {}});
+        it = std::prev(errors.end());
+      }
+      if (it->tests.empty() || it->tests.back() != &t) it->tests.push_back(&t);
     }
+  }
+  if (!errors.empty()) out << "\nTransport errors:\n";
+  for (const SameError& error : errors) {
+    std::string where;
+    for (const TestRecord* t : error.tests) {
+      where += (where.empty() ? "" : ", ") + t->suite + "." + t->name;
+    }
+    out << "  " << paint(error.first->message, "1;33", style) << "\n    in " << where << "\n    "
+        << error.first->curl << "\n";
   }
   // What was not tested, or less than asked, and why: never left unsaid.
   bool noted = false;
@@ -140,12 +200,12 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
     if (t.result.notes.empty() && t.result.not_exercised.empty()) continue;
     if (!noted) out << "\nTested less than asked:\n";
     noted = true;
-    out << "  " << t.suite << "." << t.name << "\n";
+    const std::string test = "  " + t.suite + "." + t.name + ": ";
     if (!t.result.not_exercised.empty()) {
-      out << "    " << paint("not exercised", "1;33", style) << ": " << t.result.not_exercised
+      out << test << paint("not exercised", "1;33", style) << ": " << t.result.not_exercised
           << "\n";
     }
-    for (const auto& note : t.result.notes) out << "    " << note << "\n";
+    for (const auto& note : t.result.notes) out << test << note << "\n";
   }
   bool advised = false;
   for (const auto& t : results.tests) {

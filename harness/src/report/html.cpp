@@ -6,6 +6,7 @@
 #include <set>
 
 #include "conform/report/coverage.hpp"
+#include "conform/report/groups.hpp"
 #include "conform/report/junit.hpp"
 
 namespace conform::report {
@@ -54,6 +55,13 @@ main { padding: 16px 24px; max-width: 1200px; }
 section { margin-bottom: 24px; }
 h2 { font-size: 16px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
+.charts figure { margin: 0; } figcaption { color: #616161; font-size: 12px; }
+.legend { list-style: none; padding: 0; margin: 4px 0; display: flex; gap: 16px; }
+.swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
+  vertical-align: -1px; border-radius: 2px; }
+.swatch.failure { background: var(--fail); } .swatch.error { background: var(--error); }
+.swatch.skipped { background: var(--skip); } .swatch.passed { background: var(--pass); }
+article .count { color: #616161; font-weight: normal; }
 svg { width: 100%; height: auto; display: block; }
 svg text { font: 12px system-ui, sans-serif; }
 .filters label { margin-right: 16px; }
@@ -90,8 +98,10 @@ constexpr const char* kScript = R"JS(
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function bars(svg, rows, keys, colours) {
-    var label = 230, width = 520, row = 22;
+  // Horizontal stacked bars, one row per item: its name (cut to fit, whole in its tooltip), a
+  // bar per key, and the counts in words after the bar.
+  function bars(svg, rows, keys, colours, words) {
+    var label = 230, width = 460, row = 22;
     var max = 1;
     rows.forEach(function (r) {
       var total = 0; keys.forEach(function (k) { total += r[k] || 0; });
@@ -100,27 +110,32 @@ constexpr const char* kScript = R"JS(
     svg.setAttribute('viewBox', '0 0 ' + (label + width + 60) + ' ' + Math.max(row, rows.length * row));
     rows.forEach(function (r, i) {
       var y = i * row, x = label;
-      svg.appendChild(el('text', {x: label - 6, y: y + 15, 'text-anchor': 'end'}, r.name));
+      var name = r.name.length > 32 ? r.name.slice(0, 31) + '\u2026' : r.name;
+      var caption = el('text', {x: label - 6, y: y + 15, 'text-anchor': 'end'}, name);
+      caption.appendChild(el('title', {}, r.name));
+      svg.appendChild(caption);
       keys.forEach(function (k, j) {
         var w = (r[k] || 0) / max * width;
         if (w <= 0) return;
         var rect = el('rect', {x: x, y: y + 3, width: w, height: row - 6, fill: colours[j],
                                'data-key': k});
-        rect.appendChild(el('title', {}, r.name + ': ' + r[k] + ' ' + k));
+        rect.appendChild(el('title', {}, r.name + ': ' + r[k] + ' ' + words[j]));
         svg.appendChild(rect);
         x += w;
       });
-      var total = 0; keys.forEach(function (k) { total += r[k] || 0; });
-      svg.appendChild(el('text', {x: x + 6, y: y + 15}, String(total)));
+      var said = [];
+      keys.forEach(function (k, j) { if (r[k]) said.push(r[k] + ' ' + words[j]); });
+      svg.appendChild(el('text', {x: x + 6, y: y + 15}, said.join(', ')));
     });
   }
   var checks = Object.keys(data.by_check).map(function (k) {
     return {name: k, failures: data.by_check[k]};
   });
   checks.sort(function (a, b) { return b.failures - a.failures; });
-  bars(document.getElementById('by-check'), checks, ['failures'], ['#c62828']);
+  bars(document.getElementById('by-check'), checks, ['failures'], ['#c62828'], ['failures']);
   bars(document.getElementById('by-operation'), data.by_operation,
-       ['failure', 'error', 'skipped', 'passed'], ['#c62828', '#ef6c00', '#757575', '#2e7d32']);
+       ['failure', 'error', 'skipped', 'passed'], ['#c62828', '#ef6c00', '#757575', '#2e7d32'],
+       ['failed', 'transport errors', 'skipped', 'passed']);
   if (checks.length === 0) {
     document.getElementById('by-check').appendChild(el('text', {x: 4, y: 15}, 'no failures'));
   }
@@ -252,10 +267,16 @@ std::string html_report(const RunResults& results) {
   out += "</dl>\n</header>\n<main>\n";
 
   out +=
-      "<section class=\"charts\">\n<div><h2>Failures by check</h2><svg id=\"by-check\" "
-      "role=\"img\" aria-label=\"failures by check\"></svg></div>\n<div><h2>Results by "
-      "operation</h2><svg id=\"by-operation\" role=\"img\" aria-label=\"results by "
-      "operation\"></svg></div>\n</section>\n";
+      "<section class=\"charts\">\n<figure><h2>Failures by check</h2><svg id=\"by-check\" "
+      "role=\"img\" aria-label=\"failures by check\"></svg>\n<figcaption>Each bar: the "
+      "failures one check found, over every operation and test.</figcaption></figure>\n"
+      "<figure><h2>Tests by operation</h2><svg id=\"by-operation\" role=\"img\" "
+      "aria-label=\"tests by operation and outcome\"></svg>\n<figcaption>Each bar: the tests "
+      "(phases) of one operation, by outcome.</figcaption>\n<ul class=\"legend\">"
+      "<li><span class=\"swatch failure\"></span>failed</li>"
+      "<li><span class=\"swatch error\"></span>transport errors</li>"
+      "<li><span class=\"swatch skipped\"></span>skipped</li>"
+      "<li><span class=\"swatch passed\"></span>passed</li></ul></figure>\n</section>\n";
 
   auto options = [&](const std::set<std::string>& values, const char* all) {
     std::string html = "<option value=\"\">" + std::string(all) + "</option>";
@@ -270,31 +291,59 @@ std::string html_report(const RunResults& results) {
          "</section>\n";
 
   out += "<section id=\"failures\">\n<h2>Failures</h2>\n";
+  const std::vector<FailureGroup> groups = group_failures(results);
+  if (!groups.empty()) {
+    out += "<p>" + std::to_string(results.failures()) + " failures in " +
+           std::to_string(groups.size()) +
+           " groups (one operation, check, pointer, status and reason each).</p>\n";
+  }
   int shown = 0;
+  auto card = [&](const TestRecord& t, const engine::FailureRecord& f, const char* status,
+                  const FailureGroup* group) {
+    ++shown;
+    out += "<article class=\"failure\" data-filterable data-check=\"" + h(f.check) +
+           "\" data-operation=\"" + h(t.suite) + "\" data-status=\"" + status + "\">\n";
+    out += "<h3><span class=\"check\">" + h(f.check) + "</span> — " + h(t.suite);
+    if (group != nullptr && group->failures.size() > 1) {
+      out +=
+          " <span class=\"count\">" + std::to_string(group->failures.size()) + " failures</span>";
+    }
+    out += "</h3>\n<p class=\"message\">" + h(f.message) + "</p>\n<dl>\n";
+    out += "<dt>found in</dt><dd>" + h(group != nullptr ? group->tests() : t.name) + "</dd>\n";
+    if (!f.pointer.empty()) out += "<dt>pointer</dt><dd>" + h(f.pointer) + "</dd>\n";
+    if (!f.schema_location.empty()) {
+      out += "<dt>schema</dt><dd>" + h(f.schema_location) + "</dd>\n";
+    }
+    out += "<dt>status</dt><dd>" + (f.status ? std::to_string(f.status) : std::string("none")) +
+           "</dd>\n";
+    if (!f.case_summary.empty()) out += "<dt>case</dt><dd>" + h(f.case_summary) + "</dd>\n";
+    if (f.seed) {
+      out +=
+          "<dt>seed</dt><dd>" + std::to_string(f.seed) + (f.shrunk ? " (shrunk)" : "") + "</dd>\n";
+    }
+    out += "</dl>\n<pre class=\"curl\">" + h(f.curl) + "</pre>\n";
+    if (!f.response.empty()) out += "<pre class=\"response\">" + h(f.response) + "</pre>\n";
+    if (auto again = reproduce_line(t, results.command, results.seed); !again.empty()) {
+      out += "<p class=\"reproduce\">reproduce: <code>" + h(again) + "</code></p>\n";
+    }
+    if (group != nullptr && group->failures.size() > 1) {
+      out += "<details class=\"others\"><summary>the other " +
+             std::to_string(group->failures.size() - 1) + "</summary><ul>\n";
+      for (const FailureRef& other : group->failures) {
+        if (other.failure == &f) continue;
+        out += "<li>" + h(other.test->name) + ": " + h(other.failure->message) + "<pre>" +
+               h(other.failure->curl) + "</pre></li>\n";
+      }
+      out += "</ul></details>\n";
+    }
+    out += "</article>\n";
+  };
+  for (const FailureGroup& group : groups) {
+    const FailureRef& first = group.failures.front();
+    card(*first.test, *first.failure, "failure", &group);
+  }
   for (const auto& t : results.tests) {
-    auto card = [&](const engine::FailureRecord& f, const char* status) {
-      ++shown;
-      out += "<article class=\"failure\" data-filterable data-check=\"" + h(f.check) +
-             "\" data-operation=\"" + h(t.suite) + "\" data-status=\"" + status + "\">\n";
-      out += "<h3><span class=\"check\">" + h(f.check) + "</span> — " + h(t.suite) + "." +
-             h(t.name) + "</h3>\n<p class=\"message\">" + h(f.message) + "</p>\n<dl>\n";
-      if (!f.pointer.empty()) out += "<dt>pointer</dt><dd>" + h(f.pointer) + "</dd>\n";
-      out += "<dt>status</dt><dd>" + (f.status ? std::to_string(f.status) : std::string("none")) +
-             "</dd>\n";
-      if (!f.case_summary.empty()) out += "<dt>case</dt><dd>" + h(f.case_summary) + "</dd>\n";
-      if (f.seed) {
-        out += "<dt>seed</dt><dd>" + std::to_string(f.seed) + (f.shrunk ? " (shrunk)" : "") +
-               "</dd>\n";
-      }
-      out += "</dl>\n<pre class=\"curl\">" + h(f.curl) + "</pre>\n";
-      if (!f.response.empty()) out += "<pre class=\"response\">" + h(f.response) + "</pre>\n";
-      if (auto again = reproduce_line(t, results.command, results.seed); !again.empty()) {
-        out += "<p class=\"reproduce\">reproduce: <code>" + h(again) + "</code></p>\n";
-      }
-      out += "</article>\n";
-    };
-    for (const auto& f : t.result.failures) card(f, "failure");
-    for (const auto& f : t.result.errors) card(f, "error");
+    for (const auto& f : t.result.errors) card(t, f, "error", nullptr);
   }
   if (shown == 0) out += "<p id=\"no-failures\">No failures.</p>\n";
   out += "</section>\n";

@@ -1,7 +1,10 @@
 #include "conform/report/junit.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+
+#include "conform/report/groups.hpp"
 
 namespace conform::report {
 namespace {
@@ -37,6 +40,7 @@ std::string failure_text(const TestRecord& test, const engine::FailureRecord& f,
   std::string text = "operation: " + test.result.operation_id + "\ncheck: " + f.check +
                      "\nphase: " + test.result.phase + "\n" + f.message + "\n";
   if (!f.pointer.empty()) text += "pointer: " + f.pointer + "\n";
+  if (!f.schema_location.empty()) text += "schema: " + f.schema_location + "\n";
   text += "status: " + (f.status != 0 ? std::to_string(f.status) : std::string("none")) + "\n";
   if (!f.case_summary.empty()) text += "case: " + f.case_summary + "\n";
   if (f.seed != 0) text += "seed: " + std::to_string(f.seed) + (f.shrunk ? " (shrunk)" : "") + "\n";
@@ -102,6 +106,11 @@ std::string xml_text(std::string_view text) {
 }
 
 std::string junit_xml(const RunResults& results) {
+  const std::vector<FailureGroup> groups = group_failures(results);
+  std::map<const engine::FailureRecord*, const FailureGroup*> group_of;
+  for (const FailureGroup& group : groups) {
+    for (const FailureRef& ref : group.failures) group_of[ref.failure] = &group;
+  }
   // Suites in the order their first test ran.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const TestRecord*>> by_suite;
@@ -154,9 +163,35 @@ std::string junit_xml(const RunResults& results) {
     for (const auto* t : tests) {
       body += "    <testcase" + attribute("name", t->name) + attribute("classname", suite) +
               attribute("time", junit_seconds(t->result.seconds)) + ">\n";
+      // One <failure> per group: its first failure here in full, the others briefly, and the
+      // other tests where the group was found.
+      std::vector<std::pair<const FailureGroup*, std::vector<const engine::FailureRecord*>>> here;
       for (const auto& f : t->result.failures) {
-        body += "      <failure" + attribute("type", f.check) + attribute("message", f.message) +
-                ">" + xml_text(failure_text(*t, f, results)) + "</failure>\n";
+        const FailureGroup* group = group_of.at(&f);
+        auto it = std::find_if(here.begin(), here.end(),
+                               [&](const auto& entry) { return entry.first == group; });
+        if (it == here.end()) {
+          here.push_back({group, {}});
+          it = std::prev(here.end());
+        }
+        it->second.push_back(&f);
+      }
+      for (const auto& [group, members] : here) {
+        const engine::FailureRecord& first = *members.front();
+        std::string text = failure_text(*t, first, results);
+        std::string message = first.message;
+        if (group->failures.size() > 1) {
+          message += " (" + std::to_string(group->failures.size()) + " failures of this group)";
+          text += "\nthe same failure (" + group->check + ", pointer '" + group->pointer +
+                  "', status " + std::to_string(group->status) + ", " + group->reason + "):\n";
+          for (const FailureRef& other : group->failures) {
+            if (other.failure == &first) continue;
+            text += "  " + other.test->suite + "." + other.test->name + ": " +
+                    other.failure->message + "\n    " + other.failure->curl + "\n";
+          }
+        }
+        body += "      <failure" + attribute("type", first.check) + attribute("message", message) +
+                ">" + xml_text(text) + "</failure>\n";
       }
       for (const auto& f : t->result.errors) {
         body += "      <error" + attribute("type", f.check) + attribute("message", f.message) +

@@ -32,6 +32,7 @@ Progress::Progress(std::ostream& out, bool terminal, int total, report::ConsoleS
 Progress::~Progress() {
   {
     std::lock_guard lock(mutex_);
+    print_operation();
     stopping_ = true;
   }
   stop_ticking_.notify_all();
@@ -55,10 +56,32 @@ void Progress::ended(const report::TestRecord& test) {
   requests_ += test.result.sent;
   failures_ += static_cast<int>(test.result.failures.size());
   if (verbosity_ < 0) return;
+  if (verbosity_ > 0) {
+    if (terminal_) out_ << "\r\033[K";
+    out_ << report::test_line(test, style_) << "\n"
+         << report::failure_lines(test, style_) << std::flush;
+    return;
+  }
+  if (!operation_.empty() && operation_.front().suite != test.suite) print_operation();
+  // Only what the line needs: the failures stay with the run's results.
+  report::TestRecord kept{test.suite, test.name, {}};
+  kept.result.sent = test.result.sent;
+  kept.result.seconds = test.result.seconds;
+  kept.result.not_tested = test.result.not_tested;
+  kept.result.not_exercised = test.result.not_exercised;
+  kept.result.failures.resize(test.result.failures.empty() ? 0 : 1);
+  kept.result.errors.resize(test.result.errors.empty() ? 0 : 1);
+  kept.result.advisories.resize(test.result.advisories.size());
+  operation_.push_back(std::move(kept));
+}
+
+void Progress::print_operation() {
+  if (operation_.empty()) return;
+  std::vector<const report::TestRecord*> tests;
+  for (const auto& t : operation_) tests.push_back(&t);
   if (terminal_) out_ << "\r\033[K";
-  out_ << report::test_line(test, style_) << "\n";
-  if (verbosity_ > 0) out_ << report::failure_lines(test, style_);
-  out_ << std::flush;
+  out_ << report::operation_line(tests, style_) << "\n" << std::flush;
+  operation_.clear();
 }
 
 void Progress::tick() {

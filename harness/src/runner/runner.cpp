@@ -215,6 +215,7 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   report::ConsoleStyle style;
   const bool terminal = context.out == &std::cout && isatty(STDOUT_FILENO) != 0;
   style.colour = report::wants_colour(terminal, config.no_colour);
+  style.verbose = config.verbose;
   // The program as it was invoked (a path when it is not on PATH), every value quoted for a shell.
   style.command = core::shell_quote(context.program) + " run --spec " +
                   core::shell_quote(config.spec) + " --target " +

@@ -159,7 +159,10 @@ class Fuzzing {
     bool negatives = negative_hits_ > 0 || negative_misses_ < 3;
     for (bool neg : {want_negative, false}) {
       if (neg && !negatives) {
-        ++shortfall_["invalid case not drawn: earlier draws found nothing to break"];
+        // Counted with the misses when they all said why: one note, not two.
+        ++shortfall_[negative_miss_.empty()
+                         ? "invalid case not drawn: earlier draws found nothing to break"
+                         : negative_miss_];
         continue;
       }
       try {
@@ -168,14 +171,20 @@ class Fuzzing {
         if (neg) ++negative_hits_;
         return Drawn{std::move(shrinkable), std::move(value), seed, neg};
       } catch (const gen::Unsatisfiable& error) {
-        if (neg) ++negative_misses_;
-        ++shortfall_[std::string(neg ? "invalid" : "valid") + " case not drawn: " + error.what()];
+        missed(neg, error.what());
       } catch (const rc::GenerationFailure& error) {
-        if (neg) ++negative_misses_;
-        ++shortfall_[std::string(neg ? "invalid" : "valid") + " case not drawn: " + error.what()];
+        missed(neg, error.what());
       }
     }
     return std::nullopt;
+  }
+
+  void missed(bool neg, const std::string& why) {
+    std::string note = std::string(neg ? "invalid" : "valid") + " case not drawn: " + why;
+    ++shortfall_[note];
+    if (!neg) return;
+    negative_miss_ = negative_misses_ == 0 || negative_miss_ == note ? note : std::string();
+    ++negative_misses_;
   }
 
   void send(std::vector<Drawn>& window) {
@@ -241,6 +250,7 @@ class Fuzzing {
   transport::Auth credential_;
   // Why a kind of case could not be drawn, with how often: said in the phase's notes.
   std::map<std::string, int> shortfall_;
+  std::string negative_miss_;  // why every invalid draw so far missed, when they agree
   int negative_misses_ = 0, negative_hits_ = 0;
   long long attempted_ = 0, limited_ = 0;
   bool any_drawn_ = false;
