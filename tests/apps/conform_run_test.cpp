@@ -167,6 +167,57 @@ TEST_P(ConformRunFault, IsCaughtByItsCheck) {
 INSTANTIATE_TEST_SUITE_P(Catalogue, ConformRunFault, ::testing::ValuesIn(mock::fault_catalogue()),
                          [](const auto& fault_info) { return std::string(fault_info.param.name); });
 
+// The baseline loop: record the failures, then a run fails only on new ones, lists the known apart,
+// and says which known ones no longer happen.
+TEST(ConformRun, ABaselineFailsTheRunOnlyOnNewFailures) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("conform-baseline-" + std::to_string(getpid()) + ".json");
+  std::filesystem::remove(file);
+  const std::string options =
+      "--operation createApiKey --operation listApiKeys --phases "
+      "examples --baseline " +
+      file.string();
+  Outcome missing = run(project_spec(), "http://127.0.0.1:9", options);
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_THAT(missing.output, HasSubstr("no such file (--baseline-update writes it)"));
+
+  MockProcess faulty(project_spec(), {"--fault", "wrong_response_type"});
+  Outcome recorded = run(project_spec(), url(faulty), options + " --baseline-update");
+  EXPECT_EQ(recorded.exit_code, 1) << "the verdict is against the baseline as it was";
+  nlohmann::json baseline = nlohmann::json::parse(read_file(file), nullptr, false);
+  ASSERT_TRUE(baseline.is_object()) << read_file(file);
+  EXPECT_EQ(baseline["format"], "conform-baseline/1");
+  ASSERT_EQ(baseline["failures"].size(), 1u) << baseline;
+  EXPECT_EQ(baseline["failures"][0]["pointer"], "/id");
+
+  Outcome again = run(project_spec(), url(faulty), options);
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_THAT(again.output, HasSubstr("Known failures (in the baseline; they do not fail the run): "
+                                      "1, in 1 groups\n  createApiKey  "
+                                      "response_schema_conformance  /id  200  ×1  body /id: "
+                                      "expected integer"));
+  EXPECT_THAT(again.output,
+              HasSubstr("0 failures, 0 transport errors, 0 skipped, 1 known, 0 fixed"));
+  EXPECT_THAT(again.junit,
+              HasSubstr("known failure, in the baseline (response_schema_conformance)"));
+  EXPECT_THAT(again.junit, Not(HasSubstr("<failure")));
+
+  MockProcess clean(project_spec());
+  Outcome fixed = run(project_spec(), url(clean), options);
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_THAT(fixed.output,
+              HasSubstr("Fixed since the baseline (no longer found): 1\n  createApiKey"
+                        "  response_schema_conformance  /id  200"));
+  EXPECT_THAT(fixed.junit, HasSubstr("<property name=\"fixed\" value=\"response_schema_conformance "
+                                     "/id 200: body /id: expected integer"));
+
+  MockProcess other(project_spec(), {"--fault", "wrong_content_type"});
+  Outcome new_failure = run(project_spec(), url(other), options);
+  EXPECT_EQ(new_failure.exit_code, 1) << new_failure.output;
+  EXPECT_THAT(new_failure.output, HasSubstr("New failures (not in the baseline): "));
+  std::filesystem::remove(file);
+}
+
 // One broken field per answer, the full default run: the console fits on one screen (66 lines),
 // each cause once, in plain words with the schema keyword, where 325 lines of raw validator text
 // were printed before.

@@ -102,6 +102,13 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
       .add_option("--fail-under-coverage", o.fail_under_coverage,
                   "Fail the run when its schema coverage (docs/coverage.md) is under PERCENT")
       ->check(CLI::Range(0.0, 100.0));
+  command.add_option("--baseline", o.baseline,
+                     "A file of known failures (docs/baseline.md): the run fails only on new ones");
+  command
+      .add_flag("--baseline-update", o.baseline_update,
+                "Write this run's failures to the --baseline file (the verdict is still against "
+                "the file as it was)")
+      ->needs("--baseline");
   command.add_flag("--enforce-vast-rules", o.enforce_vast_rules,
                    "Hold the server to Vast.ai rules the description does not state (failures, "
                    "not advisories)");

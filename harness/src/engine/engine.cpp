@@ -85,7 +85,7 @@ void redact(PhaseResult& result, const core::Redactor& secrets) {
   auto clean = [&](std::string text) {
     return core::escape_invalid_utf8(secrets(std::move(text)));
   };
-  for (auto* records : {&result.failures, &result.errors, &result.advisories}) {
+  for (auto* records : {&result.failures, &result.errors, &result.advisories, &result.known}) {
     for (FailureRecord& record : *records) {
       for (std::string* text :
            {&record.check, &record.message, &record.pointer, &record.curl, &record.case_summary,

@@ -79,7 +79,7 @@ std::string failure_lines(const TestRecord& test, const ConsoleStyle& style) {
 
 std::string operation_line(const std::vector<const TestRecord*>& tests, const ConsoleStyle& style) {
   if (tests.empty()) return {};
-  int sent = 0, advisories = 0;
+  int sent = 0, advisories = 0, known = 0;
   double seconds = 0;
   std::string failed, errored, skipped, not_exercised;
   auto add = [](std::string& list, const std::string& item) {
@@ -90,6 +90,7 @@ std::string operation_line(const std::vector<const TestRecord*>& tests, const Co
     sent += r.sent;
     seconds += r.seconds;
     advisories += static_cast<int>(r.advisories.size());
+    known += static_cast<int>(r.known.size());
     std::string verdict = verdict_of(r);
     if (verdict == "FAIL") add(failed, t->name);
     if (verdict == "ERROR") add(errored, t->name);
@@ -107,6 +108,7 @@ std::string operation_line(const std::vector<const TestRecord*>& tests, const Co
   if (!errored.empty()) line += "  transport errors: " + errored;
   if (!not_exercised.empty())
     line += "  " + paint("not exercised: " + not_exercised, "1;33", style);
+  if (known > 0) line += "  " + std::to_string(known) + " known (baseline)";
   if (advisories > 0) line += "  " + std::to_string(advisories) + " advisories";
   if (!skipped.empty()) line += "  skipped: " + skipped;
   return line;
@@ -148,6 +150,35 @@ void print_cause(const FailureCause& cause, const RunResults& results, std::ostr
   }
 }
 
+std::string group_line(const std::string& suite, const std::string& check,
+                       const std::string& pointer, int status) {
+  return suite + "  " + check + "  " + (pointer.empty() ? std::string("-") : pointer) + "  " +
+         status_words(status);
+}
+
+// Known failures, a line per group, and those the baseline knew that did not happen again.
+void print_baseline(const RunResults& results, std::ostream& out, const ConsoleStyle& style) {
+  if (!results.baselined) return;
+  const std::vector<FailureGroup> known = group_failures(results, true);
+  if (!known.empty()) {
+    out << "\nKnown failures (in the baseline; they do not fail the run): " << results.known()
+        << ", in " << known.size() << " groups\n";
+    for (const FailureGroup& g : known) {
+      out << "  " << group_line(g.suite, g.check, g.pointer, g.status) << "  ×" << g.failures.size()
+          << "  " << g.failures.front().failure->message << "\n";
+    }
+  }
+  if (!results.fixed.empty()) {
+    out << "\n"
+        << paint("Fixed since the baseline", "1;32", style)
+        << " (no longer found): " << results.fixed.size() << "\n";
+    for (const KnownFailure& f : results.fixed) {
+      out << "  " << group_line(f.operation, f.check, f.pointer, f.status) << "  " << f.example
+          << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 void print_summary(const RunResults& results, std::ostream& out, const ConsoleStyle& style) {
@@ -158,7 +189,8 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
   const std::vector<FailureGroup> groups = group_failures(results);
   const std::vector<FailureCause> causes = causes_of(groups);
   if (!causes.empty()) {
-    out << "\nFailures: " << results.failures() << ", in " << groups.size() << " groups"
+    out << (results.baselined ? "\nNew failures (not in the baseline): " : "\nFailures: ")
+        << results.failures() << ", in " << groups.size() << " groups"
         << (causes.size() < groups.size() ? " from " + std::to_string(causes.size()) + " causes"
                                           : std::string())
         << "\n";
@@ -168,6 +200,7 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
       out << "  Each reproduces with its operation and phase (-v shows each): " << again << "\n";
     }
   }
+  print_baseline(results, out, style);
   // Transport errors, one line per distinct message.
   struct SameError {
     const engine::FailureRecord* first;
@@ -230,6 +263,9 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
       << results.tests.size() << " tests, " << results.requests() << " requests in "
       << duration_text(results.seconds) << ": " << results.failures() << " failures, "
       << results.errors() << " transport errors, " << results.skipped() << " skipped"
+      << (results.baselined ? ", " + std::to_string(results.known()) + " known, " +
+                                  std::to_string(results.fixed.size()) + " fixed"
+                            : "")
       << (results.advisories() ? ", " + std::to_string(results.advisories()) + " advisories" : "")
       << (results.not_exercised()
               ? ", " + std::to_string(results.not_exercised()) + " not exercised"

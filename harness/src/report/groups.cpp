@@ -21,12 +21,12 @@ std::string FailureGroup::tests() const {
   return out;
 }
 
-std::vector<FailureGroup> group_failures(const RunResults& results) {
+std::vector<FailureGroup> group_failures(const RunResults& results, bool known) {
   using Key = std::tuple<std::string, std::string, std::string, int, std::string>;
   std::map<Key, std::size_t> index;
   std::vector<FailureGroup> groups;
   for (const TestRecord& test : results.tests) {
-    for (const engine::FailureRecord& f : test.result.failures) {
+    for (const engine::FailureRecord& f : known ? test.result.known : test.result.failures) {
       Key key{test.suite, f.check, f.pointer, f.status, reason_of(f)};
       auto [it, added] = index.emplace(key, groups.size());
       if (added) {

@@ -260,6 +260,10 @@ std::string html_report(const RunResults& results) {
   fact("transport errors", std::to_string(results.errors()));
   fact("skipped", std::to_string(results.skipped()));
   fact("advisories", std::to_string(results.advisories()));
+  if (results.baselined) {
+    fact("known failures (baseline)", std::to_string(results.known()));
+    fact("fixed since the baseline", std::to_string(results.fixed.size()));
+  }
   fact("not exercised", std::to_string(results.not_exercised()));
   const CoverageSummary coverage = summarise_coverage(results);
   if (coverage.measured()) fact("schema coverage", percent_text(coverage.percent()));
@@ -360,6 +364,37 @@ std::string html_report(const RunResults& results) {
   }
   if (!advisories.empty()) {
     out += "<section id=\"advisories\">\n<h2>Advisories</h2>\n" + advisories + "</section>\n";
+  }
+
+  // A baseline's known failures, and those it knew that this run no longer found.
+  if (results.baselined) {
+    out += "<section id=\"baseline\">\n<h2>Known failures (in the baseline)</h2>\n";
+    const std::vector<FailureGroup> known = group_failures(results, true);
+    if (known.empty()) out += "<p>None found.</p>\n";
+    if (!known.empty()) {
+      out +=
+          "<table>\n<thead><tr><th>operation</th><th>check</th><th>pointer</th><th>status</th>"
+          "<th>failures</th><th>first</th></tr></thead>\n<tbody>\n";
+      for (const FailureGroup& g : known) {
+        out += "<tr><td>" + h(g.suite) + "</td><td>" + h(g.check) + "</td><td>" + h(g.pointer) +
+               "</td><td class=\"num\">" + std::to_string(g.status) + "</td><td class=\"num\">" +
+               std::to_string(g.failures.size()) + "</td><td>" +
+               h(g.failures.front().failure->message) + "</td></tr>\n";
+      }
+      out += "</tbody>\n</table>\n";
+    }
+    out += "<h2 id=\"fixed\">Fixed since the baseline</h2>\n";
+    if (results.fixed.empty()) out += "<p>None.</p>\n";
+    if (!results.fixed.empty()) {
+      out += "<ul>\n";
+      for (const KnownFailure& f : results.fixed) {
+        out += "<li>" + h(f.operation) + " — " + h(f.check) + " at " +
+               h(f.pointer.empty() ? "-" : f.pointer) + ", status " + std::to_string(f.status) +
+               ": " + h(f.example) + "</li>\n";
+      }
+      out += "</ul>\n";
+    }
+    out += "</section>\n";
   }
 
   // Every test, failures first.

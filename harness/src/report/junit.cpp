@@ -158,6 +158,15 @@ std::string junit_xml(const RunResults& results) {
         property("advisories", std::to_string(t->result.advisories.size()));
       }
       if (!t->result.not_exercised.empty()) property("not_exercised", t->result.not_exercised);
+      if (!t->result.known.empty()) property("known", std::to_string(t->result.known.size()));
+    }
+    // What the baseline knew of this operation that the run no longer found.
+    for (const KnownFailure& f : results.fixed) {
+      if (f.operation != suite) continue;
+      body += "      <property" + attribute("name", "fixed") +
+              attribute("value", f.check + " " + (f.pointer.empty() ? "-" : f.pointer) + " " +
+                                     std::to_string(f.status) + ": " + f.example) +
+              "/>\n";
     }
     body += "    </properties>\n";
     for (const auto* t : tests) {
@@ -215,6 +224,10 @@ std::string junit_xml(const RunResults& results) {
       for (const auto& note : t->result.notes) out += "note: " + note + "\n";
       for (const auto& f : t->result.advisories) {
         out += "advisory (" + f.check + "): " + f.message + "\n  " + f.curl + "\n";
+      }
+      for (const auto& f : t->result.known) {
+        out += "known failure, in the baseline (" + f.check + "): " + f.message + "\n  " + f.curl +
+               "\n";
       }
       body += "      <system-out>" + xml_text(out) + "</system-out>\n";
       body += "    </testcase>\n";

@@ -17,6 +17,12 @@ int RunResults::failures() const {
   return n;
 }
 
+int RunResults::known() const {
+  int n = 0;
+  for (const auto& t : tests) n += static_cast<int>(t.result.known.size());
+  return n;
+}
+
 int RunResults::advisories() const {
   int n = 0;
   for (const auto& t : tests) n += static_cast<int>(t.result.advisories.size());
@@ -79,6 +85,24 @@ engine::FailureRecord failure_from(const nlohmann::json& j) {
           .schema_location = j.value("schema_location", "")};
 }
 
+}  // namespace
+
+nlohmann::json known_failure_json(const KnownFailure& f) {
+  return {{"operation", f.operation}, {"check", f.check},   {"pointer", f.pointer},
+          {"status", f.status},       {"reason", f.reason}, {"example", f.example}};
+}
+
+KnownFailure known_failure_from(const nlohmann::json& j) {
+  return {.operation = j.at("operation"),
+          .check = j.at("check"),
+          .pointer = j.at("pointer"),
+          .status = j.at("status"),
+          .reason = j.value("reason", ""),
+          .example = j.value("example", "")};
+}
+
+namespace {
+
 // Statuses as JSON object keys ("200": 12).
 nlohmann::json statuses_json(const std::map<int, int>& statuses) {
   nlohmann::json out = nlohmann::json::object();
@@ -94,6 +118,8 @@ nlohmann::json to_json(const RunResults& results) {
     nlohmann::json failures = nlohmann::json::array();
     nlohmann::json errors = nlohmann::json::array();
     nlohmann::json advisories = nlohmann::json::array();
+    nlohmann::json known = nlohmann::json::array();
+    for (const auto& f : t.result.known) known.push_back(failure_json(f));
     for (const auto& f : t.result.failures) failures.push_back(failure_json(f));
     for (const auto& f : t.result.errors) errors.push_back(failure_json(f));
     for (const auto& f : t.result.advisories) advisories.push_back(failure_json(f));
@@ -116,6 +142,7 @@ nlohmann::json to_json(const RunResults& results) {
                      {"links_followed", t.result.links_followed},
                      {"failures", failures},
                      {"advisories", advisories},
+                     {"known", known},
                      {"errors", errors}});
   }
   nlohmann::json targets = nlohmann::json::object();
@@ -126,10 +153,13 @@ nlohmann::json to_json(const RunResults& results) {
                    {"parameters", target.parameters},
                    {"links", target.links}};
   }
-  return {{"spec", results.spec_file},   {"target", results.target},
-          {"coverage_targets", targets}, {"seed", results.seed},
-          {"seconds", results.seconds},  {"interrupted", results.interrupted},
-          {"command", results.command},  {"tests", tests}};
+  nlohmann::json fixed = nlohmann::json::array();
+  for (const KnownFailure& f : results.fixed) fixed.push_back(known_failure_json(f));
+  return {{"spec", results.spec_file},      {"target", results.target},
+          {"coverage_targets", targets},    {"seed", results.seed},
+          {"seconds", results.seconds},     {"interrupted", results.interrupted},
+          {"command", results.command},     {"tests", tests},
+          {"baselined", results.baselined}, {"fixed", fixed}};
 }
 
 RunResults results_from_json(const nlohmann::json& json) {
@@ -154,6 +184,9 @@ RunResults results_from_json(const nlohmann::json& json) {
     for (const auto& f : t.value("advisories", nlohmann::json::array())) {
       record.result.advisories.push_back(failure_from(f));
     }
+    for (const auto& f : t.value("known", nlohmann::json::array())) {
+      record.result.known.push_back(failure_from(f));
+    }
     record.result.valid_sent = t.value("valid_sent", 0);
     record.result.invalid_sent = t.value("invalid_sent", 0);
     record.result.valid_refused = t.value("valid_refused", 0);
@@ -170,6 +203,10 @@ RunResults results_from_json(const nlohmann::json& json) {
       record.result.statuses[std::stoi(status)] = count.get<int>();
     }
     results.tests.push_back(std::move(record));
+  }
+  results.baselined = json.value("baselined", false);
+  for (const auto& f : json.value("fixed", nlohmann::json::array())) {
+    results.fixed.push_back(known_failure_from(f));
   }
   const nlohmann::json targets = json.value("coverage_targets", nlohmann::json::object());
   for (const auto& [id, target] : targets.items()) {
@@ -188,6 +225,8 @@ void merge_into(RunResults& into, RunResults part) {
   into.interrupted = into.interrupted || part.interrupted;
   for (auto& t : part.tests) into.tests.push_back(std::move(t));
   into.coverage_targets.merge(part.coverage_targets);
+  into.baselined = into.baselined || part.baselined;
+  for (auto& f : part.fixed) into.fixed.push_back(std::move(f));
 }
 
 void write_atomically(const std::filesystem::path& path, const std::string& content) {

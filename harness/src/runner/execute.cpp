@@ -28,6 +28,7 @@ report::TestRecord record(const PlannedTest& test, const Execution& execution) {
   }
   if (execution.secrets) engine::redact(result, *execution.secrets);
   report::TestRecord out{test.suite, test.name, std::move(result)};
+  if (execution.baseline) report::set_aside_known(out, *execution.baseline);
   if (execution.progress) execution.progress->ended(out);
   return out;
 }

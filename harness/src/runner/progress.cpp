@@ -72,6 +72,7 @@ void Progress::ended(const report::TestRecord& test) {
   kept.result.failures.resize(test.result.failures.empty() ? 0 : 1);
   kept.result.errors.resize(test.result.errors.empty() ? 0 : 1);
   kept.result.advisories.resize(test.result.advisories.size());
+  kept.result.known.resize(test.result.known.size());
   operation_.push_back(std::move(kept));
 }
 

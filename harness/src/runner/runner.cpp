@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "conform/core/error.hpp"
@@ -178,6 +179,11 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   if (!lint::usable(spec, operations, "running", true, std::cerr)) {
     return {core::ExitCode::bad_input, {}};
   }
+  // Read before anything is sent: a baseline that cannot be read stops the run with exit 2.
+  std::optional<report::Baseline> baseline;
+  if (!config.baseline.empty() && config.shard_results.empty()) {
+    baseline = report::load_baseline(config.baseline, config.baseline_update);
+  }
   engine::RunOptions run_options = engine_options(config, operations);
   transport::Transport transport(transport_options(config, spec, run_options.token));
   run_options.check_options.secrets = engine::secrets_of(transport, run_options.token);
@@ -265,7 +271,8 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   if (!plan.empty()) {
     const int verbosity = config.quiet ? -1 : (config.verbose ? 1 : 0);
     Progress progress(out, terminal, static_cast<int>(plan.size()), style, verbosity);
-    Execution execution{&run_options.check_options.secrets, &progress};
+    Execution execution{&run_options.check_options.secrets, &progress,
+                        baseline ? &*baseline : nullptr};
     std::vector<report::TestRecord> records;
     if (context.executor == Executor::googletest) {
       std::vector<std::string> arguments = {context.program};
@@ -298,6 +305,13 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
   } else {
     if (config.fail_on_unexercised) fail_unexercised(results);
     if (config.fail_under_coverage > 0) gate_coverage(results, config.fail_under_coverage);
+    if (baseline) {
+      report::apply_baseline(results, *baseline);
+      if (config.baseline_update) {
+        report::write_atomically(config.baseline,
+                                 report::baseline_text(report::baseline_of(results), spec.file()));
+      }
+    }
     report::write_outputs(results, config.outputs);
     report::print_summary(results, out, style);
     report::announce_outputs(config.outputs, out);

@@ -92,6 +92,9 @@ struct PhaseResult {
   // Expectations from what conform knows beyond the description (Vast.ai's rules), which a server
   // that follows the description need not meet: shown apart, never failing the run.
   std::vector<FailureRecord> advisories;
+  // Failures a --baseline file already knows (report::apply_baseline): shown apart, never
+  // failing the run.
+  std::vector<FailureRecord> known{};
   std::string not_tested;  // why nothing could be checked, if so
   // Why the phase sent fewer or other cases than it was asked for (cases left out, kinds that
   // could not be drawn, with counts): nothing is left untested unsaid.

@@ -32,8 +32,9 @@ struct FailureGroup {
 // A failure's reason: what stays the same from case to case.
 const std::string& reason_of(const engine::FailureRecord& failure);
 
-// The run's failures (not transport errors) by group, in the order each group was first found.
-std::vector<FailureGroup> group_failures(const RunResults& results);
+// The run's failures (not transport errors) by group, in the order each group was first found;
+// with `known`, the failures a baseline knew instead.
+std::vector<FailureGroup> group_failures(const RunResults& results, bool known = false);
 
 // Groups of several operations that share a cause: the same check and reason, at the same schema
 // keyword (a component that many operations return), or where no schema says, at the same

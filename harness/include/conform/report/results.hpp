@@ -28,6 +28,22 @@ struct CoverageTargets {
   std::vector<std::string> links{};                  // the links its 2XX responses declare, by name
 };
 
+// A failure a baseline records: matched by operation, check, JSON pointer and status, never by
+// the values a case carried (docs/baseline.md).
+struct KnownFailure {
+  std::string operation;  // the operationId, or the suite
+  std::string check;
+  std::string pointer;
+  int status = 0;
+  std::string reason{};   // as it was when recorded: for people, not matched
+  std::string example{};  // the first failure's message, for people
+
+  bool matches(const std::string& suite, const engine::FailureRecord& failure) const {
+    return operation == suite && check == failure.check && pointer == failure.pointer &&
+           status == failure.status;
+  }
+};
+
 struct RunResults {
   std::string spec_file;
   std::string target;
@@ -40,8 +56,13 @@ struct RunResults {
   std::vector<TestRecord> tests;
   // Per operationId, for the operations the run selected.
   std::map<std::string, CoverageTargets> coverage_targets;
+  // With --baseline: whether one was applied, and the failures it knew that this run's tests of
+  // the same operation no longer found.
+  bool baselined = false;
+  std::vector<KnownFailure> fixed{};
 
   int failures() const;
+  int known() const;  // failures the baseline knew
   int advisories() const;
   int not_exercised() const;
   int errors() const;
@@ -58,6 +79,9 @@ std::string reproduce_line(const TestRecord& test, const std::string& command, s
 std::string duration_text(double seconds);
 
 nlohmann::json to_json(const RunResults& results);
+nlohmann::json known_failure_json(const KnownFailure& failure);
+// Throws nlohmann::json's exceptions when a member is missing or of another type.
+KnownFailure known_failure_from(const nlohmann::json& json);
 // Adds another part of the same run (a shard's, a results file's): its tests after ours, and its
 // coverage targets.
 void merge_into(RunResults& into, RunResults part);

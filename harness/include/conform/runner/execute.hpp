@@ -6,6 +6,7 @@
 
 #include "conform/core/redactor.hpp"
 #include "conform/engine/engine.hpp"
+#include "conform/report/baseline.hpp"
 #include "conform/report/results.hpp"
 #include "conform/runner/progress.hpp"
 
@@ -26,8 +27,9 @@ PlannedTest skipped_test(std::string suite, std::string name, std::string reason
 
 // How the tests' results are shown and made safe while they run.
 struct Execution {
-  const core::Redactor* secrets = nullptr;  // applied to every result before anyone sees it
-  Progress* progress = nullptr;             // may be null: nothing printed
+  const core::Redactor* secrets = nullptr;     // applied to every result before anyone sees it
+  Progress* progress = nullptr;                // may be null: nothing printed
+  const report::Baseline* baseline = nullptr;  // failures it knows are set aside as known
 };
 
 // Runs the tests as GoogleTest tests (suite: the operationId with what GoogleTest does not allow

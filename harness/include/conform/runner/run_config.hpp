@@ -46,6 +46,8 @@ struct RunConfig {
   bool enforce_vast_rules = false;
   bool fail_on_unexercised = false;
   double fail_under_coverage = 0;  // a schema coverage percentage the run must reach; 0: none
+  std::string baseline;            // failures known before the run (docs/baseline.md)
+  bool baseline_update = false;    // rewrite `baseline` with this run's failures
   std::optional<std::string> base_path;
   std::vector<std::string> suites;  // Arazzo documents whose workflows run after the operations
   std::vector<std::string> suite_inputs;  // "name=value": the workflows' inputs
