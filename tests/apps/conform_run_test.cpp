@@ -218,6 +218,47 @@ TEST(ConformRun, ABaselineFailsTheRunOnlyOnNewFailures) {
   std::filesystem::remove(file);
 }
 
+// Failures saved as files, re-sent by `conform replay`: still failing against the same defect,
+// fixed once it is gone; a case the token cannot be put back into is refused.
+TEST(ConformRun, SavedFailuresReplayAsFixedOrStillFailing) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("conform-cases-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  MockProcess faulty(project_spec(), {"--fault", "wrong_response_type"});
+  Outcome found = run(project_spec(), url(faulty),
+                      "--operation createApiKey --phases examples,fuzzing --max-examples 10 "
+                      "--save-failures " +
+                          dir.string());
+  EXPECT_EQ(found.exit_code, 1) << found.output;
+  EXPECT_THAT(found.output, HasSubstr("Saved failures: 2 case files in " + dir.string()));
+  const auto one = dir / "createApiKey.examples.response_schema_conformance.1.json";
+  const std::string text = read_file(one);
+  EXPECT_THAT(text, HasSubstr("\"Bearer ${CONFORM_TOKEN}\""));
+  EXPECT_THAT(text, Not(HasSubstr(kRootToken)));
+
+  const std::string replay = std::string(CONFORM_BINARY) + " replay " + dir.string() + " --target ";
+  ShellResult still = shell("CONFORM_TOKEN=" + kRootToken + " " + replay + url(faulty));
+  EXPECT_EQ(still.exit_code, 1) << still.output;
+  EXPECT_THAT(still.output, HasSubstr("STILL FAILING  createApiKey.examples.response_schema_"
+                                      "conformance.1: body /id: expected integer"));
+  EXPECT_THAT(still.output, HasSubstr("2 cases: 0 fixed, 2 still failing"));
+
+  MockProcess clean(project_spec());
+  ShellResult fixed = shell("CONFORM_TOKEN=" + kRootToken + " " + replay + url(clean));
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_THAT(fixed.output, HasSubstr("FIXED          createApiKey.examples"));
+  EXPECT_THAT(fixed.output, HasSubstr("2 cases: 2 fixed, 0 still failing"));
+
+  // A refused credential re-checks nothing: not a FIXED.
+  ShellResult refused = shell("CONFORM_TOKEN=wrong " + replay + url(clean));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("NOT EXERCISED"));
+  ShellResult no_token = shell("env -u CONFORM_TOKEN " + replay + url(clean));
+  EXPECT_EQ(no_token.exit_code, 2) << no_token.output;
+  EXPECT_THAT(no_token.output, HasSubstr("$CONFORM_TOKEN is empty"));
+  std::filesystem::remove_all(dir);
+}
+
 // One broken field per answer, the full default run: the console fits on one screen (66 lines),
 // each cause once, in plain words with the schema keyword, where 325 lines of raw validator text
 // were printed before.

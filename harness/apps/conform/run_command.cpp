@@ -109,6 +109,9 @@ void add_run_options(CLI::App& command, runner::RunConfig& o) {
                 "Write this run's failures to the --baseline file (the verdict is still against "
                 "the file as it was)")
       ->needs("--baseline");
+  command.add_option("--save-failures", o.save_failures,
+                     "Write each failure to this folder as a case file that `conform replay` "
+                     "re-sends (docs/replay.md)");
   command.add_flag("--enforce-vast-rules", o.enforce_vast_rules,
                    "Hold the server to Vast.ai rules the description does not state (failures, "
                    "not advisories)");

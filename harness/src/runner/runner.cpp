@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 
+#include "conform/cases/saved_case.hpp"
 #include "conform/core/error.hpp"
 #include "conform/core/text.hpp"
 #include "conform/engine/engine.hpp"
@@ -313,6 +314,15 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
       }
     }
     report::write_outputs(results, config.outputs);
+    if (!config.save_failures.empty()) {
+      int unreadable = 0;
+      int saved = cases::save_failures(results, config.save_failures, &unreadable);
+      out << "Saved failures: " << saved << " case files in " << config.save_failures;
+      if (unreadable > 0) {
+        out << " (" << unreadable << " without a single request to re-send: not saved)";
+      }
+      out << "\n";
+    }
     report::print_summary(results, out, style);
     report::announce_outputs(config.outputs, out);
   }

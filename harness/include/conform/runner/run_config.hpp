@@ -48,6 +48,7 @@ struct RunConfig {
   double fail_under_coverage = 0;  // a schema coverage percentage the run must reach; 0: none
   std::string baseline;            // failures known before the run (docs/baseline.md)
   bool baseline_update = false;    // rewrite `baseline` with this run's failures
+  std::string save_failures;       // a folder: each failure as a case file (docs/replay.md)
   std::optional<std::string> base_path;
   std::vector<std::string> suites;  // Arazzo documents whose workflows run after the operations
   std::vector<std::string> suite_inputs;  // "name=value": the workflows' inputs
