@@ -667,7 +667,7 @@ struct CompiledSchema::Impl {
   nlohmann::json document;  // as given: failures are explained by walking it
 };
 
-CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string location,
+CompiledSchema CompiledSchema::compile(nlohmann::json draft7, std::string location,
                                        const RemoteLoader& remote) {
   // propertyNames subschemas are compiled recursively; a schema whose names refer back to
   // itself would otherwise recurse without end.
@@ -681,7 +681,6 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
   }
   auto impl = std::make_shared<Impl>();
   impl->location = std::move(location);
-  impl->document = draft7;
   if (auto bad = unresolved_local_reference(draft7)) {
     // valijson reads such pointers leniently ("/items/1>" as "/items/1"), into cycles unseen.
     core::fail_input("schema.compile", impl->location, "",
@@ -740,6 +739,7 @@ CompiledSchema CompiledSchema::compile(const nlohmann::json& draft7, std::string
     core::fail_input("schema.compile", impl->location, "",
                      "propertyNames inside a remote document is not supported");
   }
+  impl->document = std::move(draft7);  // kept to explain failures: moved, never copied
   return CompiledSchema(std::move(impl));
 }
 

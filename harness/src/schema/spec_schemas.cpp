@@ -36,7 +36,7 @@ const SpecSchemas::Bundle& SpecSchemas::bundle(spec::Direction direction) const 
   }
   document["properties"] = std::move(properties);
   try {
-    slot->compiled = CompiledSchema::compile(document, spec_.file());
+    slot->compiled = CompiledSchema::compile(std::move(document), spec_.file());
   } catch (const core::Error& e) {
     slot->error = e.diagnostic().message;
   }

@@ -34,7 +34,9 @@ class CompiledSchema {
   static constexpr int kMaxInstanceDepth = 256;
 
   // Throws core::Error (code "schema.compile", exit code 2) when the schema is malformed.
-  static CompiledSchema compile(const nlohmann::json& draft7, std::string location = {},
+  // Takes the document by value: a caller done with it moves it in, and it is kept (to explain
+  // failures) without a copy.
+  static CompiledSchema compile(nlohmann::json draft7, std::string location = {},
                                 const RemoteLoader& remote = {});
 
   std::vector<Violation> validate(const nlohmann::json& instance) const;
