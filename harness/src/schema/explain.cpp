@@ -1,6 +1,7 @@
 #include "conform/schema/explain.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -264,6 +265,14 @@ bool breaks(const json& schema, const std::string& keyword, const json* value,
            (properties == nullptr || !properties->contains(name));
   }
   if (value == nullptr) return true;
+  if (keyword == "multipleOf") {
+    if (!value->is_number() || !k.is_number() || number(k) <= 0) return false;
+    if (value->is_number_integer() && k.is_number_integer()) {
+      return value->get<std::int64_t>() % k.get<std::int64_t>() != 0;
+    }
+    double quotient = number(*value) / number(k);
+    return !std::isfinite(quotient) || std::floor(quotient) != quotient;
+  }
   if (keyword == "minimum") return value->is_number() && number(*value) < number(k);
   if (keyword == "exclusiveMinimum") return value->is_number() && number(*value) <= number(k);
   if (keyword == "maximum") return value->is_number() && number(*value) > number(k);
@@ -412,14 +421,30 @@ Explanation explain(const nlohmann::json& document, const nlohmann::json& instan
       value = nullptr;
     }
   }
-  const Node* chosen = nullptr;
+  // The subschema whose keyword the value breaks. Several may (branches of anyOf, then and
+  // else): the one whose bound the validator's message quotes, else, if they want different
+  // things, the message stays the validator's: a plain one could name the wrong branch.
+  std::vector<const Node*> breaking;
+  const Node* first_with_keyword = nullptr;
   for (const Node& node : nodes) {
     if (!node.schema->contains(keyword)) continue;
-    if (breaks(*node.schema, keyword, value, name)) {
-      chosen = &node;
-      break;
+    if (first_with_keyword == nullptr) first_with_keyword = &node;
+    if (breaks(*node.schema, keyword, value, name)) breaking.push_back(&node);
+  }
+  const Node* chosen = breaking.empty() ? first_with_keyword : breaking.front();
+  if (breaking.size() > 1) {
+    auto quoted = std::find_if(breaking.begin(), breaking.end(), [&](const Node* node) {
+      const json& bound = (*node->schema)[keyword];
+      return bound.is_number() && description.find(bound.dump()) != std::string::npos;
+    });
+    bool alike = std::all_of(breaking.begin(), breaking.end(), [&](const Node* node) {
+      return (*node->schema)[keyword] == (*breaking.front()->schema)[keyword];
+    });
+    if (quoted != breaking.end()) {
+      chosen = *quoted;
+    } else if (!alike) {
+      return fallback;
     }
-    if (chosen == nullptr) chosen = &node;
   }
   if (chosen == nullptr) return fallback;
   Explanation out;
