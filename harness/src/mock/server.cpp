@@ -15,9 +15,9 @@
 #include "conform/core/text.hpp"
 #include "conform/gen/request_reading.hpp"
 #include "conform/gen/values.hpp"
+#include "conform/http/server.hpp"
 #include "conform/mock/account.hpp"
 #include "conform/mock/account_api.hpp"
-#include "conform/mock/http_server.hpp"
 #include "conform/mock/rate_limiter.hpp"
 #include "conform/mock/resource_store.hpp"
 #include "conform/permission/permission.hpp"
@@ -27,6 +27,12 @@
 #include "conform/spec/router.hpp"
 
 namespace conform::mock {
+
+using http::HttpLimits;
+using http::HttpRequest;
+using http::HttpResponse;
+using http::HttpServer;
+
 namespace {
 
 nlohmann::json vast_error(const std::string& code, const std::string& message) {

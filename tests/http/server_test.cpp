@@ -1,10 +1,13 @@
-#include "conform/mock/http_server.hpp"
+#include "conform/http/server.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -13,10 +16,10 @@
 
 namespace {
 
-using conform::mock::HttpLimits;
-using conform::mock::HttpRequest;
-using conform::mock::HttpResponse;
-using conform::mock::HttpServer;
+using conform::http::HttpLimits;
+using conform::http::HttpRequest;
+using conform::http::HttpResponse;
+using conform::http::HttpServer;
 using conform::test::RawClient;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -267,6 +270,104 @@ TEST_F(HttpServerTest, StopEndsServingWithConnectionsOpen) {
   serving_.join();  // serve() returned
   server_.reset();  // and the connections close with the server
   for (auto& c : open) EXPECT_TRUE(c.closed_within(3s));
+}
+
+// Answers in parts from a thread of its own, as a proxy does: "/stream/N" sends N bytes in
+// 64 KiB parts, chunked ("?length" announces the length instead); "/whole" answers at once;
+// "/stall" starts and never sends more until the client leaves.
+class StreamingServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<HttpServer>(
+        HttpLimits{},
+        [this](HttpRequest request, std::shared_ptr<conform::http::Reply> reply) {
+          std::lock_guard lock(mutex_);
+          producers_.emplace_back(
+              [this, request = std::move(request), reply] { produce(request, *reply); });
+        },
+        refusal);
+    std::string why;
+    auto port = server_->bind("127.0.0.1", 0, why);
+    ASSERT_TRUE(port) << why;
+    port_ = *port;
+    serving_ = std::thread([this] { server_->serve(2); });
+  }
+
+  void TearDown() override {
+    server_->stop();
+    serving_.join();
+    std::lock_guard lock(mutex_);
+    for (auto& producer : producers_) producer.join();
+  }
+
+  void produce(const HttpRequest& request, conform::http::Reply& reply) {
+    if (request.target == "/whole") {
+      HttpResponse whole;
+      whole.body = "at once";
+      return reply.send(whole);
+    }
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    const bool announce = request.target.find("?length") != std::string::npos;
+    const std::size_t total = path.rfind("/stream/", 0) == 0 ? std::stoul(path.substr(8)) : 1;
+    reply.start(200, {{"Content-Type", "application/octet-stream"}, {"Content-Length", "1"}},
+                announce ? std::optional<std::uint64_t>(total) : std::nullopt);
+    if (path == "/stall") {
+      while (reply.write("x")) std::this_thread::sleep_for(1ms);
+      client_gone_ = true;
+      return reply.finish();
+    }
+    std::size_t sent = 0;
+    while (sent < total) {
+      std::size_t size = std::min<std::size_t>(64 * 1024, total - sent);
+      if (!reply.write(std::string(size, static_cast<char>('a' + (sent / size) % 26)))) return;
+      sent += size;
+    }
+    reply.finish();
+  }
+
+  std::unique_ptr<HttpServer> server_;
+  std::thread serving_;
+  int port_ = 0;
+  std::mutex mutex_;
+  std::vector<std::thread> producers_;
+  std::atomic<bool> client_gone_{false};
+};
+
+TEST_F(StreamingServerTest, ALargeBodyArrivesWholeChunkedOrWithItsLength) {
+  httplib::Client client("127.0.0.1", port_);
+  for (std::string target : {"/stream/5000000", "/stream/5000000?length"}) {
+    auto answer = client.Get(target);
+    ASSERT_TRUE(answer) << target;
+    EXPECT_EQ(answer->status, 200);
+    ASSERT_EQ(answer->body.size(), 5000000u) << target;
+    EXPECT_EQ(answer->body[64 * 1024], 'b');
+    // The framing is the server's own: the producer's Content-Length is not sent.
+    EXPECT_EQ(answer->has_header("Transfer-Encoding"), target.find("length") == std::string::npos);
+  }
+  auto whole = client.Get("/whole");
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->body, "at once");
+}
+
+TEST_F(StreamingServerTest, HeadGetsTheAnnouncedLengthAndNoBody) {
+  RawClient c(port_);
+  c.send("HEAD /stream/300000?length HTTP/1.1\r\n\r\nGET /whole HTTP/1.1\r\n\r\n");
+  std::string both = c.read_until("at once");
+  EXPECT_THAT(both, HasSubstr("Content-Length: 300000"));
+  auto second = both.find("\r\n\r\n") + 4;
+  EXPECT_THAT(both.substr(second), StartsWith("HTTP/1.1 200"));
+}
+
+TEST_F(StreamingServerTest, AProducerLearnsThatTheClientLeft) {
+  {
+    RawClient c(port_);
+    c.send("GET /stall HTTP/1.1\r\n\r\n");
+    c.read_until("\r\n\r\n");
+  }
+  // The producer outruns the client until the queue is full, then waits; closing the
+  // connection makes a write fail, and its next write() returns false.
+  for (int i = 0; i < 100 && !client_gone_; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(client_gone_);
 }
 
 TEST(HttpServer, AnAddressInUseIsRefusedWithTheReason) {

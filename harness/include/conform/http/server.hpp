@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -10,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace conform::mock {
+namespace conform::http {
 
 // One request as it arrived, its body whole (chunked bodies joined, multipart left as sent).
 struct HttpRequest {
@@ -42,6 +43,25 @@ struct HttpLimits {
   std::chrono::milliseconds write_timeout{10000};  // a client that does not read its answer
 };
 
+// An answer given in parts, from any thread: the status and headers, then the body as it comes.
+// A producer that gets ahead of a slow client waits in write() (a few hundred kilobytes are
+// queued at most), so a large body is never held whole.
+class Reply {
+ public:
+  virtual ~Reply() = default;
+  // A whole answer, in place of the calls below.
+  virtual void send(HttpResponse response) = 0;
+  // The status and headers (no framing headers: Content-Length, Transfer-Encoding, Connection).
+  // With `content_length`, the body is that long; without, it is chunked (or, to an HTTP/1.0
+  // client, ends with the connection). To HEAD, and for 1XX, 204 and 304, no body is sent.
+  virtual void start(int status, std::vector<std::pair<std::string, std::string>> headers,
+                     std::optional<std::uint64_t> content_length) = 0;
+  // A part of the body; false once the client is gone (nothing more is wanted).
+  virtual bool write(std::string_view bytes) = 0;
+  virtual void finish() = 0;  // the body is complete
+  virtual void abort() = 0;   // the body will not be: the connection is closed
+};
+
 // An event-driven HTTP/1.1 server (the only code that includes Boost.Asio and Boost.Beast): one
 // thread per core, any number of connections, keep-alive and pipelining (answers in the order
 // of the requests, one write each), `Expect: 100-continue`, and the limits above. The handler
@@ -52,8 +72,12 @@ class HttpServer {
   // The answer to a request refused before it reached the handler (400, 413, 431), given the
   // status and why.
   using Refusal = std::function<HttpResponse(int status, const std::string& why)>;
+  // A handler that answers later, from any thread, through the Reply (which it must finish,
+  // abort or send on, or the connection waits). Called on a server thread: it must not block.
+  using AsyncHandler = std::function<void(HttpRequest request, std::shared_ptr<Reply> reply)>;
 
   HttpServer(HttpLimits limits, Handler handler, Refusal refusal);
+  HttpServer(HttpLimits limits, AsyncHandler handler, Refusal refusal);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -71,4 +95,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace conform::mock
+}  // namespace conform::http

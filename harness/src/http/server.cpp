@@ -1,16 +1,21 @@
-#include "conform/mock/http_server.hpp"
+#include "conform/http/server.hpp"
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <deque>
 #include <exception>
+#include <mutex>
 #include <thread>
 
-namespace conform::mock {
+namespace conform::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -32,7 +37,9 @@ std::string HttpRequest::header_or_empty(std::string_view name) const {
 struct Shared {
   HttpLimits limits;
   HttpServer::Handler handler;
+  HttpServer::AsyncHandler async_handler;
   HttpServer::Refusal refusal;
+  std::atomic<bool> stopping{false};
 };
 
 namespace {
@@ -52,11 +59,162 @@ bool is_parse_error(const beast::error_code& error) {
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr std::size_t kDrainBytes = 4096;
 
+// How much of a body a producer may get ahead of the client.
+constexpr std::size_t kMaxQueuedBytes = 256 * 1024;
+
+bool is_framing_header(const std::string& text) {
+  beast::string_view name(text.data(), text.size());
+  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+         beast::iequals(name, "connection");
+}
+
+class Connection;
+
+// The producer's side of an answer in parts. The producer's calls queue what they give and ask
+// the connection's strand to take it; the strand takes one step at a time (Next).
+class StreamingReply final : public Reply {
+ public:
+  struct Head {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::optional<std::uint64_t> content_length;
+  };
+  struct Next {
+    enum class Kind { nothing, whole, head, chunk, end, abort } kind = Kind::nothing;
+    HttpResponse whole{};
+    Head head{};
+    std::string chunk{};
+  };
+
+  StreamingReply(std::shared_ptr<Connection> connection, const Shared& shared)
+      : connection_(std::move(connection)), shared_(shared) {}
+
+  void send(HttpResponse response) override {
+    std::lock_guard lock(mutex_);
+    whole_ = std::move(response);
+    schedule();
+  }
+  void start(int status, std::vector<std::pair<std::string, std::string>> headers,
+             std::optional<std::uint64_t> content_length) override {
+    std::lock_guard lock(mutex_);
+    head_ = Head{status, std::move(headers), content_length};
+    schedule();
+  }
+  bool write(std::string_view bytes) override {
+    std::unique_lock lock(mutex_);
+    // In slices, so that a server told to stop does not leave its producers waiting.
+    while (!gone_ && queued_ >= kMaxQueuedBytes && !shared_.stopping) {
+      room_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    if (gone_ || shared_.stopping) return false;
+    chunks_.emplace_back(bytes);
+    queued_ += bytes.size();
+    schedule();
+    return true;
+  }
+  void finish() override {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    schedule();
+  }
+  void abort() override {
+    std::lock_guard lock(mutex_);
+    aborted_ = true;
+    schedule();
+  }
+
+  // The connection's side, on its strand.
+  Next take() {
+    std::lock_guard lock(mutex_);
+    scheduled_ = false;
+    Next next;
+    if (aborted_) {
+      next.kind = Next::Kind::abort;
+    } else if (whole_) {
+      next.kind = Next::Kind::whole;
+      next.whole = std::move(*whole_);
+      whole_.reset();
+    } else if (head_) {
+      next.kind = Next::Kind::head;
+      next.head = std::move(*head_);
+      head_.reset();
+    } else if (!chunks_.empty()) {
+      next.kind = Next::Kind::chunk;
+      next.chunk = std::move(chunks_.front());
+      chunks_.pop_front();
+    } else if (finished_) {
+      next.kind = Next::Kind::end;
+    }
+    return next;
+  }
+  void consumed(std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    queued_ -= std::min(queued_, bytes);
+    room_.notify_all();
+  }
+  void unschedule() {
+    std::lock_guard lock(mutex_);
+    scheduled_ = false;
+  }
+  // The exchange is over (answered, or the client gone): the producer's writes return false, and
+  // the connection is no longer held.
+  void release() {
+    std::shared_ptr<Connection> last;
+    std::lock_guard lock(mutex_);
+    gone_ = true;
+    last = std::move(connection_);
+    room_.notify_all();
+  }
+
+ private:
+  void schedule();  // with mutex_ held
+
+  std::mutex mutex_;
+  std::condition_variable room_;
+  // Held until the exchange is over: while the producer works, nothing else keeps it alive.
+  std::shared_ptr<Connection> connection_;
+  const Shared& shared_;
+  std::optional<HttpResponse> whole_;
+  std::optional<Head> head_;
+  std::deque<std::string> chunks_;
+  std::size_t queued_ = 0;
+  bool finished_ = false;
+  bool aborted_ = false;
+  bool gone_ = false;
+  bool scheduled_ = false;
+};
+
 // One client connection; each step runs on its strand, one at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket&& socket, const Shared& shared)
       : stream_(std::move(socket)), delay_(stream_.get_executor()), shared_(shared) {}
+
+  // Takes the reply's next step, unless a write is under way (its end calls again).
+  void pump() {
+    if (!reply_) return;
+    if (writing_) return reply_->unschedule();
+    StreamingReply::Next next = reply_->take();
+    using Kind = StreamingReply::Next::Kind;
+    switch (next.kind) {
+      case Kind::nothing:
+        return;
+      case Kind::abort:
+        return drop_reply();
+      case Kind::whole: {
+        end_reply();
+        return respond(std::move(next.whole), keep_alive_, head_request_);
+      }
+      case Kind::head:
+        return write_head(std::move(next.head));
+      case Kind::chunk:
+        return write_chunk(std::move(next.chunk));
+      case Kind::end:
+        return write_end();
+    }
+  }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
 
   void start() {
     asio::dispatch(stream_.get_executor(),
@@ -98,6 +256,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_request(beast::error_code error, std::size_t) {
     if (error) return refuse_or_close(error);
     auto message = parser_->release();
+    keep_alive_ = message.keep_alive();
+    head_request_ = message.method() == http::verb::head;
+    version_ = message.version();
     HttpRequest request;
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
@@ -105,6 +266,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     request.body = std::move(message.body());
+    if (shared_.async_handler) {
+      reply_ = std::make_shared<StreamingReply>(shared_from_this(), shared_);
+      try {
+        shared_.async_handler(std::move(request), reply_);
+      } catch (const std::exception& e) {
+        reply_->send(shared_.refusal(500, e.what()));
+      }
+      return;
+    }
     HttpResponse answer;
     try {
       answer = shared_.handler(request);
@@ -167,6 +337,102 @@ class Connection : public std::enable_shared_from_this<Connection> {
                       });
   }
 
+  void write_head(StreamingReply::Head head) {
+    auto& response = streamed_.emplace();
+    response.version(11);
+    int status = head.status >= 100 && head.status <= 999 ? head.status : 502;
+    response.result(static_cast<unsigned>(status));
+    for (auto& [name, value] : head.headers) {
+      if (!name.empty() && fits_in_a_header(name) && fits_in_a_header(value) &&
+          !is_framing_header(name)) {
+        response.insert(name, value);
+      }
+    }
+    bodiless_ = head_request_ || status < 200 || status == 204 || status == 304;
+    remaining_ = head.content_length;
+    if (head.content_length && status >= 200 && status != 204 && status != 304) {
+      response.content_length(*head.content_length);
+    } else if (!bodiless_ && version_ >= 11) {
+      response.chunked(true);
+    } else if (!bodiless_) {
+      keep_alive_ = false;  // an HTTP/1.0 client reads to the end of the connection
+    }
+    if (bodiless_) remaining_.reset();
+    response.keep_alive(keep_alive_);
+    response.body().data = nullptr;
+    response.body().more = !bodiless_;
+    serializer_.emplace(response);
+    writing_ = true;
+    stream_.expires_after(shared_.limits.write_timeout);
+    http::async_write_header(stream_, *serializer_,
+                             [self = shared_from_this()](beast::error_code e, std::size_t) {
+                               self->writing_ = false;
+                               if (e) return self->drop_reply();
+                               self->pump();
+                             });
+  }
+
+  void write_chunk(std::string chunk) {
+    const std::size_t size = chunk.size();
+    if (bodiless_ || size == 0) {
+      reply_->consumed(size);
+      return pump();
+    }
+    // More than the length the head announced would be read as the next answer.
+    if (remaining_ && size > *remaining_) return drop_reply();
+    if (remaining_) *remaining_ -= size;
+    chunk_ = std::move(chunk);
+    auto& body = streamed_->body();
+    body.data = chunk_.data();
+    body.size = size;
+    body.more = true;
+    writing_ = true;
+    stream_.expires_after(shared_.limits.write_timeout);
+    http::async_write(stream_, *serializer_,
+                      [self = shared_from_this(), size](beast::error_code e, std::size_t) {
+                        self->writing_ = false;
+                        if (e == http::error::need_buffer) e = {};
+                        if (e) return self->drop_reply();
+                        self->reply_->consumed(size);
+                        self->pump();
+                      });
+  }
+
+  void write_end() {
+    // Fewer bytes than announced: only closing tells the client the answer is cut short.
+    if (remaining_ && *remaining_ > 0) return drop_reply();
+    end_reply();
+    if (bodiless_) return next_request();
+    auto& body = streamed_->body();
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+    stream_.expires_after(shared_.limits.write_timeout);
+    http::async_write(stream_, *serializer_,
+                      [self = shared_from_this()](beast::error_code e, std::size_t) {
+                        if (e) return self->close();
+                        self->next_request();
+                      });
+  }
+
+  void next_request() {
+    serializer_.reset();
+    streamed_.reset();
+    if (!keep_alive_) return linger();
+    read_header();
+  }
+
+  void end_reply() {
+    if (!reply_) return;
+    auto reply = std::move(reply_);
+    reply->release();
+  }
+
+  void drop_reply() {
+    end_reply();
+    close();
+  }
+
   // Half-closes, then reads and drops what the client still sends, for a bounded time.
   void linger() {
     beast::error_code ignored;
@@ -198,12 +464,36 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<http::response<http::empty_body>> interim_;
   std::optional<http::response<http::string_body>> response_;
   const Shared& shared_;
+  // The request being answered, and an answer in parts.
+  bool keep_alive_ = true;
+  bool head_request_ = false;
+  unsigned version_ = 11;
+  std::shared_ptr<StreamingReply> reply_;
+  std::optional<http::response<http::buffer_body>> streamed_;
+  std::optional<http::response_serializer<http::buffer_body>> serializer_;
+  std::string chunk_;
+  std::optional<std::uint64_t> remaining_;
+  bool bodiless_ = false;
+  bool writing_ = false;
 };
+
+void StreamingReply::schedule() {
+  if (scheduled_ || !connection_) return;
+  scheduled_ = true;
+  auto connection = connection_;
+  asio::post(connection->executor(), [connection] { connection->pump(); });
+}
 
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(Shared s) : shared(std::move(s)) {}
+  Impl(HttpLimits limits, HttpServer::Handler handler, HttpServer::AsyncHandler async_handler,
+       HttpServer::Refusal refusal) {
+    shared.limits = limits;
+    shared.handler = std::move(handler);
+    shared.async_handler = std::move(async_handler);
+    shared.refusal = std::move(refusal);
+  }
 
   Shared shared;
   // After `shared`: pending handlers hold connections that refer to it, and go first.
@@ -244,7 +534,10 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(HttpLimits limits, Handler handler, Refusal refusal)
-    : impl_(std::make_unique<Impl>(Shared{limits, std::move(handler), std::move(refusal)})) {}
+    : impl_(std::make_unique<Impl>(limits, std::move(handler), nullptr, std::move(refusal))) {}
+
+HttpServer::HttpServer(HttpLimits limits, AsyncHandler handler, Refusal refusal)
+    : impl_(std::make_unique<Impl>(limits, nullptr, std::move(handler), std::move(refusal))) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -280,7 +573,9 @@ void HttpServer::serve(unsigned threads) {
 }
 
 void HttpServer::stop() {
-  if (impl_) impl_->io.stop();
+  if (!impl_) return;
+  impl_->shared.stopping = true;
+  impl_->io.stop();
 }
 
-}  // namespace conform::mock
+}  // namespace conform::http
