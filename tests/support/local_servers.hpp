@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -67,7 +68,11 @@ class RawServer {
         if (client < 0 || stopping_) break;
         ++connections_;
         char buffer[4096];
-        (void)!read(client, buffer, sizeof buffer);
+        ssize_t got = read(client, buffer, sizeof buffer);
+        {
+          std::lock_guard lock(mutex_);
+          last_request_.assign(buffer, got > 0 ? static_cast<std::size_t>(got) : 0);
+        }
         if (!reply_.empty()) (void)!write(client, reply_.data(), reply_.size());
         close(client);
       }
@@ -81,9 +86,16 @@ class RawServer {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int connections() const { return connections_.load(); }
+  // The bytes of the last request (its first 4 KiB), as they came.
+  std::string last_request() const {
+    std::lock_guard lock(mutex_);
+    return last_request_;
+  }
 
  private:
   std::string reply_;
+  mutable std::mutex mutex_;
+  std::string last_request_;
   std::atomic<int> connections_{0};
   int fd_ = -1;
   int port_ = 0;

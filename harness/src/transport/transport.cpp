@@ -13,16 +13,12 @@
 
 #include "conform/core/text.hpp"
 #include "conform/transport/pacer.hpp"
+#include "curl_support.hpp"
 
 namespace conform::transport {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // One request in flight: its easy handle and what comes back.
 struct Transfer {
@@ -56,11 +52,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
-// Bounds on what a server may send before its final answer: interim (1xx) responses without end
-// and headers without end would otherwise hold the transfer and the memory.
-constexpr int kMaxStatusLines = 20;
-constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
-
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   std::string line(data, size * count);
@@ -83,35 +74,6 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
                                             core::trim(line.substr(colon + 1)));
   }
   return size * count;
-}
-
-Problem classify(CURLcode code, bool too_large) {
-  if (too_large || code == CURLE_FILESIZE_EXCEEDED) return Problem::too_large;
-  switch (code) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return Problem::refused;
-    case CURLE_OPERATION_TIMEDOUT:
-      return Problem::timeout;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-      return Problem::tls;
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_BAD_CONTENT_ENCODING:
-      return Problem::not_http;
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_PARTIAL_FILE:
-      return Problem::reset;
-    default:
-      return Problem::other;
-  }
 }
 
 // Seconds from a Retry-After header: delta-seconds only (an HTTP date counts as absent).
