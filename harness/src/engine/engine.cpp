@@ -37,6 +37,8 @@ bool secret_name(const std::string& raw) {
   return false;
 }
 
+}  // namespace
+
 void mask_secrets(nlohmann::json& value) {
   if (value.is_object()) {
     for (auto& [name, member] : value.items()) {
@@ -50,8 +52,6 @@ void mask_secrets(nlohmann::json& value) {
     for (auto& item : value) mask_secrets(item);
   }
 }
-
-}  // namespace
 
 std::string response_excerpt(const transport::Response& response, const core::Redactor& secrets) {
   constexpr std::size_t kBodyBytes = 1024;

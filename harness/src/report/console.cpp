@@ -270,8 +270,10 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
       << (results.not_exercised()
               ? ", " + std::to_string(results.not_exercised()) + " not exercised"
               : "")
-      << (results.interrupted ? " (interrupted: the report covers what ran)" : "") << "; seed "
-      << results.seed << "\n";
+      << (results.interrupted ? " (interrupted: the report covers what ran)" : "")
+      << (results.seed != 0 || !results.command.empty() ? "; seed " + std::to_string(results.seed)
+                                                        : "")
+      << "\n";
 }
 
 }  // namespace conform::report
