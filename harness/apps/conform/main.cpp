@@ -8,6 +8,7 @@
 #include "lint_command.hpp"
 #include "merge_command.hpp"
 #include "mock_command.hpp"
+#include "proxy_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
 #include "yaml_config.hpp"
@@ -98,6 +99,11 @@ int main(int argc, char** argv) {
       "replay", "Re-send failures saved by `run --save-failures` and re-check each");
   conform::apps::add_replay_options(*replay, replay_options);
 
+  conform::apps::ProxyCommandOptions proxy_options;
+  CLI::App* proxy = app.add_subcommand(
+      "proxy", "Pass a client's requests on to a server and check every request and answer");
+  conform::apps::add_proxy_options(*proxy, proxy_options);
+
   // conform.yaml (or --config FILE): options of run and mock; the command line wins.
   app.config_formatter(
       std::make_shared<conform::apps::YamlConfig>(std::map<std::string, std::set<std::string>>{
@@ -148,6 +154,7 @@ int main(int argc, char** argv) {
     if (lint->parsed()) return static_cast<int>(conform::apps::run_lint(lint_options, std::cout));
     if (mock->parsed()) return static_cast<int>(conform::apps::run_mock(mock_options));
     if (merge->parsed()) return static_cast<int>(conform::apps::run_merge(merge_options));
+    if (proxy->parsed()) return static_cast<int>(conform::apps::run_proxy(proxy_options));
     if (replay->parsed()) return static_cast<int>(conform::apps::run_replay(replay_options));
     if (run->parsed()) {
       return static_cast<int>(conform::apps::run_conformance(run_options, argv[0]));

@@ -33,6 +33,12 @@ std::string HttpRequest::header_or_empty(std::string_view name) const {
   return header(name).value_or("");
 }
 
+// An answer in parts under way, which a stopping server ends.
+struct Releasable {
+  virtual ~Releasable() = default;
+  virtual void release() = 0;
+};
+
 // What every connection of a server reads.
 struct Shared {
   HttpLimits limits;
@@ -40,6 +46,10 @@ struct Shared {
   HttpServer::AsyncHandler async_handler;
   HttpServer::Refusal refusal;
   std::atomic<bool> stopping{false};
+  // The answers in parts under way: each holds its connection, which holds it, until the exchange
+  // ends; a server that stops ends those that have not.
+  mutable std::mutex replies_mutex;
+  mutable std::vector<std::weak_ptr<Releasable>> replies;
 };
 
 namespace {
@@ -72,7 +82,7 @@ class Connection;
 
 // The producer's side of an answer in parts. The producer's calls queue what they give and ask
 // the connection's strand to take it; the strand takes one step at a time (Next).
-class StreamingReply final : public Reply {
+class StreamingReply final : public Reply, public Releasable {
  public:
   struct Head {
     int status = 200;
@@ -158,7 +168,7 @@ class StreamingReply final : public Reply {
   }
   // The exchange is over (answered, or the client gone): the producer's writes return false, and
   // the connection is no longer held.
-  void release() {
+  void release() override {
     std::shared_ptr<Connection> last;
     std::lock_guard lock(mutex_);
     gone_ = true;
@@ -268,6 +278,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request.body = std::move(message.body());
     if (shared_.async_handler) {
       reply_ = std::make_shared<StreamingReply>(shared_from_this(), shared_);
+      remember(reply_);
       try {
         shared_.async_handler(std::move(request), reply_);
       } catch (const std::exception& e) {
@@ -335,6 +346,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
                         self->response_.reset();
                         self->read_header();  // a pipelined request may already be in buffer_
                       });
+  }
+
+  void remember(const std::shared_ptr<StreamingReply>& reply) {
+    std::lock_guard lock(shared_.replies_mutex);
+    auto& replies = shared_.replies;
+    // Forgotten once over: pruned whenever the list doubles, so it stays as long as the answers
+    // under way, give or take.
+    if (replies.size() >= 64 && replies.size() == replies.capacity()) {
+      std::erase_if(replies, [](const auto& weak) { return weak.expired(); });
+    }
+    replies.push_back(reply);
   }
 
   void write_head(StreamingReply::Head head) {
@@ -493,6 +515,19 @@ struct HttpServer::Impl {
     shared.handler = std::move(handler);
     shared.async_handler = std::move(async_handler);
     shared.refusal = std::move(refusal);
+  }
+
+  ~Impl() {
+    // Serving has ended: an answer in parts still under way will not be taken, and its
+    // connection and it would keep each other.
+    std::vector<std::weak_ptr<Releasable>> replies;
+    {
+      std::lock_guard lock(shared.replies_mutex);
+      replies.swap(shared.replies);
+    }
+    for (const auto& weak : replies) {
+      if (auto reply = weak.lock()) reply->release();
+    }
   }
 
   Shared shared;

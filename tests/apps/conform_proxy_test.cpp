@@ -1,0 +1,197 @@
+// End to end: a client's requests through the real `conform proxy` to the real mock (or to a
+// server in this process), its reports and its HAR recording.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "support/local_servers.hpp"
+#include "support/mock_process.hpp"
+#include "support/paths.hpp"
+#include "support/proxy_process.hpp"
+#include "support/shell.hpp"
+
+namespace conform::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("conform-proxy-" + std::to_string(getpid()) + "-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string url_of(int port) { return "http://127.0.0.1:" + std::to_string(port); }
+
+const std::string kCreateKey = R"({"name":"ci key","permissions":{"api":{}}})";
+
+TEST(ConformProxy, AClientsTrafficIsPassedOnUnchangedAndJudgedWithTheRightCheck) {
+  MockProcess mock(project_spec(), {"--fault", "wrong_response_type"});
+  const auto dir = fresh_dir("judged");
+  ProxyProcess proxy(project_spec(), url_of(mock.port()),
+                     {"--junit", (dir / "junit.xml").string(), "--html",
+                      (dir / "report.html").string(), "--record", (dir / "traffic.har").string()},
+                     dir / "output.txt");
+  ASSERT_GT(proxy.port(), 0) << proxy.output();
+  auto through = proxy.client();
+  auto direct = mock.client();
+
+  // What the client gets through the proxy is what the server sends.
+  auto via_proxy = through.Get("/api/v0/users/current/", kAuth);
+  auto straight = direct.Get("/api/v0/users/current/", kAuth);
+  ASSERT_TRUE(via_proxy && straight);
+  EXPECT_EQ(via_proxy->status, straight->status);
+  EXPECT_EQ(via_proxy->body, straight->body);
+  EXPECT_EQ(via_proxy->get_header_value("Content-Type"),
+            straight->get_header_value("Content-Type"));
+
+  auto created = through.Post("/api/v0/auth/apikeys/", kAuth, kCreateKey, "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 200);
+  // An invalid request that the server refuses is as it should be: no failure.
+  auto refused = through.Post("/api/v0/auth/apikeys/", kAuth, R"({"name":5})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+
+  EXPECT_EQ(proxy.stop(SIGINT), 1) << proxy.output();
+  const std::string junit = read_file(dir / "junit.xml");
+  const std::string output = proxy.output();
+  // The fault's broken fields, each in its operation's test, by the schema check.
+  EXPECT_THAT(junit, HasSubstr("<testcase name=\"proxy\" classname=\"showCurrentUser\""));
+  EXPECT_THAT(junit, HasSubstr("response_schema_conformance"));
+  EXPECT_THAT(output, HasSubstr("body /balance: expected number, got string"));
+  EXPECT_THAT(output, HasSubstr("in showCurrentUser 200 (proxy)"));
+  EXPECT_THAT(output, HasSubstr("in createApiKey 200 (proxy)"));
+  EXPECT_THAT(output, Not(HasSubstr("negative_data_rejection")));
+  EXPECT_THAT(output, HasSubstr("HAR recording: "));
+  // The operations no request reached are said, not hidden.
+  EXPECT_THAT(output, HasSubstr("not reached by the traffic"));
+  // The credential appears in no output.
+  for (const auto& file : {"junit.xml", "report.html", "traffic.har", "output.txt"}) {
+    std::string text = read_file(dir / file);
+    EXPECT_FALSE(text.empty()) << file;
+    EXPECT_THAT(text, Not(HasSubstr(kRootToken))) << file;
+  }
+  auto har = nlohmann::json::parse(read_file(dir / "traffic.har"));
+  ASSERT_EQ(har["log"]["entries"].size(), 3u);
+  EXPECT_EQ(har["log"]["version"], "1.2");
+  EXPECT_EQ(har["log"]["entries"][1]["request"]["postData"]["text"], kCreateKey);
+  EXPECT_EQ(har["log"]["entries"][2]["response"]["status"], 400);
+  // A created key's secret is masked in the recording, as in every report.
+  EXPECT_THAT(har["log"]["entries"][1]["response"]["content"]["text"].get<std::string>(),
+              HasSubstr("\"key\":\"[redacted]\""));
+}
+
+TEST(ConformProxy, AnInvalidRequestTheServerAcceptsIsNegativeDataRejection) {
+  MockProcess mock(project_spec(), {"--fault", "accepts_invalid_input"});
+  const auto dir = fresh_dir("negative");
+  ProxyProcess proxy(project_spec(), url_of(mock.port()), {"--junit", (dir / "junit.xml").string()},
+                     dir / "output.txt");
+  auto answer =
+      proxy.client().Post("/api/v0/auth/apikeys/", kAuth, R"({"name":5})", "application/json");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(proxy.stop(SIGTERM), 1) << proxy.output();
+  EXPECT_THAT(proxy.output(), HasSubstr("negative_data_rejection"));
+  EXPECT_THAT(proxy.output(), HasSubstr("body /name"));
+  EXPECT_THAT(read_file(dir / "junit.xml"), HasSubstr("negative_data_rejection"));
+}
+
+TEST(ConformProxy, ATargetThatIsDownGetsTheClientA502AndTheReportAnError) {
+  const auto dir = fresh_dir("down");
+  ProxyProcess proxy(project_spec(), url_of(free_port()), {"--junit", (dir / "junit.xml").string()},
+                     dir / "output.txt");
+  auto answer = proxy.client().Get("/api/v0/users/current/", kAuth);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 502);
+  EXPECT_THAT(answer->body, HasSubstr("connection refused"));
+  // Still serving: a second request gets its 502 too.
+  auto again = proxy.client().Get("/api/v0/ssh/", kAuth);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 502);
+  EXPECT_EQ(proxy.stop(), 1);
+  EXPECT_THAT(proxy.output(), HasSubstr("the target did not answer GET /api/v0/users/current/"));
+  EXPECT_THAT(read_file(dir / "junit.xml"), HasSubstr("target_unreachable"));
+}
+
+TEST(ConformProxy, ALargeBodyIsPassedOnWholeAndCheckedInPart) {
+  const std::size_t total = 24 * 1024 * 1024;
+  LocalServer target([&](httplib::Server& s) {
+    s.Get("/api/v0/users/current/", [&](const httplib::Request&, httplib::Response& r) {
+      r.set_chunked_content_provider(
+          "application/json", [&](std::size_t offset, httplib::DataSink& sink) {
+            if (offset >= total) {
+              sink.done();
+              return true;
+            }
+            std::string part(std::min<std::size_t>(256 * 1024, total - offset), ' ');
+            if (offset == 0) part[0] = '{';
+            return sink.write(part.data(), part.size());
+          });
+    });
+  });
+  const auto dir = fresh_dir("large");
+  ProxyProcess proxy(project_spec(), target.url(),
+                     {"--max-response-bytes", "1000000", "--record", (dir / "t.har").string()},
+                     dir / "output.txt");
+  auto answer = proxy.client().Get("/api/v0/users/current/", kAuth);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body.size(), total);
+  proxy.stop();
+  EXPECT_THAT(proxy.output(), HasSubstr("larger than --max-response-bytes (1000000 bytes)"));
+  // A body cut for the checks is not a schema failure.
+  EXPECT_THAT(proxy.output(), Not(HasSubstr("response_schema_conformance")));
+  auto har = nlohmann::json::parse(read_file(dir / "t.har"));
+  EXPECT_EQ(har["log"]["entries"][0]["response"]["content"]["size"], total);
+  EXPECT_THAT(har["log"]["entries"][0]["response"]["content"]["comment"].get<std::string>(),
+              HasSubstr("the first 1000000 of 25165824 bytes"));
+}
+
+TEST(ConformProxy, DurationEndsItAndNoTrafficAtAllFails) {
+  const auto dir = fresh_dir("duration");
+  MockProcess mock(project_spec());
+  const auto started = std::chrono::steady_clock::now();
+  ProxyProcess proxy(project_spec(), url_of(mock.port()), {"--duration", "1s"}, dir / "output.txt");
+  EXPECT_EQ(proxy.wait(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_THAT(proxy.output(), HasSubstr("stopped after 1s"));
+  EXPECT_THAT(proxy.output(), HasSubstr("no request came through the proxy"));
+}
+
+// The HAR file read back by har-validator (Debian's node-har-validator, with the HAR 1.2 schema
+// of node-har-schema): both the schema and a reader that is not conform's.
+TEST(ConformProxy, TheRecordingIsHar12ForAnIndependentReader) {
+  const char* node_path = "/usr/share/nodejs";
+  if (shell("command -v node").exit_code != 0 ||
+      !std::filesystem::exists(std::string(node_path) + "/har-validator")) {
+    GTEST_SKIP() << "node or har-validator is missing (scripts/setup installs node-har-validator)";
+  }
+  MockProcess mock(project_spec());
+  const auto dir = fresh_dir("har");
+  ProxyProcess proxy(project_spec(), url_of(mock.port()), {"--record", (dir / "t.har").string()},
+                     dir / "output.txt");
+  auto client = proxy.client();
+  client.Get("/api/v0/users/current/?owner=me", kAuth);
+  client.Post("/api/v0/auth/apikeys/", kAuth, kCreateKey, "application/json");
+  client.Get("/nowhere");
+  client.Delete("/api/v0/ssh/1/", kAuth);
+  proxy.stop();
+  ShellResult read =
+      shell(std::string("NODE_PATH=") + node_path +
+            " node -e \"const v = require('har-validator'); const h = JSON.parse(require('fs')"
+            ".readFileSync(process.argv[1])); v.har(h).then(() => console.log('valid ' + "
+            "h.log.entries.map(e => e.request.method + ' ' + e.response.status).join(', ')), "
+            "e => { console.log(JSON.stringify(e.errors)); process.exit(1); })\" " +
+            (dir / "t.har").string());
+  EXPECT_EQ(read.exit_code, 0) << read.output;
+  EXPECT_THAT(read.output, HasSubstr("valid GET 200, POST 200, GET 404, DELETE "));
+}
+
+}  // namespace
+}  // namespace conform::test
