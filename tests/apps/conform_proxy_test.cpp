@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "support/local_servers.hpp"
 #include "support/mock_process.hpp"
@@ -81,10 +83,17 @@ TEST(ConformProxy, AClientsTrafficIsPassedOnUnchangedAndJudgedWithTheRightCheck)
   auto har = nlohmann::json::parse(read_file(dir / "traffic.har"));
   ASSERT_EQ(har["log"]["entries"].size(), 3u);
   EXPECT_EQ(har["log"]["version"], "1.2");
-  EXPECT_EQ(har["log"]["entries"][1]["request"]["postData"]["text"], kCreateKey);
-  EXPECT_EQ(har["log"]["entries"][2]["response"]["status"], 400);
+  // In the order the exchanges ended, which need not be the order they began.
+  nlohmann::json created_entry, refused_entry;
+  for (const auto& entry : har["log"]["entries"]) {
+    if (entry["request"]["method"] != "POST") continue;
+    (entry["response"]["status"] == 200 ? created_entry : refused_entry) = entry;
+  }
+  ASSERT_TRUE(created_entry.is_object() && refused_entry.is_object());
+  EXPECT_EQ(created_entry["request"]["postData"]["text"], kCreateKey);
+  EXPECT_EQ(refused_entry["response"]["status"], 400);
   // A created key's secret is masked in the recording, as in every report.
-  EXPECT_THAT(har["log"]["entries"][1]["response"]["content"]["text"].get<std::string>(),
+  EXPECT_THAT(created_entry["response"]["content"]["text"].get<std::string>(),
               HasSubstr("\"key\":\"[redacted]\""));
 }
 
@@ -153,6 +162,34 @@ TEST(ConformProxy, ALargeBodyIsPassedOnWholeAndCheckedInPart) {
               HasSubstr("the first 1000000 of 25165824 bytes"));
 }
 
+TEST(ConformProxy, ASignalStopsItWithoutWaitingForATransferInFlight) {
+  std::atomic<bool> release{false};
+  LocalServer target([&](httplib::Server& s) {
+    s.Get("/api/v0/users/current/", [&](const httplib::Request&, httplib::Response& r) {
+      // Answers after 30 s, or when the test ends.
+      for (int i = 0; i < 300 && !release; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      r.set_content("{}", "application/json");
+    });
+  });
+  const auto dir = fresh_dir("stop");
+  ProxyProcess proxy(project_spec(), target.url(), {"--junit", (dir / "junit.xml").string()},
+                     dir / "output.txt");
+  std::thread client([&] { proxy.client().Get("/api/v0/users/current/", kAuth); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto signalled = std::chrono::steady_clock::now();
+  const int exit_code = proxy.stop(SIGTERM);
+  const auto took = std::chrono::steady_clock::now() - signalled;
+  release = true;
+  client.join();
+  // Far from the target's 30 s: the transfer was abandoned, the reports written.
+  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_THAT(proxy.output(), HasSubstr("stopped by a signal"));
+  EXPECT_THAT(read_file(dir / "junit.xml"), HasSubstr("not judged"));
+}
+
 TEST(ConformProxy, DurationEndsItAndNoTrafficAtAllFails) {
   const auto dir = fresh_dir("duration");
   MockProcess mock(project_spec());
@@ -182,15 +219,16 @@ TEST(ConformProxy, TheRecordingIsHar12ForAnIndependentReader) {
   client.Get("/nowhere");
   client.Delete("/api/v0/ssh/1/", kAuth);
   proxy.stop();
-  ShellResult read =
-      shell(std::string("NODE_PATH=") + node_path +
-            " node -e \"const v = require('har-validator'); const h = JSON.parse(require('fs')"
-            ".readFileSync(process.argv[1])); v.har(h).then(() => console.log('valid ' + "
-            "h.log.entries.map(e => e.request.method + ' ' + e.response.status).join(', ')), "
-            "e => { console.log(JSON.stringify(e.errors)); process.exit(1); })\" " +
-            (dir / "t.har").string());
+  ShellResult read = shell(
+      std::string("NODE_PATH=") + node_path +
+      " node -e \"const v = require('har-validator'); const h = JSON.parse(require('fs')"
+      ".readFileSync(process.argv[1])); v.har(h).then(() => console.log('valid ' + "
+      "h.log.entries.map(e => e.request.method + ' ' + e.response.status).sort().join(', ')), "
+      "e => { console.log(JSON.stringify(e.errors)); process.exit(1); })\" " +
+      (dir / "t.har").string());
   EXPECT_EQ(read.exit_code, 0) << read.output;
-  EXPECT_THAT(read.output, HasSubstr("valid GET 200, POST 200, GET 404, DELETE "));
+  // Entries come in the order the exchanges ended: sorted here.
+  EXPECT_THAT(read.output, HasSubstr("valid DELETE 404, GET 200, GET 404, POST 200"));
 }
 
 }  // namespace

@@ -18,7 +18,6 @@ struct Relay {
   bool head_sent = false;
   bool sink_stopped = false;
   std::optional<std::pair<Problem, std::string>> refused;
-  const std::atomic<bool>* stop = nullptr;
 };
 
 std::size_t on_relayed_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -69,11 +68,6 @@ std::size_t on_relayed_body(char* data, std::size_t size, std::size_t count, voi
   return size * count;
 }
 
-int on_relay_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto& t = *static_cast<Relay*>(user);
-  return t.stop != nullptr && t.stop->load() ? 1 : 0;
-}
-
 }  // namespace
 
 bool is_hop_by_hop(std::string_view name, const HeaderList& headers) {
@@ -95,12 +89,47 @@ bool is_hop_by_hop(std::string_view name, const HeaderList& headers) {
 struct Forwarder::Impl {
   ForwardOptions options;
   CURL* easy = nullptr;
+  // A multi handle of its own, polled in tenths of a second so that a stop is seen at once (an
+  // easy transfer's progress callback may come only once a second); it keeps the connection.
+  CURLM* multi = nullptr;
 
   explicit Impl(ForwardOptions o) : options(std::move(o)) {
     global_init();
     easy = curl_easy_init();
+    multi = curl_multi_init();
   }
-  ~Impl() { curl_easy_cleanup(easy); }
+  ~Impl() {
+    curl_multi_cleanup(multi);
+    curl_easy_cleanup(easy);
+  }
+
+  bool stopped() const { return options.stop != nullptr && options.stop->load(); }
+
+  // The transfer's result, or CURLE_ABORTED_BY_CALLBACK when told to stop.
+  CURLcode perform() {
+    curl_multi_add_handle(multi, easy);
+    CURLcode result = CURLE_OK;
+    for (;;) {
+      int running = 0;
+      if (curl_multi_perform(multi, &running) != CURLM_OK) {
+        result = CURLE_RECV_ERROR;
+        break;
+      }
+      int queued = 0;
+      if (CURLMsg* message = curl_multi_info_read(multi, &queued);
+          message != nullptr && message->msg == CURLMSG_DONE) {
+        result = message->data.result;
+        break;
+      }
+      if (stopped()) {
+        result = CURLE_ABORTED_BY_CALLBACK;
+        break;
+      }
+      curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+    }
+    curl_multi_remove_handle(multi, easy);
+    return result;
+  }
 };
 
 Forwarder::Forwarder(ForwardOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -141,14 +170,11 @@ ForwardOutcome Forwarder::forward(const ForwardRequest& request, ForwardSink& si
                      static_cast<curl_off_t>(request.body.size()));
   }
 
-  Relay relay{sink, {}, 0, 0, 0, false, false, std::nullopt, options.stop};
+  Relay relay{sink, {}, 0, 0, 0, false, false, std::nullopt};
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_relayed_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &relay);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_relayed_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &relay);
-  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_relay_progress);
-  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &relay);
-  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
   // No limit on the whole: a large body may take long. A target that stalls has failed.
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
@@ -164,7 +190,7 @@ ForwardOutcome Forwarder::forward(const ForwardRequest& request, ForwardSink& si
   if (!options.cacert.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.cacert.c_str());
 
   const auto started = std::chrono::steady_clock::now();
-  CURLcode code = curl_easy_perform(easy);
+  CURLcode code = impl_->perform();
   curl_slist_free_all(headers);
   ForwardOutcome outcome;
   outcome.seconds =
