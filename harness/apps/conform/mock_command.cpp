@@ -1,14 +1,12 @@
 #include "mock_command.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <thread>
 
 #include "conform/lint/lint.hpp"
 #include "conform/spec/spec.hpp"
+#include "serve_until_stopped.hpp"
 
 namespace conform::apps {
 
@@ -51,13 +49,6 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
     options.server.faults.insert(*mock::fault_named(name));
   const spec::Spec spec = spec::Spec::load(options.spec);
   if (!lint::usable(spec, "serving it", std::cerr)) return core::ExitCode::bad_input;
-  // Signals are taken by one thread with sigwait, which may then stop the server safely.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
   mock::MockServer server(spec, options.server);
   int port = server.bind();
   std::cout << "conform mock: serving " << spec.operations().size() << " operations of "
@@ -65,22 +56,7 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
             << options.server.base_path.value_or(spec.base_path());
   for (const auto& name : options.fault_names) std::cout << " [fault " << name << "]";
   std::cout << std::endl;
-  std::atomic<bool> finished{false};
-  std::thread waiter([&] {
-    int received = 0;
-    sigwait(&signals, &received);
-    // A stop that arrives before the server has started listening is lost, so it is repeated
-    // until serving has ended.
-    while (!finished) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  });
-  server.serve();
-  finished = true;
-  // serve() also returns if the server fails; wake the waiter so that it can be joined.
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  serve_until_stopped([&] { server.serve(); }, [&] { server.stop(); });
   return core::ExitCode::ok;
 }
 

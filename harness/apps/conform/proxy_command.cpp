@@ -2,18 +2,15 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
-#include <ctime>
 #include <iostream>
-#include <thread>
 
 #include "conform/lint/lint.hpp"
 #include "conform/report/console.hpp"
 #include "conform/report/outputs.hpp"
 #include "conform/runner/run_config.hpp"
 #include "conform/runner/run_setup.hpp"
+#include "serve_until_stopped.hpp"
 
 #ifndef CONFORM_VERSION
 #define CONFORM_VERSION "0.0.0"
@@ -94,13 +91,6 @@ core::ExitCode run_proxy(const ProxyCommandOptions& given) {
   }
   if (o.verbose) o.server.log = &std::cout;
 
-  // Signals are taken by one thread with sigwait, which may then stop the server safely.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
   proxy::ProxyServer server(spec, o.server);
   const int port = server.bind();
   std::cout << "conform proxy: http://" << o.server.host << ":" << port << " passes requests on to "
@@ -110,29 +100,9 @@ core::ExitCode run_proxy(const ProxyCommandOptions& given) {
                                    : "stops after " + o.duration + " or at Ctrl-C")
             << std::endl;
   const auto started = std::chrono::steady_clock::now();
-  std::atomic<bool> finished{false};
-  std::atomic<bool> signalled{false};
-  std::thread waiter([&] {
-    timespec wait{};
-    if (!o.duration.empty()) {
-      double seconds = *runner::duration_seconds(o.duration);
-      wait.tv_sec = static_cast<time_t>(seconds);
-      wait.tv_nsec = static_cast<long>((seconds - static_cast<double>(wait.tv_sec)) * 1e9);
-    }
-    int received = o.duration.empty() ? (sigwait(&signals, &received), received)
-                                      : sigtimedwait(&signals, nullptr, &wait);
-    signalled = received > 0 && !finished;
-    // A stop that arrives before the server has started listening is lost: repeated until
-    // serving has ended.
-    while (!finished) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  });
-  server.serve();
-  finished = true;
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  const bool signalled =
+      serve_until_stopped([&] { server.serve(); }, [&] { server.stop(); },
+                          o.duration.empty() ? std::nullopt : runner::duration_seconds(o.duration));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 

@@ -9,6 +9,14 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+void set_tls_options(CURL* easy, bool insecure, const std::string& cacert) {
+  if (insecure) {
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!cacert.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, cacert.c_str());
+}
+
 Problem classify(CURLcode code, bool too_large) {
   if (too_large || code == CURLE_FILESIZE_EXCEEDED) return Problem::too_large;
   switch (code) {

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <cstddef>
+#include <string>
 
 #include "conform/transport/transport.hpp"
 
@@ -16,6 +17,9 @@ inline constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
 
 // curl_global_init, once per process.
 void global_init();
+
+// TLS verification off (`insecure`), or against `cacert` instead of the system's bundle.
+void set_tls_options(CURL* easy, bool insecure, const std::string& cacert);
 
 // Why a transfer that ended with `code` brought no usable answer.
 Problem classify(CURLcode code, bool too_large);

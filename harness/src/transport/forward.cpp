@@ -183,11 +183,7 @@ ForwardOutcome Forwarder::forward(const ForwardRequest& request, ForwardSink& si
                    static_cast<long>(options.connect_timeout_seconds * 1000));
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-  if (options.insecure) {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!options.cacert.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.cacert.c_str());
+  set_tls_options(easy, options.insecure, options.cacert);
 
   const auto started = std::chrono::steady_clock::now();
   CURLcode code = impl_->perform();

@@ -213,11 +213,7 @@ struct Transport::Impl {
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     // No Accept-Encoding: responses are checked as the server sends them, and a mock that
     // compresses (brotli) spends more time on that than on answering.
-    if (options.insecure) {
-      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (!options.cacert.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.cacert.c_str());
+    set_tls_options(easy, options.insecure, options.cacert);
     transfer->started = Clock::now();
     curl_multi_add_handle(multi, easy);
     return transfer;
