@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "support/local_servers.hpp"
@@ -20,6 +21,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using namespace std::string_literals;
 
 std::filesystem::path fresh_dir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() /
@@ -161,6 +163,101 @@ TEST(ConformProxy, ALargeBodyIsPassedOnWholeAndCheckedInPart) {
   EXPECT_THAT(har["log"]["entries"][0]["response"]["content"]["comment"].get<std::string>(),
               HasSubstr("the first 1000000 of 25165824 bytes"));
 }
+
+// The (operation, check) pairs of a results file's failures.
+std::set<std::pair<std::string, std::string>> failing(const std::filesystem::path& results) {
+  std::set<std::pair<std::string, std::string>> pairs;
+  const auto parsed = nlohmann::json::parse(read_file(results));
+  for (const auto& test : parsed["tests"]) {
+    for (const auto& f : test["failures"]) pairs.emplace(test["suite"], f["check"]);
+  }
+  return pairs;
+}
+
+// conform run as the client: against a correct server the proxy must find nothing the run does
+// not (a false alarm), and against a broken one every per-response failure the run finds in an
+// operation's own tests.
+TEST(ConformProxy, TheRunsOwnTrafficIsJudgedAsTheRunJudgesIt) {
+  for (const std::string fault : {"", "wrong_response_type"}) {
+    SCOPED_TRACE(fault.empty() ? "no fault" : fault);
+    MockProcess mock(project_spec(),
+                     fault.empty() ? std::vector<std::string>{} : std::vector{"--fault"s, fault});
+    const auto dir = fresh_dir("loop" + fault);
+    ProxyProcess proxy(project_spec(), url_of(mock.port()),
+                       {"--results", (dir / "proxy.json").string()}, dir / "output.txt");
+    ShellResult run = shell("CONFORM_TOKEN=" + kRootToken + " " + CONFORM_BINARY + " run --spec " +
+                            project_spec() + " --target " + url_of(proxy.port()) +
+                            " --seed 3 --results " + (dir / "run.json").string());
+    const int proxy_exit = proxy.stop();
+    const auto by_run = failing(dir / "run.json");
+    const auto by_proxy = failing(dir / "proxy.json");
+    if (fault.empty()) {
+      EXPECT_EQ(run.exit_code, 0) << run.output;
+      EXPECT_EQ(proxy_exit, 0) << proxy.output();
+      EXPECT_TRUE(by_proxy.empty()) << proxy.output();
+      continue;
+    }
+    EXPECT_EQ(proxy_exit, 1);
+    std::set<std::string> operations;
+    const auto description = nlohmann::json::parse(read_file(project_spec()));
+    for (const auto& operation : description["paths"]) {
+      for (const auto& [method, body] : operation.items()) {
+        if (body.is_object() && body.contains("operationId"))
+          operations.insert(body["operationId"]);
+      }
+    }
+    int compared = 0;
+    for (const auto& [operation, check] : by_run) {
+      const bool per_response = check == "response_schema_conformance" ||
+                                check == "status_code_conformance" ||
+                                check == "content_type_conformance";
+      if (!operations.contains(operation) || !per_response) continue;  // a suite's, a sequence's
+      ++compared;
+      EXPECT_TRUE(by_proxy.contains({operation, check})) << operation << " " << check;
+    }
+    EXPECT_GT(compared, 5) << operations.size() << " operations, " << by_run.size() << " pairs";
+  }
+}
+
+// The run as the client of a correct mock, on descriptions written by others: whatever the proxy
+// reports, the run must report too (the run's own requests include ones that get undeclared
+// 401s, 404s after a delete, and refusals of valid input: none of them a failure).
+class ProxyRunLoop : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ProxyRunLoop, TheProxyFindsNothingTheRunDoesNot) {
+  const auto description = place(GetParam());
+  if (!std::filesystem::exists(description)) {
+    GTEST_SKIP() << description << " is missing (the shared corpus sits beside the clone)";
+  }
+  MockProcess mock(description.string());
+  const auto dir = fresh_dir("run-loop");
+  ProxyProcess proxy(description.string(), url_of(mock.port()),
+                     {"--results", (dir / "proxy.json").string()}, dir / "output.txt");
+  ShellResult run = shell("CONFORM_TOKEN=" + kRootToken + " " + CONFORM_BINARY + " run --spec '" +
+                          description.string() + "' --target " + url_of(proxy.port()) +
+                          " --seed 1 --max-examples 3 --results " + (dir / "run.json").string());
+  proxy.stop();
+  const auto by_run = failing(dir / "run.json");
+  const auto by_proxy = failing(dir / "proxy.json");
+  EXPECT_GT(nlohmann::json::parse(read_file(dir / "proxy.json"))["tests"].size(), 0u);
+  for (const auto& [operation, check] : by_proxy) {
+    EXPECT_TRUE(by_run.contains({operation, check}))
+        << "the proxy alone reports " << check << " in " << operation << "\n"
+        << proxy.output();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Descriptions, ProxyRunLoop,
+    ::testing::Values("source:spec/openapi.json",
+                      "shared:reference/vast/openapi-generated-2026-05.json",
+                      "shared:corpus/openapi/real/redocly-museum/openapi.yaml",
+                      "shared:corpus/openapi/oai/examples/v3.1/tictactoe.yaml"),
+    [](const ::testing::TestParamInfo<std::string>& param) {
+      std::string name = param.param.substr(param.param.find(':') + 1);
+      for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      return name;
+    });
 
 TEST(ConformProxy, ASignalStopsItWithoutWaitingForATransferInFlight) {
   std::atomic<bool> release{false};

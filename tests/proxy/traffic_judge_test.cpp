@@ -95,10 +95,45 @@ TEST_F(TrafficJudgeTest, AnInvalidRequestMustBeRefusedAndAValidOneAccepted) {
   const auto& test = test_of(results, "createThing");
   EXPECT_EQ(test.result.invalid_sent, 2);
   EXPECT_EQ(test.result.valid_sent, 1);
-  ASSERT_THAT(test.result.failures, SizeIs(2));
+  ASSERT_THAT(test.result.failures, SizeIs(1));
   EXPECT_EQ(test.result.failures[0].check, "negative_data_rejection");
   EXPECT_THAT(test.result.failures[0].message, HasSubstr("body /name"));
-  EXPECT_EQ(test.result.failures[1].check, "positive_data_acceptance");
+  // The valid request's refusal is a status createThing declares: a rule the schema does not
+  // state, an advisory.
+  ASSERT_THAT(test.result.advisories, SizeIs(1));
+  EXPECT_EQ(test.result.advisories[0].check, "positive_data_acceptance");
+}
+
+TEST_F(TrafficJudgeTest, AnUndeclaredStatusOfStateOrCredentialIsAnAdvisory) {
+  TrafficJudge j = judge();
+  // deleteThing declares 204 and 404; getThing's `default` covers all. createThing: 201, 400,
+  // 401. listThings: 200 and 401, and asks for the API key.
+  j.judge(exchange("POST", "/v2/things", 409, "{}", R"({"name":"taken"})"));
+  j.judge(exchange("GET", "/v2/things", 403, "{}"));
+  j.judge(exchange("GET", "/v2/things", 202, "[]"));
+  auto results = j.results(1, false);
+  const auto& create = test_of(results, "createThing").result;
+  EXPECT_THAT(create.failures, IsEmpty());
+  ASSERT_THAT(create.advisories, SizeIs(1));
+  EXPECT_EQ(create.advisories[0].check, "status_code_conformance");
+  const auto& list = test_of(results, "listThings").result;
+  ASSERT_THAT(list.advisories, SizeIs(1));
+  EXPECT_EQ(list.advisories[0].status, 403);
+  // A 2XX the operation does not declare is the server's own doing: a failure.
+  ASSERT_THAT(list.failures, SizeIs(1));
+  EXPECT_EQ(list.failures[0].status, 202);
+}
+
+TEST_F(TrafficJudgeTest, AValidRequestRefusedWithAnUndeclaredStatusFails) {
+  TrafficJudge j = judge();
+  // getThing declares 200, 404 and a default: listThings declares no 422.
+  j.judge(exchange("GET", "/v2/things", 422, "{}"));
+  auto results = j.results(1, false);
+  const auto& test = test_of(results, "listThings");
+  std::vector<std::string> found;
+  for (const auto& f : test.result.failures) found.push_back(f.check);
+  EXPECT_THAT(found, ::testing::Contains("positive_data_acceptance"));
+  EXPECT_THAT(found, ::testing::Contains("status_code_conformance"));
 }
 
 TEST_F(TrafficJudgeTest, ARequestNoOperationDescribesIsAnAdvisoryApart) {
