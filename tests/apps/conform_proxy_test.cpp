@@ -130,6 +130,21 @@ TEST(ConformProxy, ATargetThatIsDownGetsTheClientA502AndTheReportAnError) {
   EXPECT_THAT(read_file(dir / "junit.xml"), HasSubstr("target_unreachable"));
 }
 
+TEST(ConformProxy, ATargetThatAnswersGarbageIsA502NotACrash) {
+  RawServer garbage("SSH-2.0-OpenSSH_9.2\r\nnot http at all\r\n");
+  RawServer endless_header("HTTP/1.1 200 OK\r\nX-A: " + std::string(300000, 'a'));
+  for (const RawServer* target : {&garbage, &endless_header}) {
+    const auto dir = fresh_dir("garbage");
+    ProxyProcess proxy(project_spec(), target->url(), {"--junit", (dir / "junit.xml").string()},
+                       dir / "output.txt");
+    auto answer = proxy.client().Get("/api/v0/users/current/", kAuth);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 502);
+    EXPECT_EQ(proxy.stop(), 1);
+    EXPECT_THAT(read_file(dir / "junit.xml"), HasSubstr("target_unreachable"));
+  }
+}
+
 TEST(ConformProxy, ALargeBodyIsPassedOnWholeAndCheckedInPart) {
   const std::size_t total = 24 * 1024 * 1024;
   LocalServer target([&](httplib::Server& s) {
