@@ -49,6 +49,8 @@ core::ExitCode run_mock(const MockCommandOptions& given) {
     options.server.faults.insert(*mock::fault_named(name));
   const spec::Spec spec = spec::Spec::load(options.spec);
   if (!lint::usable(spec, "serving it", std::cerr)) return core::ExitCode::bad_input;
+  // Before the banner: a client may stop it as soon as it reads that.
+  hold_stop_signals();
   mock::MockServer server(spec, options.server);
   int port = server.bind();
   std::cout << "conform mock: serving " << spec.operations().size() << " operations of "

@@ -91,6 +91,8 @@ core::ExitCode run_proxy(const ProxyCommandOptions& given) {
   }
   if (o.verbose) o.server.log = &std::cout;
 
+  // Before the banner: a client may stop it as soon as it reads that.
+  hold_stop_signals();
   proxy::ProxyServer server(spec, o.server);
   const int port = server.bind();
   std::cout << "conform proxy: http://" << o.server.host << ":" << port << " passes requests on to "

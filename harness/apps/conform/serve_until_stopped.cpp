@@ -10,14 +10,27 @@
 
 namespace conform::apps {
 
-bool serve_until_stopped(const std::function<void()>& serve, const std::function<void()>& stop,
-                         std::optional<double> seconds) {
+namespace {
+
+sigset_t stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
-  // Before any serving thread starts, so that they all inherit it.
+  return signals;
+}
+
+}  // namespace
+
+void hold_stop_signals() {
+  const sigset_t signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+bool serve_until_stopped(const std::function<void()>& serve, const std::function<void()>& stop,
+                         std::optional<double> seconds) {
+  const sigset_t signals = stop_signals();
+  hold_stop_signals();  // in case the caller has not: before any serving thread starts
   std::atomic<bool> finished{false};
   std::atomic<bool> signalled{false};
   std::thread waiter([&] {
