@@ -74,6 +74,9 @@ TEST(ConformProxy, AClientsTrafficIsPassedOnUnchangedAndJudgedWithTheRightCheck)
   EXPECT_THAT(output, HasSubstr("in createApiKey 200 (proxy)"));
   EXPECT_THAT(output, Not(HasSubstr("negative_data_rejection")));
   EXPECT_THAT(output, HasSubstr("HAR recording: "));
+  // No seed: the proxy sends no case of its own.
+  EXPECT_THAT(output, Not(HasSubstr("seed 0")));
+  EXPECT_THAT(read_file(dir / "report.html"), Not(HasSubstr("<dt>seed</dt>")));
   // The operations no request reached are said, not hidden.
   EXPECT_THAT(output, HasSubstr("not reached by the traffic"));
   // The credential appears in no output.

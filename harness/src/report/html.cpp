@@ -252,7 +252,8 @@ std::string html_report(const RunResults& results) {
   };
   fact("target", results.target);
   fact("spec", results.spec_file);
-  fact("seed", std::to_string(results.seed));
+  // A run has a seed; the proxy and replay, which send no case of their own, do not.
+  if (results.seed != 0 || !results.command.empty()) fact("seed", std::to_string(results.seed));
   fact("duration", duration_text(results.seconds));
   fact("tests", std::to_string(results.tests.size()));
   fact("requests", std::to_string(results.requests()));
