@@ -1,5 +1,7 @@
 #include "conform/gen/pattern_generator.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 #include <vector>
 
@@ -200,6 +202,17 @@ class Parser {
                    text_[at_ + 1] != '!') {
           auto close = text_.find('>', at_);
           if (close == std::string_view::npos) throw Unsupported("a malformed named group");
+          // A name is a letter or '_', then letters, digits and '_' (PCRE2); "(?<*" and the like
+          // are other constructs (a non-atomic lookbehind), not groups to generate.
+          std::string_view name = text_.substr(at_ + 1, close - at_ - 1);
+          auto word = [](char x) {
+            return std::isalnum(static_cast<unsigned char>(x)) != 0 || x == '_';
+          };
+          if (name.empty() || name.size() > 32 ||
+              std::isdigit(static_cast<unsigned char>(name.front())) != 0 ||
+              !std::all_of(name.begin(), name.end(), word)) {
+            throw Unsupported("a group whose name is not a name");
+          }
           at_ = close + 1;
         } else {
           throw Unsupported("lookaround assertions");
