@@ -73,6 +73,16 @@ TEST(ConformConfig, TheMockSection) {
   std::filesystem::remove_all(directory);
 }
 
+TEST(ConformConfig, TheProxySection) {
+  auto directory =
+      directory_with("proxy", "proxy:\n  spec: " + project_spec() +
+                                  "\n  target: http://127.0.0.1:9\n  host: 256.0.0.1\n");
+  ShellResult bad_host = conform_in(directory, "proxy --port 1");
+  EXPECT_EQ(bad_host.exit_code, 2) << bad_host.output;
+  EXPECT_THAT(bad_host.output, HasSubstr("cannot listen on 256.0.0.1:1"));
+  std::filesystem::remove_all(directory);
+}
+
 // The long options a subcommand's --help lists (--help itself aside).
 std::set<std::string> options_of(const std::string& subcommand) {
   std::string help = shell(std::string(CONFORM_BINARY) + " " + subcommand + " --help").output;
@@ -102,8 +112,8 @@ std::set<std::string> documented_keys(const std::string& section) {
   return {};
 }
 
-TEST(ConformConfig, TheReferenceListsEveryOptionOfRunAndMock) {
-  for (const std::string section : {"run", "mock"}) {
+TEST(ConformConfig, TheReferenceListsEveryOptionOfRunMockAndProxy) {
+  for (const std::string section : {"run", "mock", "proxy"}) {
     auto options = options_of(section);
     ASSERT_GT(options.size(), 5u) << section;
     EXPECT_EQ(documented_keys(section), options)

@@ -104,11 +104,12 @@ int main(int argc, char** argv) {
       "proxy", "Pass a client's requests on to a server and check every request and answer");
   conform::apps::add_proxy_options(*proxy, proxy_options);
 
-  // conform.yaml (or --config FILE): options of run and mock; the command line wins.
+  // conform.yaml (or --config FILE): options of run, mock and proxy; the command line wins.
   app.config_formatter(
       std::make_shared<conform::apps::YamlConfig>(std::map<std::string, std::set<std::string>>{
           {"run", conform::apps::YamlConfig::option_names(*run)},
-          {"mock", conform::apps::YamlConfig::option_names(*mock)}}));
+          {"mock", conform::apps::YamlConfig::option_names(*mock)},
+          {"proxy", conform::apps::YamlConfig::option_names(*proxy)}}));
   app.set_config("--config", "conform.yaml",
                  "Options from a YAML file (default: ./conform.yaml when present)");
 
