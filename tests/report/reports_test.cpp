@@ -368,6 +368,37 @@ RunResults shortfall_results() {
   return results;
 }
 
+TEST(Reports, TheConsoleShowsAdvisoriesOnceByCause) {
+  RunResults results;
+  auto advise = [](const std::string& operation, const std::string& message,
+                   const std::string& reason) {
+    engine::PhaseResult result = phase_result(operation, "proxy", 1, "", 0.1);
+    result.advisories.push_back({.check = "status_code_conformance",
+                                 .message = message,
+                                 .status = 404,
+                                 .curl = "curl '/" + operation + "'",
+                                 .reason = reason});
+    return TestRecord{operation, "proxy", result};
+  };
+  results.tests = {advise("getPet", "status 404 is not declared (declared: 200)", "status 404"),
+                   advise("deletePet", "status 404 is not declared (declared: 204)", "status 404"),
+                   advise("getPet", "status 404 is not declared (declared: 200)", "status 404"),
+                   advise("listPets", "status 409 is not declared (declared: 200)", "status 409")};
+  std::ostringstream console;
+  print_summary(results, console, ConsoleStyle{});
+  const std::string text = console.str();
+  EXPECT_THAT(text, HasSubstr("Advisories (not failures): 4 in 2 causes"));
+  EXPECT_THAT(text, HasSubstr("(declared: 200)  (3 advisories)\n    in getPet.proxy, "
+                              "deletePet.proxy\n    curl '/getPet'"));
+  EXPECT_THAT(text, Not(HasSubstr("curl '/deletePet'")));
+  // With -v, each.
+  std::ostringstream verbose;
+  ConsoleStyle style;
+  style.verbose = true;
+  print_summary(results, verbose, style);
+  EXPECT_THAT(verbose.str(), HasSubstr("curl '/deletePet'"));
+}
+
 TEST(Reports, SayWhatWasTestedLessAndWhatIsOnlyAdvised) {
   RunResults results = shortfall_results();
   EXPECT_EQ(results.failures(), 0);

@@ -58,7 +58,7 @@ std::vector<Failure> status_code_conformance(const CheckInput& in) {
   return {{"status_code_conformance",
            "status " + status_text(in.response.status) +
                " is not declared (declared: " + declared_statuses(in.operation) + ")",
-           ""}};
+           "", "status " + std::to_string(in.response.status) + " is not declared"}};
 }
 
 std::vector<Failure> content_type_conformance(const CheckInput& in) {

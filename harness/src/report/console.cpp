@@ -181,6 +181,60 @@ void print_baseline(const RunResults& results, std::ostream& out, const ConsoleS
 
 }  // namespace
 
+namespace {
+
+// Advisories by cause (check and reason), each once with its count, the operations it was found
+// in and its first example: a proxy in front of a day's traffic may have hundreds. With -v, each.
+void print_advisories(const RunResults& results, std::ostream& out, const ConsoleStyle& style) {
+  struct Cause {
+    const engine::FailureRecord* example = nullptr;
+    std::vector<std::string> where;  // each test once, in order
+    int count = 0;
+  };
+  std::vector<std::pair<std::pair<std::string, std::string>, Cause>> causes;
+  int total = 0;
+  for (const auto& t : results.tests) {
+    for (const auto& f : t.result.advisories) {
+      ++total;
+      if (style.verbose) {
+        if (total == 1) out << "\nAdvisories (not failures):\n";
+        out << "  " << t.suite << "." << t.name << " — " << paint(f.check, "33", style) << ": "
+            << f.message << "\n    " << f.curl << "\n";
+        continue;
+      }
+      std::pair<std::string, std::string> key{f.check, reason_of(f)};
+      auto found = std::find_if(causes.begin(), causes.end(),
+                                [&](const auto& cause) { return cause.first == key; });
+      if (found == causes.end()) {
+        causes.push_back({key, Cause{&f, {}, 0}});
+        found = std::prev(causes.end());
+      }
+      Cause& cause = found->second;
+      ++cause.count;
+      const std::string test = t.suite + "." + t.name;
+      if (std::find(cause.where.begin(), cause.where.end(), test) == cause.where.end()) {
+        cause.where.push_back(test);
+      }
+    }
+  }
+  if (style.verbose || causes.empty()) return;
+  out << "\nAdvisories (not failures): " << total << (causes.size() == 1 ? " of one cause" : "")
+      << (causes.size() > 1 ? " in " + std::to_string(causes.size()) + " causes" : "") << "\n";
+  constexpr std::size_t kNamed = 3;
+  for (const auto& [key, cause] : causes) {
+    out << "  " << paint(key.first, "33", style) << ": " << cause.example->message;
+    if (cause.count > 1) out << "  (" << cause.count << " advisories)";
+    out << "\n    in ";
+    for (std::size_t i = 0; i < std::min(kNamed, cause.where.size()); ++i) {
+      out << (i == 0 ? "" : ", ") << cause.where[i];
+    }
+    if (cause.where.size() > kNamed) out << " and " << cause.where.size() - kNamed << " more";
+    out << "\n    " << cause.example->curl << "\n";
+  }
+}
+
+}  // namespace
+
 void print_summary(const RunResults& results, std::ostream& out, const ConsoleStyle& style) {
   std::map<std::string, int> by_check;
   for (const auto& t : results.tests) {
@@ -240,15 +294,7 @@ void print_summary(const RunResults& results, std::ostream& out, const ConsoleSt
     }
     for (const auto& note : t.result.notes) out << test << note << "\n";
   }
-  bool advised = false;
-  for (const auto& t : results.tests) {
-    for (const auto& f : t.result.advisories) {
-      if (!advised) out << "\nAdvisories (not failures):\n";
-      advised = true;
-      out << "  " << t.suite << "." << t.name << " — " << paint(f.check, "33", style) << ": "
-          << f.message << "\n    " << f.curl << "\n";
-    }
-  }
+  print_advisories(results, out, style);
   out << "\n";
   if (CoverageSummary coverage = summarise_coverage(results); coverage.measured()) {
     out << coverage_line(coverage) << "\n";
