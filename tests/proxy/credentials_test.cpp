@@ -69,6 +69,17 @@ TEST(Credentials, AShortValueIsMaskedInPlaceButNotHuntedElsewhere) {
   EXPECT_EQ(masked.response_body, R"({"count":1})");
 }
 
+TEST(Credentials, PastAThousandValuesTheyAreMaskedWhereTheyStandOnly) {
+  Credentials credentials(generic());
+  for (int i = 0; i < 1001; ++i) {
+    credentials.learn(carrying({{"X-Api-Key", "key-" + std::to_string(i) + "-end"}}));
+  }
+  EXPECT_EQ(credentials.hide("key-999-end"), "${CONFORM_TOKEN}");
+  EXPECT_EQ(credentials.hide("key-1000-end"), "key-1000-end");
+  EXPECT_EQ(credentials.masked(carrying({{"X-Api-Key", "key-1000-end"}})).request_headers[0].second,
+            "${CONFORM_TOKEN}");
+}
+
 TEST(Credentials, AnApiKeyInTheQueryIsMaskedByName) {
   const auto file = std::filesystem::temp_directory_path() /
                     ("conform-query-key-" + std::to_string(getpid()) + ".json");

@@ -11,6 +11,9 @@ namespace {
 
 // Shorter values are masked where they stand but not hunted elsewhere: "1" would be everywhere.
 constexpr std::size_t kLearntLength = 8;
+// Each learnt value is looked for in every text written: a suite that makes a new key per test
+// would otherwise slow every later exchange. Past the bound, values are masked where they stand.
+constexpr std::size_t kMaxLearnt = 1000;
 
 const std::string kPlaceholder = kCredentialPlaceholder;
 
@@ -96,6 +99,7 @@ void Credentials::learn(const Exchange& exchange) {
   std::lock_guard lock(mutex_);
   for (const std::string& value : found) {
     if (value.size() < kLearntLength || learnt_.contains(value)) continue;
+    if (learnt_.size() >= kMaxLearnt) break;
     learnt_.insert(value);
     redactor_.add(value, kPlaceholder);
   }

@@ -15,8 +15,9 @@ inline constexpr const char* kCredentialPlaceholder = "${CONFORM_TOKEN}";
 // The credentials the proxied requests carry, so that no output shows them. Where a credential
 // travels is known (Authorization and Proxy-Authorization, cookies, the description's apiKey
 // headers, query parameters and cookies, and Set-Cookie in answers): those values are masked
-// where they stand. Each value of eight characters or more is also learnt, and hidden wherever it
-// appears later (a body, a URL, an echo), in the forms core::Redactor finds. Thread-safe.
+// where they stand. Each value of eight characters or more is also learnt (the first thousand),
+// and hidden wherever it appears later (a body, a URL, an echo), in the forms core::Redactor
+// finds. Thread-safe.
 class Credentials {
  public:
   explicit Credentials(const spec::Spec& spec);
