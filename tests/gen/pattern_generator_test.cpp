@@ -29,7 +29,9 @@ INSTANTIATE_TEST_SUITE_P(
                       "^#?([a-fA-F0-9]{6}|[a-fA-F0-9]{3})$", "^(?:[01]\\d|2[0-3]):[0-5]\\d$",
                       "^\\u00e9t\\u00e9$", "^(?<year>\\d{4})-(?<month>\\d{2})$", "[.]json$",
                       "^\\S+$", "^[\\w.-]+$", "^a*?b+?c??$", "^[-a-z]+$", "^[a-z-]+$",
-                      "^\\$[0-9]+\\.[0-9]{2}$", "x{0}y"));
+                      "^\\$[0-9]+\\.[0-9]{2}$", "x{0}y", "[]W-]+", "[]-\xee\xbf\x95]W-]+",
+                      "[]-\xee\xbf\x95"
+                      "aa]"));
 
 TEST(PatternGenerator, NamesWhatIsOutsideTheSubset) {
   for (const char* pattern : {"^(?=.*[A-Z]).{8,}$", "^(a)\\1$", "\\bword\\b", "^(?!x)", "\\p{L}"}) {

@@ -65,10 +65,27 @@ Ranges complement(const Ranges& excluded) {
   return out;
 }
 
+// The code points UTF-8 can carry: a range that spans the surrogates (`[!-\uFFD5]`) or goes past
+// U+10FFFF is cut to them, or a drawn surrogate would be written as U+FFFD, outside the range.
+Ranges writable(const Ranges& ranges) {
+  Ranges out;
+  for (auto [low, high] : ranges) {
+    high = std::min<char32_t>(high, 0x10FFFF);
+    if (low > high) continue;
+    if (high < 0xD800 || low > 0xDFFF) {
+      out.emplace_back(low, high);
+      continue;
+    }
+    if (low < 0xD800) out.emplace_back(low, 0xD7FF);
+    if (high > 0xDFFF) out.emplace_back(0xE000, high);
+  }
+  return out;
+}
+
 NodePtr make_chars(Ranges ranges) {
   auto node = std::make_shared<Node>();
   node->kind = Node::Kind::chars;
-  node->ranges = std::move(ranges);
+  node->ranges = writable(ranges);
   if (node->ranges.empty()) throw Unsupported("a character class that matches nothing");
   return node;
 }
