@@ -102,6 +102,21 @@ TEST(ConformProxy, AClientsTrafficIsPassedOnUnchangedAndJudgedWithTheRightCheck)
               HasSubstr("\"key\":\"[redacted]\""));
 }
 
+// A credential the request carries in its Authorization header is hidden wherever else it
+// travels too: here, a query parameter the description does not name.
+TEST(ConformProxy, ACredentialIsHiddenWhereverItIsEchoed) {
+  MockProcess mock(project_spec());
+  const auto dir = fresh_dir("echo");
+  ProxyProcess proxy(project_spec(), url_of(mock.port()), {"--record", (dir / "t.har").string()},
+                     dir / "output.txt");
+  auto answer = proxy.client().Get("/api/v0/users/current/?debug=" + kRootToken, kAuth);
+  ASSERT_TRUE(answer);
+  proxy.stop();
+  const std::string har = read_file(dir / "t.har");
+  EXPECT_THAT(har, HasSubstr("debug=${CONFORM_TOKEN}"));
+  EXPECT_THAT(har, Not(HasSubstr(kRootToken)));
+}
+
 TEST(ConformProxy, AnInvalidRequestTheServerAcceptsIsNegativeDataRejection) {
   MockProcess mock(project_spec(), {"--fault", "accepts_invalid_input"});
   const auto dir = fresh_dir("negative");

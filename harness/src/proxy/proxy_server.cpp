@@ -206,6 +206,8 @@ struct ProxyServer::Impl {
     }
     exchange.abandoned = stopped || client_left;
     job.reply.reset();
+    // Before anything is written of it: its credentials are hidden wherever they appear.
+    credentials.learn(exchange);
     judge.judge(exchange);
     if (recorder) recorder->record(exchange);
     if (options.log != nullptr) {
