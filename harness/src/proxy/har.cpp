@@ -212,9 +212,11 @@ HarRecorder::~HarRecorder() {
   close(ignored);
 }
 
-void HarRecorder::record(const Exchange& exchange) {
-  const std::string text = har_entry(credentials_.masked(exchange), target_url_)
-                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+void HarRecorder::record(const Exchange& exchange) { record_masked(credentials_.masked(exchange)); }
+
+void HarRecorder::record_masked(const Exchange& shown) {
+  const std::string text =
+      har_entry(shown, target_url_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard lock(mutex_);
   if (file_ == nullptr) return;
   if (entries_ > 0) std::fputs(",\n", file_);

@@ -208,13 +208,15 @@ struct ProxyServer::Impl {
     job.reply.reset();
     // Before anything is written of it: its credentials are hidden wherever they appear.
     credentials.learn(exchange);
-    judge.judge(exchange);
-    if (recorder) recorder->record(exchange);
+    // Masked once, for the report and the recording alike.
+    const Exchange shown = credentials.masked(exchange);
+    judge.judge(exchange, shown);
+    if (recorder) recorder->record_masked(shown);
     if (options.log != nullptr) {
       std::lock_guard lock(log_mutex);
-      *options.log << exchange.method << " "
-                   << credentials.hide(exchange.target.substr(0, exchange.target.find('?'))) << " "
-                   << (exchange.status != 0 ? std::to_string(exchange.status) : "502") << "\n";
+      *options.log << exchange.method << " " << shown.target.substr(0, shown.target.find('?'))
+                   << " " << (exchange.status != 0 ? std::to_string(exchange.status) : "502")
+                   << "\n";
     }
   }
 };

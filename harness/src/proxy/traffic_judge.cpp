@@ -102,9 +102,12 @@ TrafficJudge::TrafficJudge(const spec::Spec& spec, const schema::SpecSchemas& sc
                            const Credentials& credentials, JudgeOptions options)
     : spec_(spec), schemas_(schemas), credentials_(credentials), options_(std::move(options)) {}
 
-void TrafficJudge::judge(const Exchange& raw) {
-  // Read and checked as it was sent; shown (curl lines, messages) with its credentials masked.
-  const Exchange shown = credentials_.masked(raw);
+void TrafficJudge::judge(const Exchange& raw) { judge(raw, credentials_.masked(raw)); }
+
+void TrafficJudge::judge(const Exchange& raw, const Exchange& shown) {
+  const core::Redactor secrets = credentials_.redactor();
+  const gen::Request shown_request = request_of(shown);
+  const transport::Response response = response_of(raw);
   std::string path = raw.target.substr(0, raw.target.find('?'));
   const std::string& base = options_.base_path;
   if (!base.empty() && path.rfind(base, 0) == 0 &&
@@ -112,7 +115,7 @@ void TrafficJudge::judge(const Exchange& raw) {
     path = path.size() == base.size() ? "/" : path.substr(base.size());
   }
   const spec::Route route = spec_.router().route(raw.method, path);
-  const std::string curl = transport::curl_line(options_.target, request_of(shown), {});
+  const std::string curl = transport::curl_line(options_.target, shown_request, {});
 
   std::vector<checks::Failure> found;
   gen::RequestCase sent;
@@ -123,7 +126,7 @@ void TrafficJudge::judge(const Exchange& raw) {
         gen::read_request(*route.operation, schemas_, received_of(raw, route));
     uncertain = !read.uncertain.empty();
     sent.phase = "proxy";
-    sent.request = request_of(shown);
+    sent.request = shown_request;
     if (!read.problems.empty()) {
       sent.negative = true;
       sent.mutation = "a request the description does not allow";
@@ -139,14 +142,12 @@ void TrafficJudge::judge(const Exchange& raw) {
     if (raw.truncated) enabled.erase("response_schema_conformance");
     checks::CheckOptions options;
     options.max_response_time_seconds = options_.max_response_time_seconds;
-    options.secrets = credentials_.redactor();
-    const transport::Response response = response_of(raw);
+    options.secrets = secrets;
     found = checks::check_response({spec_, schemas_, *route.operation, sent, response, options},
                                    enabled);
   }
 
-  const std::string excerpt =
-      judged ? engine::response_excerpt(response_of(raw), credentials_.redactor()) : "";
+  const std::string excerpt = judged ? engine::response_excerpt(response, secrets) : "";
   const std::string summary =
       route.operation == nullptr
           ? "proxied, matching no operation"
@@ -214,21 +215,21 @@ void TrafficJudge::judge(const Exchange& raw) {
     if (raw.status == 401 || raw.status == 403) ++result.valid_refused;
   }
   for (const checks::Failure& f : found) {
-    auto& kept = only_advisory(f, *route.operation, raw.status) ? result.advisories
-                                                                  : result.failures;
+    auto& kept =
+        only_advisory(f, *route.operation, raw.status) ? result.advisories : result.failures;
     if (kept.size() >= options_.max_failures_per_operation) {
       ++tally.failures_dropped;
       continue;
     }
     kept.push_back({.check = f.check,
-                               .message = f.message,
-                               .pointer = f.pointer,
-                               .status = raw.status,
-                               .curl = curl,
-                               .case_summary = summary,
-                               .response = excerpt,
-                               .reason = f.reason,
-                               .schema_location = f.schema_location});
+                    .message = f.message,
+                    .pointer = f.pointer,
+                    .status = raw.status,
+                    .curl = curl,
+                    .case_summary = summary,
+                    .response = excerpt,
+                    .reason = f.reason,
+                    .schema_location = f.schema_location});
   }
 }
 

@@ -29,6 +29,8 @@ class HarRecorder {
   HarRecorder& operator=(const HarRecorder&) = delete;
 
   void record(const Exchange& exchange);
+  // An exchange Credentials::masked has already masked.
+  void record_masked(const Exchange& shown);
   // Completes the file; false (with why) when it could not be written.
   bool close(std::string& why);
   std::size_t entries() const;

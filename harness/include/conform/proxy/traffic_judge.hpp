@@ -39,6 +39,9 @@ class TrafficJudge {
                const Credentials& credentials, JudgeOptions options);
 
   void judge(const Exchange& exchange);
+  // The same, with the exchange as Credentials::masked shows it already at hand: read and
+  // checked as it was sent, shown (curl lines, messages) as masked.
+  void judge(const Exchange& raw, const Exchange& shown);
   // A request the proxy answered itself, before passing it on (`status`: 413 for a body past the
   // limit, 400 for bytes that are not HTTP...): an error, as the target never saw it.
   void refused(int status, const std::string& why);
