@@ -240,3 +240,25 @@ TEST(RequestReading, DecodesQueriesAndCookiesAsServersDo) {
 
 }  // namespace
 }  // namespace conform::gen
+
+namespace conform::gen {
+namespace {
+
+TEST(ReceivedFromWire, ReadsTheTargetHeadersAndBodyAsTheyCame) {
+  ReceivedRequest in = received_from_wire("/things/7?limit=2&name=a%20b",
+                                          {{"Content-Type", "application/json"},
+                                           {"content-type", "text/plain"},
+                                           {"Cookie", "session=abc; theme=dark"},
+                                           {"X-Twice", "1"},
+                                           {"x-twice", "2"}},
+                                          R"({"a":1})", {{"id", "7"}});
+  EXPECT_EQ(in.path_values.at("id"), "7");
+  EXPECT_EQ(in.query, (Pairs{{"limit", "2"}, {"name", "a b"}}));
+  EXPECT_EQ(in.content_type, "application/json");  // the first
+  EXPECT_EQ(in.cookies.at("session"), "abc");
+  EXPECT_EQ(in.headers.at("x-twice"), "2");  // names in lower case, the last value
+  EXPECT_EQ(in.body, R"({"a":1})");
+}
+
+}  // namespace
+}  // namespace conform::gen

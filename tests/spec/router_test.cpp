@@ -90,3 +90,17 @@ TEST(Router, RoutesEveryOperationOfTheVastDescription) {
 
 }  // namespace
 }  // namespace conform::spec
+
+namespace conform::spec {
+namespace {
+
+TEST(PathBelowBase, TakesTheBasePathOffOnlyAtASegmentBoundary) {
+  EXPECT_EQ(path_below_base("/v1/things", "/v1"), "/things");
+  EXPECT_EQ(path_below_base("/v1", "/v1"), "/");
+  EXPECT_EQ(path_below_base("/v10/things", "/v1"), "/v10/things");
+  EXPECT_EQ(path_below_base("/things", "/v1"), "/things");
+  EXPECT_EQ(path_below_base("/things", ""), "/things");
+}
+
+}  // namespace
+}  // namespace conform::spec

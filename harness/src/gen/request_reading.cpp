@@ -408,6 +408,27 @@ std::map<std::string, std::string> decode_cookies(std::string_view header) {
   return out;
 }
 
+ReceivedRequest received_from_wire(std::string_view target, const Pairs& headers, std::string body,
+                                   std::map<std::string, std::string> raw_path_values) {
+  ReceivedRequest incoming;
+  incoming.path_values = std::move(raw_path_values);
+  if (auto question = target.find('?'); question != std::string_view::npos) {
+    incoming.query = decode_query(target.substr(question + 1));
+  }
+  bool cookie_seen = false;
+  for (const auto& [name, value] : headers) {
+    const std::string lower = core::ascii_lower(name);
+    incoming.headers[lower] = value;
+    if (lower == "content-type" && !incoming.content_type) incoming.content_type = value;
+    if (lower == "cookie" && !cookie_seen) {
+      incoming.cookies = decode_cookies(value);
+      cookie_seen = true;
+    }
+  }
+  incoming.body = std::move(body);
+  return incoming;
+}
+
 ReceivedRequest received(const Request& request, std::map<std::string, std::string> path_values) {
   ReceivedRequest out;
   out.path_values = std::move(path_values);

@@ -173,15 +173,8 @@ struct MockServer::Impl {
 
   Outgoing handle(const HttpRequest& request, std::string& who) {
     std::string raw_path = request.target.substr(0, request.target.find('?'));
-    // The description's paths start at the base path ("/v1"); a path without it is routed as it
-    // is, so that clients written against either form are served.
-    std::string routed_path = raw_path;
-    if (!base_path.empty() && routed_path.rfind(base_path, 0) == 0 &&
-        (routed_path.size() == base_path.size() || routed_path[base_path.size()] == '/')) {
-      routed_path = routed_path.substr(base_path.size());
-      if (routed_path.empty()) routed_path = "/";
-    }
-    spec::Route route = spec.router().route(request.method, routed_path);
+    spec::Route route =
+        spec.router().route(request.method, spec::path_below_base(raw_path, base_path));
     if (route.outcome == spec::Route::Outcome::no_such_path) {
       return error_reply(404, "not_found", "no operation at " + raw_path);
     }
@@ -236,7 +229,8 @@ struct MockServer::Impl {
       if (!decision.allowed) return error_reply(403, "missing_permissions", decision.reason);
     }
 
-    gen::ReceivedRequest incoming = incoming_request(request, route);
+    gen::ReceivedRequest incoming = gen::received_from_wire(request.target, request.headers,
+                                                            request.body, route.raw_path_values);
     if (has(Fault::server_error) && carries_odd_string(incoming)) {
       return error_reply(500, "internal_error", "the server failed");
     }
@@ -406,22 +400,6 @@ struct MockServer::Impl {
       if (satisfied) return who.value_or(Identity{});
     }
     return std::nullopt;
-  }
-
-  static gen::ReceivedRequest incoming_request(const HttpRequest& request,
-                                               const spec::Route& route) {
-    gen::ReceivedRequest incoming;
-    incoming.path_values = route.raw_path_values;
-    auto question = request.target.find('?');
-    if (question != std::string::npos) {
-      incoming.query = gen::decode_query(std::string_view(request.target).substr(question + 1));
-    }
-    for (const auto& [name, value] : request.headers)
-      incoming.headers[core::ascii_lower(name)] = value;
-    incoming.cookies = gen::decode_cookies(request.header_or_empty("Cookie"));
-    incoming.content_type = request.header("Content-Type");
-    incoming.body = request.body;
-    return incoming;
   }
 
   static bool carries_odd_string(const gen::ReceivedRequest& incoming) {

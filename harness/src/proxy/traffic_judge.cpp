@@ -36,24 +36,6 @@ gen::Request request_of(const Exchange& exchange) {
   return request;
 }
 
-// What a server receives of the request, once routed.
-gen::ReceivedRequest received_of(const Exchange& exchange, const spec::Route& route) {
-  gen::ReceivedRequest incoming;
-  incoming.path_values = route.raw_path_values;
-  auto question = exchange.target.find('?');
-  if (question != std::string::npos) {
-    incoming.query = gen::decode_query(std::string_view(exchange.target).substr(question + 1));
-  }
-  for (const auto& [name, value] : exchange.request_headers) {
-    const std::string lower = core::ascii_lower(name);
-    incoming.headers[lower] = value;
-    if (lower == "cookie") incoming.cookies = gen::decode_cookies(value);
-    if (lower == "content-type") incoming.content_type = value;
-  }
-  incoming.body = exchange.request_body;
-  return incoming;
-}
-
 transport::Response response_of(const Exchange& exchange) {
   transport::Response response;
   response.status = exchange.status;
@@ -108,13 +90,9 @@ void TrafficJudge::judge(const Exchange& raw, const Exchange& shown) {
   const core::Redactor secrets = credentials_.redactor();
   const gen::Request shown_request = request_of(shown);
   const transport::Response response = response_of(raw);
-  std::string path = raw.target.substr(0, raw.target.find('?'));
-  const std::string& base = options_.base_path;
-  if (!base.empty() && path.rfind(base, 0) == 0 &&
-      (path.size() == base.size() || path[base.size()] == '/')) {
-    path = path.size() == base.size() ? "/" : path.substr(base.size());
-  }
-  const spec::Route route = spec_.router().route(raw.method, path);
+  const spec::Route route = spec_.router().route(
+      raw.method,
+      spec::path_below_base(raw.target.substr(0, raw.target.find('?')), options_.base_path));
   const std::string curl = transport::curl_line(options_.target, shown_request, {});
 
   std::vector<checks::Failure> found;
@@ -123,7 +101,9 @@ void TrafficJudge::judge(const Exchange& raw, const Exchange& shown) {
   const bool judged = raw.status != 0 && raw.problem == transport::Problem::none;
   if (route.operation != nullptr && judged) {
     const gen::ReadRequest read =
-        gen::read_request(*route.operation, schemas_, received_of(raw, route));
+        gen::read_request(*route.operation, schemas_,
+                          gen::received_from_wire(raw.target, raw.request_headers, raw.request_body,
+                                                  route.raw_path_values));
     uncertain = !read.uncertain.empty();
     sent.phase = "proxy";
     sent.request = shown_request;

@@ -94,6 +94,14 @@ bool Router::match_segment(const Segment& segment, std::string_view text,
   return true;
 }
 
+std::string path_below_base(std::string_view path, std::string_view base_path) {
+  if (base_path.empty() || !path.starts_with(base_path) ||
+      (path.size() != base_path.size() && path[base_path.size()] != '/')) {
+    return std::string(path);
+  }
+  return path.size() == base_path.size() ? "/" : std::string(path.substr(base_path.size()));
+}
+
 Route Router::route(std::string_view method, std::string_view path) const {
   std::string lower(method);
   std::transform(lower.begin(), lower.end(), lower.begin(),

@@ -31,6 +31,12 @@ Pairs decode_query(std::string_view query_string);
 // "a=1; b=2" → {a: 1, b: 2}: a Cookie header's pairs.
 std::map<std::string, std::string> decode_cookies(std::string_view header);
 
+// A request as it came over the wire (the mock's, the proxy's): the target as sent (path and
+// query), the headers in order with their names in any case (the first Content-Type and Cookie
+// count), the body, and the raw path values the router read.
+ReceivedRequest received_from_wire(std::string_view target, const Pairs& headers, std::string body,
+                                   std::map<std::string, std::string> raw_path_values);
+
 // What a server receives of a request conform serialised, given the raw path values its router
 // read from the path. A header with an empty value is not received: it does not travel.
 ReceivedRequest received(const Request& request, std::map<std::string, std::string> path_values);

@@ -19,6 +19,11 @@ struct Route {
   std::vector<std::string> allowed_methods;            // for a 405's Allow header, upper case
 };
 
+// A request's path as the description's templates read it: the base path ("/v1") taken off the
+// front when the path begins with it, the path as it is otherwise (clients written against either
+// form are served alike).
+std::string path_below_base(std::string_view path, std::string_view base_path);
+
 // Matches request paths against the description's path templates. A concrete segment beats a
 // templated one ("/users/current" before "/users/{id}"); a request path that differs from a
 // template only by its final '/' still matches, as the services conform tests treat them alike.
