@@ -7,6 +7,7 @@
 #include "conform/core/error.hpp"
 #include "conform/core/text.hpp"
 #include "conform/gen/request_reading.hpp"
+#include "conform/http/status.hpp"
 
 namespace conform::proxy {
 namespace {
@@ -51,55 +52,6 @@ void put_text(nlohmann::json& into, const std::string& body, bool may_encode) {
   } else {
     into["text"] = core::escape_invalid_utf8(body);
     into["comment"] = "bytes that are not UTF-8 are shown escaped";
-  }
-}
-
-const char* reason_phrase(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 201:
-      return "Created";
-    case 202:
-      return "Accepted";
-    case 204:
-      return "No Content";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 304:
-      return "Not Modified";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Content Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 422:
-      return "Unprocessable Content";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "";
   }
 }
 
@@ -174,7 +126,7 @@ nlohmann::json har_entry(const Exchange& exchange, const std::string& target_url
                          " bytes (--max-response-bytes); the client got them all";
   }
   entry["response"] = {{"status", exchange.status},
-                       {"statusText", reason_phrase(exchange.status)},
+                       {"statusText", std::string(http::reason_phrase(exchange.status))},
                        {"httpVersion", "HTTP/1.1"},
                        {"cookies", cookies},
                        {"headers", name_values(exchange.response_headers)},
