@@ -51,7 +51,12 @@ HttpResponse refusal(int status, const std::string& why) {
 class HttpServerTest : public ::testing::Test {
  protected:
   void start(HttpLimits limits = {}) {
-    server_ = std::make_unique<HttpServer>(limits, answer, refusal);
+    serve(std::make_unique<HttpServer>(limits, answer, refusal));
+  }
+
+  // Binds `server` to a free port and serves it on two threads until TearDown.
+  void serve(std::unique_ptr<HttpServer> server) {
+    server_ = std::move(server);
     std::string why;
     auto port = server_->bind("127.0.0.1", 0, why);
     ASSERT_TRUE(port) << why;
@@ -275,27 +280,21 @@ TEST_F(HttpServerTest, StopEndsServingWithConnectionsOpen) {
 // Answers in parts from a thread of its own, as a proxy does: "/stream/N" sends N bytes in
 // 64 KiB parts, chunked ("?length" announces the length instead); "/whole" answers at once;
 // "/stall" starts and never sends more until the client leaves.
-class StreamingServerTest : public ::testing::Test {
+class StreamingServerTest : public HttpServerTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<HttpServer>(
+    serve(std::make_unique<HttpServer>(
         HttpLimits{},
         [this](HttpRequest request, std::shared_ptr<conform::http::Reply> reply) {
           std::lock_guard lock(mutex_);
           producers_.emplace_back(
               [this, request = std::move(request), reply] { produce(request, *reply); });
         },
-        refusal);
-    std::string why;
-    auto port = server_->bind("127.0.0.1", 0, why);
-    ASSERT_TRUE(port) << why;
-    port_ = *port;
-    serving_ = std::thread([this] { server_->serve(2); });
+        refusal));
   }
 
   void TearDown() override {
-    server_->stop();
-    serving_.join();
+    HttpServerTest::TearDown();
     std::lock_guard lock(mutex_);
     for (auto& producer : producers_) producer.join();
   }
@@ -325,9 +324,6 @@ class StreamingServerTest : public ::testing::Test {
     reply.finish();
   }
 
-  std::unique_ptr<HttpServer> server_;
-  std::thread serving_;
-  int port_ = 0;
   std::mutex mutex_;
   std::vector<std::thread> producers_;
   std::atomic<bool> client_gone_{false};

@@ -21,6 +21,16 @@ inline const httplib::Headers kAuth = {{"Authorization", "Bearer " + kRootToken}
 
 inline std::string project_spec() { return source("spec/openapi.json").string(); }
 
+// In a forked child: becomes `conform ARGS...`, or exits 127.
+[[noreturn]] inline void exec_conform(std::vector<std::string> args) {
+  args.insert(args.begin(), CONFORM_BINARY);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  _exit(127);
+}
+
 inline httplib::Headers bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }
@@ -42,13 +52,9 @@ class MockProcess {
         int err = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (err >= 0) dup2(err, STDERR_FILENO);
       }
-      std::vector<std::string> args = {CONFORM_BINARY, "mock", "--spec", spec, "--port", "0"};
+      std::vector<std::string> args = {"mock", "--spec", spec, "--port", "0"};
       args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
+      exec_conform(std::move(args));
     }
     close(out[1]);
     FILE* stream = fdopen(out[0], "r");

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/mock_process.hpp"
 #include "support/paths.hpp"
 
 namespace conform::test {
@@ -32,14 +33,9 @@ class ProxyProcess {
         dup2(fileno(out), STDOUT_FILENO);
         dup2(fileno(out), STDERR_FILENO);
       }
-      std::vector<std::string> args = {CONFORM_BINARY, "proxy", "--spec", spec,
-                                       "--target",     target,  "--port", "0"};
+      std::vector<std::string> args = {"proxy", "--spec", spec, "--target", target, "--port", "0"};
       args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
+      exec_conform(std::move(args));
     }
     // The banner names the port: "conform proxy: http://127.0.0.1:PORT passes ...".
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
