@@ -155,6 +155,44 @@ TEST(CompiledSchema, IntegerMultipleOfIsExactForEveryNumber) {
   EXPECT_TRUE(compile(R"({"multipleOf": 0.01})").accepts(json("0.07")));
 }
 
+// JSON Schema's integer is any number without a fractional part, of any size: a server may write
+// 1e20 or a 21-digit integer, and Python's jsonschema accepts both.
+TEST(CompiledSchema, IntegersOfAnySizeAreIntegers) {
+  auto integer = compile(R"({"type": "integer"})");
+  for (const char* text : {"1", "1.0", "-0.0", "9007199254740993", "1e15", "1e16", "1e19", "-1e19",
+                           "9223372036854775807", "9223372036854775808", "18446744073709551615",
+                           "100000000000000000000", "1e20", "-1e300", "1.7976931348623157e308"}) {
+    EXPECT_TRUE(integer.accepts(json(text))) << text;
+  }
+  for (const char* text : {"1.5", "-0.5", "4503599627370495.5", "\"1\"", "true", "null"}) {
+    EXPECT_FALSE(integer.accepts(json(text))) << text;
+  }
+  auto violations = integer.validate(json("2.5"));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_THAT(violations[0].message, HasSubstr("integer"));
+
+  // The bounds still see the number's size: an unsigned past int64 is not read as negative.
+  auto bounded = compile(R"({"type": "integer", "minimum": 0, "maximum": 1e19})");
+  EXPECT_TRUE(bounded.accepts(json("10000000000000000000")));
+  EXPECT_TRUE(bounded.accepts(json("1e19")));
+  EXPECT_FALSE(bounded.accepts(json("18446744073709551615")));
+  EXPECT_FALSE(bounded.accepts(json("1e20")));
+  EXPECT_FALSE(compile(R"({"maximum": 100})").accepts(json("18446744073709551615")));
+  EXPECT_TRUE(compile(R"({"minimum": 0})").accepts(json("18446744073709551615")));
+
+  // Beside other types, and where "number" already admits it.
+  auto either = compile(R"({"type": ["integer", "string"]})");
+  EXPECT_TRUE(either.accepts(json("1e20")));
+  EXPECT_TRUE(either.accepts(json("\"x\"")));
+  EXPECT_FALSE(either.accepts(json("1.5")));
+  EXPECT_FALSE(either.accepts(json("null")));
+  EXPECT_TRUE(compile(R"({"type": ["integer", "number"]})").accepts(json("1.5")));
+  // `not` and `enum` keep their meaning.
+  EXPECT_FALSE(compile(R"({"not": {"type": "integer"}})").accepts(json("1e20")));
+  EXPECT_TRUE(compile(R"({"not": {"type": "integer"}})").accepts(json("1.5")));
+  EXPECT_TRUE(compile(R"({"type": "integer", "enum": [3]})").accepts(json("3.0")));
+}
+
 TEST(CompiledSchema, PropertyNamesWorkInsideReferencedSchemas) {
   // valijson 1.0 applies the parent schema to property names reached through $ref.
   auto schema = compile(R"({"$ref": "#/definitions/m", "definitions": {"m": {"type": "object",

@@ -1,6 +1,8 @@
 #include "conform/schema/compiled_schema.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/constraint_builder.hpp>
@@ -35,6 +37,9 @@ constexpr const char* kPatternPropertiesKeyword = "x-conform-pattern-properties"
 // valijson checks an integer multipleOf by converting the instance to int64 first: undefined past
 // 2^63, and 9.5 passes as a multiple of 3. This module checks integer divisors itself.
 constexpr const char* kIntegerMultipleOfKeyword = "x-conform-integer-multiple-of";
+// valijson's integer is an int64; JSON Schema's is any number without a fractional part (1e20,
+// a 21-digit integer). `prepare` reads "integer" in `type` as "number" and this keyword.
+constexpr const char* kIntegralKeyword = "x-conform-integral";
 
 class PatternConstraint : public valijson::constraints::PolyConstraint {
  public:
@@ -134,6 +139,32 @@ class IntegerMultipleOfBuilder : public valijson::ConstraintBuilder {
       core::fail_input("schema.compile", "", "", "multipleOf must be a number above 0");
     }
     return new IntegerMultipleOfConstraint(divisor);
+  }
+};
+
+class IntegralConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isNumber() || target.isInteger()) return true;
+    double number = target.getDouble();
+    if (std::isfinite(number) && std::floor(number) == number) return true;
+    // valijson's own wording, so that the failure is explained as the `type` it stands for.
+    if (results) results->pushError(context, "Value type not permitted by 'type' constraint.");
+    return false;
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) IntegralConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(IntegralConstraint); }
+};
+
+class IntegralBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter&) const override {
+    return new IntegralConstraint();
   }
 };
 
@@ -419,6 +450,24 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int dep
     schema.erase("patternProperties");
     schema[kPatternPropertiesKeyword] = std::move(taken);
   }
+  if (auto it = schema.find("type"); it != schema.end()) {
+    auto is_integer = [](const nlohmann::json& type) { return type == "integer"; };
+    if (is_integer(*it)) {
+      *it = "number";
+      schema[kIntegralKeyword] = true;
+    } else if (it->is_array() && std::any_of(it->begin(), it->end(), is_integer)) {
+      bool has_number = std::find(it->begin(), it->end(), "number") != it->end();
+      nlohmann::json types = nlohmann::json::array();
+      for (const nlohmann::json& type : *it) {
+        if (!is_integer(type)) types.push_back(type);
+      }
+      if (!has_number) {
+        types.push_back("number");
+        schema[kIntegralKeyword] = true;
+      }
+      *it = std::move(types);
+    }
+  }
   // valijson converts integer bounds beyond 2^53 through int64 and wraps (9223372036854775807
   // becomes its negative); as doubles they compare as JSON Schema means.
   for (const char* keyword : {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}) {
@@ -553,9 +602,25 @@ std::string to_pointer(const std::vector<std::string>& context) {
   return pointer;
 }
 
-// Depth of an instance and whether it holds integral floats, found without recursion.
+// Numbers valijson would misread: an integral float (1.0 equals 1 to JSON Schema's enum and
+// uniqueItems, not to valijson) and an unsigned past int64 (read through int64, so negative).
+bool needs_rewriting(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) {
+    return value.get<std::uint64_t>() > std::uint64_t{std::numeric_limits<std::int64_t>::max()};
+  }
+  if (!value.is_number_float()) return false;
+  double number = value.get<double>();
+  return std::isfinite(number) && std::floor(number) == number && std::fabs(number) < 9e15;
+}
+
+nlohmann::json rewritten_number(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) return static_cast<double>(value.get<std::uint64_t>());
+  return static_cast<std::int64_t>(value.get<double>());
+}
+
+// Depth of an instance and whether it holds numbers to rewrite, found without recursion.
 struct Shape {
-  bool integral_floats = false;  // 1.0 is an integer to JSON Schema, but not to valijson
+  bool misread_numbers = false;
   std::optional<std::string> deep_pointer;
 };
 
@@ -574,17 +639,13 @@ Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
       shape.deep_pointer = item.pointer;
       return shape;
     }
-    auto note_float = [&](const nlohmann::json& value) {
-      if (value.is_number_float() && std::isfinite(value.get<double>()) &&
-          std::floor(value.get<double>()) == value.get<double>() &&
-          std::fabs(value.get<double>()) < 9e15) {
-        shape.integral_floats = true;
-      }
+    auto note_number = [&](const nlohmann::json& value) {
+      if (needs_rewriting(value)) shape.misread_numbers = true;
     };
-    note_float(*item.node);
+    note_number(*item.node);
     if (item.node->is_object()) {
       for (auto it = item.node->begin(); it != item.node->end(); ++it) {
-        note_float(*it);
+        note_number(*it);
         if (it->is_structured()) {
           stack.push_back({&*it, item.depth + 1, core::append_pointer(item.pointer, it.key())});
         }
@@ -592,7 +653,7 @@ Shape measure(const nlohmann::json& instance, std::size_t depth_limit) {
     } else if (item.node->is_array()) {
       for (std::size_t i = 0; i < item.node->size(); ++i) {
         const auto& element = (*item.node)[i];
-        note_float(element);
+        note_number(element);
         if (element.is_structured()) {
           stack.push_back({&element, item.depth + 1, core::append_pointer(item.pointer, i)});
         }
@@ -635,24 +696,19 @@ std::vector<Violation> without_chain_messages(std::vector<Violation> violations)
   return kept;
 }
 
-nlohmann::json with_integral_floats_as_integers(const nlohmann::json& value) {
-  if (value.is_number_float()) {
-    double number = value.get<double>();
-    if (std::isfinite(number) && std::floor(number) == number && std::fabs(number) < 9e15) {
-      return static_cast<std::int64_t>(number);
-    }
-    return value;
-  }
+// Called only on instances `measure` found within the depth limit.
+nlohmann::json with_numbers_rewritten(const nlohmann::json& value) {
+  if (needs_rewriting(value)) return rewritten_number(value);
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
     for (auto it = value.begin(); it != value.end(); ++it) {
-      out[it.key()] = with_integral_floats_as_integers(*it);
+      out[it.key()] = with_numbers_rewritten(*it);
     }
     return out;
   }
   if (value.is_array()) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& element : value) out.push_back(with_integral_floats_as_integers(element));
+    for (const auto& element : value) out.push_back(with_numbers_rewritten(element));
     return out;
   }
   return value;
@@ -711,6 +767,7 @@ CompiledSchema CompiledSchema::compile(nlohmann::json draft7, std::string locati
   parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
   parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
   parser.addConstraintBuilder(kIntegerMultipleOfKeyword, new IntegerMultipleOfBuilder());
+  parser.addConstraintBuilder(kIntegralKeyword, new IntegralBuilder());
   parser.addConstraintBuilder(kPropertyNamesKeyword, new PropertyNamesBuilder(impl->name_schemas));
   parser.addConstraintBuilder(kPatternPropertiesKeyword,
                               new PatternPropertiesBuilder(impl->name_schemas));
@@ -749,11 +806,11 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
     return {{*shape.deep_pointer, impl_->location,
              "nests deeper than " + std::to_string(kMaxInstanceDepth) + " levels; not validated"}};
   }
-  nlohmann::json integral_copy;
+  nlohmann::json rewritten_copy;
   const nlohmann::json* subject = &instance;
-  if (shape.integral_floats) {
-    integral_copy = with_integral_floats_as_integers(instance);
-    subject = &integral_copy;
+  if (shape.misread_numbers) {
+    rewritten_copy = with_numbers_rewritten(instance);
+    subject = &rewritten_copy;
   }
   valijson::Validator validator;
   valijson::ValidationResults results;

@@ -162,7 +162,12 @@ std::string type_of(const json& value) {
 
 bool has_type(const json& value, const std::string& type) {
   if (type == "number") return value.is_number();
-  if (type == "integer") return value.is_number_integer();
+  if (type == "integer") {
+    // Any number without a fractional part, 1.0 and 1e20 too.
+    return value.is_number_integer() ||
+           (value.is_number_float() && std::isfinite(value.get<double>()) &&
+            std::floor(value.get<double>()) == value.get<double>());
+  }
   return type_of(value) == type;
 }
 
