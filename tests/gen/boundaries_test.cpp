@@ -34,6 +34,39 @@ TEST(Boundaries, OnePastABoundBeyondDoublePrecisionIsStillPastIt) {
   EXPECT_EQ(past, 2);
 }
 
+// Written as integers, int64's limits are not doubles (9223372036854775807 reads as 2^63): the
+// boundaries are the bounds themselves, and one past them, in digits.
+TEST(Boundaries, IntegerBoundsAreExactToTheLastDigit) {
+  auto schema = nlohmann::json::parse(
+      R"({"type": "integer", "minimum": -9223372036854775808, "maximum": 9223372036854775807})");
+  auto result = boundary_values(*source_for(schema));
+  EXPECT_THAT(result.positive,
+              ::testing::IsSupersetOf({nlohmann::json(std::numeric_limits<std::int64_t>::min()),
+                                       nlohmann::json(std::numeric_limits<std::int64_t>::max())}));
+  // One past it, 2^63, compares equal to the bound as a double (as valijson and most servers
+  // read numbers): the step past it is a double's, and is past it either way.
+  bool above = false;
+  for (const auto& negative : result.negative) {
+    if (negative.mutation != "above_maximum") continue;
+    above = true;
+    ASSERT_TRUE(negative.value.is_number_unsigned()) << negative.value;
+    EXPECT_GT(negative.value.get<std::uint64_t>(), std::uint64_t{1} << 63);
+  }
+  EXPECT_TRUE(above);
+  // Where doubles are exact, one past is one past.
+  auto small = boundary_values(*source_for(nlohmann::json::parse(
+      R"({"type": "integer", "minimum": -9007199254740991, "maximum": 9007199254740991})")));
+  std::vector<nlohmann::json> negatives;
+  for (const auto& negative : small.negative) negatives.push_back(negative.value);
+  EXPECT_THAT(negatives, ::testing::UnorderedElementsAre(nlohmann::json(-9007199254740992),
+                                                         nlohmann::json(9007199254740992)));
+
+  // A bound past uint64 stays a double, and is still an integer to the schema.
+  auto huge = boundary_values(
+      *source_for(nlohmann::json::parse(R"({"type": "integer", "minimum": 1e20})")));
+  EXPECT_THAT(huge.positive, ::testing::Contains(nlohmann::json(1e20)));
+}
+
 TEST(Boundaries, CoverLengthsEnumMembersAndBranchesInsideObjects) {
   auto schema = nlohmann::json::parse(R"({"type": "object", "required": ["name", "kind", "pick"],
     "properties": {"name": {"type": "string", "minLength": 2, "maxLength": 5},

@@ -115,6 +115,26 @@ TEST(Parameters, TextIsReadBackAsTheDeclaredType) {
   EXPECT_EQ(read_parameter_text("42", {{"type", "string"}}), "42");
 }
 
+// JSON Schema's integers have no size: digits past int64 are read and written as digits.
+TEST(Parameters, IntegersPastInt64StayIntegers) {
+  const nlohmann::json integer = {{"type", "integer"}};
+  EXPECT_EQ(read_parameter_text("-9223372036854775808", integer),
+            std::numeric_limits<std::int64_t>::min());
+  auto beyond_signed = read_parameter_text("18446744073709551615", integer);
+  ASSERT_TRUE(beyond_signed.is_number_unsigned());
+  EXPECT_EQ(beyond_signed.get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
+  auto beyond_unsigned = read_parameter_text("100000000000000000000", integer);
+  ASSERT_TRUE(beyond_unsigned.is_number());
+  EXPECT_EQ(beyond_unsigned.get<double>(), 1e20);
+  EXPECT_EQ(read_parameter_text("-", integer), "-");
+  EXPECT_EQ(read_parameter_text("1e20", integer), "1e20");  // digits only, as a server reads
+  EXPECT_EQ(parameter_text(nlohmann::json(1e20)), "100000000000000000000");
+  EXPECT_EQ(parameter_text(nlohmann::json(-1e20)), "-100000000000000000000");
+  EXPECT_EQ(parameter_text(nlohmann::json(2.5)), "2.5");
+  EXPECT_EQ(parameter_text(nlohmann::json(std::numeric_limits<std::uint64_t>::max())),
+            "18446744073709551615");
+}
+
 TEST(Request, TargetJoinsPathAndQuery) {
   Request request{"GET", "/a/b", {{"x", "1"}, {"y", "2"}}, {}, {}, std::nullopt, std::nullopt};
   EXPECT_EQ(request.target(), "/a/b?x=1&y=2");

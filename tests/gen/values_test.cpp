@@ -27,6 +27,9 @@ void expect_all_valid(const char* schema, int count = 400) {
 TEST(Values, EveryKeywordFamilyYieldsValidValues) {
   expect_all_valid(
       R"({"type": "integer", "minimum": -5, "exclusiveMaximum": 20, "multipleOf": 3})");
+  expect_all_valid(R"({"type": "integer", "minimum": 1e20})");  // past int64: still integers
+  expect_all_valid(R"({"type": "integer", "minimum": -1e30, "maximum": -1e25})");
+  expect_all_valid(R"({"type": "integer", "minimum": 9223372036854775000})");
   expect_all_valid(R"({"type": "number", "exclusiveMinimum": 0, "maximum": 1})");
   expect_all_valid(R"({"type": "number", "multipleOf": 0.25, "minimum": 1, "maximum": 2})");
   expect_all_valid(R"({"type": "string", "minLength": 3, "maxLength": 5})");

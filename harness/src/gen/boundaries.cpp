@@ -1,6 +1,8 @@
 #include "conform/gen/boundaries.hpp"
 
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <set>
 
 #include "conform/core/json_pointer.hpp"
@@ -13,11 +15,22 @@ namespace {
 // Values are capped so that a `maxLength: 1000000` does not produce megabyte strings by default.
 constexpr double kLongest = 4096;
 
-// An integer schema's bound as an integer; past 2^53 (int64's range, say) it stays a double,
-// which no int64 could hold at 2^63.
-nlohmann::json as_number(double value, bool integral) {
-  if (integral && std::fabs(value) < 9e15) return static_cast<std::int64_t>(value);
-  return json_number(value);
+// A bound written as an integer, moved by `step`, exactly: 9223372036854775807 is no double
+// (it reads as 2^63), so its neighbours are counted in integers. Past uint64, nullopt.
+std::optional<nlohmann::json> exact_integer(const nlohmann::json& bound, int step) {
+  constexpr auto kMaxSigned = std::numeric_limits<std::int64_t>::max();
+  if (bound.is_number_unsigned()) {  // how nlohmann holds every integer from 0 up
+    std::uint64_t value = bound.get<std::uint64_t>();
+    if (step < 0 && value == 0) return nlohmann::json(std::int64_t{-1});
+    if (step > 0 && value == std::numeric_limits<std::uint64_t>::max()) return std::nullopt;
+    value = step < 0 ? value - 1 : step > 0 ? value + 1 : value;
+    if (value <= std::uint64_t{kMaxSigned}) return nlohmann::json(static_cast<std::int64_t>(value));
+    return nlohmann::json(value);
+  }
+  if (!bound.is_number_integer()) return std::nullopt;
+  std::int64_t value = bound.get<std::int64_t>();  // below 0 here
+  if (step < 0 && value == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+  return nlohmann::json(value + step);
 }
 
 struct Edge {
@@ -25,6 +38,31 @@ struct Edge {
   bool valid;
   const char* mutation;  // for invalid edges
 };
+
+// The bound itself, as an integer where it is written as one.
+nlohmann::json bound_edge(const nlohmann::json& bound) {
+  if (auto exact = exact_integer(bound, 0)) return *exact;
+  return json_number(bound.get<double>());
+}
+
+// One past the bound: exactly, and a double's step past it. Past 2^53 a reader of doubles
+// (valijson, most servers) cannot tell the exact one from the bound; `place` keeps what the
+// schema refuses.
+void add_past(std::vector<Edge>& out, const nlohmann::json& bound, int step, const char* mutation) {
+  double value = bound.get<double>();
+  nlohmann::json moved =
+      json_number(step < 0 ? strictly_below(value, -step) : strictly_above(value, step));
+  auto exact = exact_integer(bound, step);
+  if (exact) out.push_back({*exact, false, mutation});
+  if (!exact || *exact != moved) out.push_back({std::move(moved), false, mutation});
+}
+
+// The integer next to an exclusive bound, inside it.
+nlohmann::json integer_inside(const nlohmann::json& bound, int step) {
+  if (auto exact = exact_integer(bound, step)) return *exact;
+  double value = bound.get<double>();
+  return json_number(step > 0 ? std::floor(value) + 1 : std::ceil(value) - 1);
+}
 
 std::vector<Edge> edges(schema::Flattener& flatten, const nlohmann::json& raw) {
   std::vector<Edge> out;
@@ -37,25 +75,25 @@ std::vector<Edge> edges(schema::Flattener& flatten, const nlohmann::json& raw) {
   if (auto values = schema.find("enum"); values != schema.end() && values->is_array()) {
     for (const auto& v : *values) out.push_back({v, true, ""});
   }
-  if (auto minimum = numeric_keyword(schema, "minimum")) {
-    out.push_back({as_number(*minimum, integral), true, ""});
-    out.push_back({as_number(strictly_below(*minimum, 1), integral), false, "below_minimum"});
+  if (numeric_keyword(schema, "minimum")) {
+    out.push_back({bound_edge(schema["minimum"]), true, ""});
+    add_past(out, schema["minimum"], -1, "below_minimum");
   }
-  if (auto maximum = numeric_keyword(schema, "maximum")) {
-    out.push_back({as_number(*maximum, integral), true, ""});
-    out.push_back({as_number(strictly_above(*maximum, 1), integral), false, "above_maximum"});
+  if (numeric_keyword(schema, "maximum")) {
+    out.push_back({bound_edge(schema["maximum"]), true, ""});
+    add_past(out, schema["maximum"], 1, "above_maximum");
   }
   if (auto minimum = numeric_keyword(schema, "exclusiveMinimum")) {
-    out.push_back({integral ? as_number(std::floor(*minimum) + 1, true)
+    out.push_back({integral ? integer_inside(schema["exclusiveMinimum"], 1)
                             : nlohmann::json(std::nextafter(*minimum, INFINITY)),
                    true, ""});
-    out.push_back({as_number(*minimum, integral), false, "below_minimum"});
+    out.push_back({bound_edge(schema["exclusiveMinimum"]), false, "below_minimum"});
   }
   if (auto maximum = numeric_keyword(schema, "exclusiveMaximum")) {
-    out.push_back({integral ? as_number(std::ceil(*maximum) - 1, true)
+    out.push_back({integral ? integer_inside(schema["exclusiveMaximum"], -1)
                             : nlohmann::json(std::nextafter(*maximum, -INFINITY)),
                    true, ""});
-    out.push_back({as_number(*maximum, integral), false, "above_maximum"});
+    out.push_back({bound_edge(schema["exclusiveMaximum"]), false, "above_maximum"});
   }
   if (auto min = numeric_keyword(schema, "minLength"); min && *min <= kLongest) {
     out.push_back({std::string(static_cast<std::size_t>(*min), 'a'), true, ""});

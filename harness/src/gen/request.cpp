@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "conform/core/json_pointer.hpp"
 #include "conform/core/text.hpp"
@@ -117,6 +118,16 @@ std::string percent_encode(std::string_view text, bool allow_reserved) {
 std::string parameter_text(const nlohmann::json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_null()) return "";
+  if (value.is_number_float()) {
+    // An integral double past uint64 in digits (1e20 as 100000000000000000000), so that a server
+    // reading the parameter as an integer can; every such double is exactly that integer.
+    double number = value.get<double>();
+    if (std::isfinite(number) && std::floor(number) == number && std::fabs(number) >= 1e16) {
+      char digits[400];
+      std::snprintf(digits, sizeof digits, "%.0f", number);
+      return digits;
+    }
+  }
   return value.dump();
 }
 
@@ -296,6 +307,19 @@ nlohmann::json read_parameter_text(std::string_view text, const nlohmann::json& 
     std::int64_t whole = 0;
     auto r = std::from_chars(begin, end, whole);
     if (r.ec == std::errc() && r.ptr == end && !text.empty()) return whole;
+    // Digits past int64 are still an integer (JSON Schema's has no size): as exact as a JSON
+    // parser would read them.
+    bool digits = !text.empty() && text != "-" &&
+                  std::all_of(begin + (text.front() == '-' ? 1 : 0), end,
+                              [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) {
+      std::uint64_t positive = 0;
+      auto u = std::from_chars(begin, end, positive);
+      if (u.ec == std::errc() && u.ptr == end) return positive;
+      double value = 0;
+      auto d = std::from_chars(begin, end, value);
+      if (d.ec == std::errc() && d.ptr == end && std::isfinite(value)) return json_number(value);
+    }
     if (declares("number")) {
       double value = 0;
       auto d = std::from_chars(begin, end, value);

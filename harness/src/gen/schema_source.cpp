@@ -33,8 +33,12 @@ std::optional<double> numeric_keyword(const nlohmann::json& schema, const char* 
 }
 
 nlohmann::json json_number(double value) {
-  if (std::floor(value) == value && std::fabs(value) < 9e15) {
-    return static_cast<std::int64_t>(value);
+  // Every integral double below 2^64 is exactly an int64 or a uint64: written as digits, not as
+  // 1e+18, which a server reading a parameter as an integer may refuse.
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  if (std::isfinite(value) && std::floor(value) == value) {
+    if (value >= -kTwoTo63 && value < kTwoTo63) return static_cast<std::int64_t>(value);
+    if (value > 0 && value < 2 * kTwoTo63) return static_cast<std::uint64_t>(value);
   }
   return value;
 }

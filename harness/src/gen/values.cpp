@@ -147,6 +147,11 @@ class Builder {
     if (auto e = numeric_keyword(schema, "exclusiveMaximum"))
       high = std::min(high.value_or(*e), *e - 1e-9);
     constexpr double kLimit = 9.2e18;
+    if ((low && *low > kLimit) || (high && *high < -kLimit)) {
+      // A range wholly past int64 (minimum: 1e20): every double there is already an integer.
+      if (low && high && *low > *high) throw GiveUp("no integer lies between the bounds");
+      return json_number(draw::number(low, high));
+    }
     std::optional<std::int64_t> lo;
     std::optional<std::int64_t> hi;
     if (low) lo = static_cast<std::int64_t>(std::clamp(std::ceil(*low), -kLimit, kLimit));
