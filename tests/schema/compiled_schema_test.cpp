@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <thread>
 
@@ -191,6 +192,56 @@ TEST(CompiledSchema, IntegersOfAnySizeAreIntegers) {
   EXPECT_FALSE(compile(R"({"not": {"type": "integer"}})").accepts(json("1e20")));
   EXPECT_TRUE(compile(R"({"not": {"type": "integer"}})").accepts(json("1.5")));
   EXPECT_TRUE(compile(R"({"type": "integer", "enum": [3]})").accepts(json("3.0")));
+}
+
+// A small JSON value: the shapes and numbers the schemas below tell apart.
+rc::Gen<nlohmann::json> small_json(int depth) {
+  std::vector<rc::Gen<nlohmann::json>> leaves = {
+      rc::gen::just(nlohmann::json(nullptr)),
+      rc::gen::map(rc::gen::arbitrary<bool>(), [](bool b) { return nlohmann::json(b); }),
+      rc::gen::map(rc::gen::inRange(-5, 40), [](int i) { return nlohmann::json(i); }),
+      rc::gen::map(rc::gen::element(1.5, 2.0, 1e20, -0.5, 18446744073709551615.0),
+                   [](double d) { return nlohmann::json(d); }),
+      rc::gen::map(rc::gen::element<std::string>("", "ab", "abc9", "name", "x-y"),
+                   [](std::string t) { return nlohmann::json(t); })};
+  if (depth > 2) return rc::gen::oneOf(leaves[0], leaves[1], leaves[2], leaves[3], leaves[4]);
+  auto array = rc::gen::map(rc::gen::container<std::vector<nlohmann::json>>(small_json(depth + 1)),
+                            [](std::vector<nlohmann::json> items) {
+                              nlohmann::json out = nlohmann::json::array();
+                              for (auto& item : items) out.push_back(std::move(item));
+                              return out;
+                            });
+  auto object = rc::gen::map(
+      rc::gen::container<std::map<std::string, nlohmann::json>>(
+          rc::gen::element<std::string>("id", "name", "tags", "x-a", "zz"), small_json(depth + 1)),
+      [](std::map<std::string, nlohmann::json> members) { return nlohmann::json(members); });
+  return rc::gen::oneOf(leaves[0], leaves[1], leaves[2], leaves[3], leaves[4], array, object);
+}
+
+// accepts() is validate().empty() without the list: the two must never disagree.
+RC_GTEST_PROP(CompiledSchema, AcceptsAgreesWithValidate, ()) {
+  static const std::vector<CompiledSchema> schemas = [] {
+    std::vector<CompiledSchema> out;
+    for (const char* text :
+         {R"({"type": "object", "required": ["id"], "properties": {"id": {"type": "integer",
+              "minimum": 0, "multipleOf": 2}, "name": {"type": "string", "pattern": "^[a-z]+$"},
+              "tags": {"type": "array", "items": {"type": ["integer", "string"]},
+              "uniqueItems": true, "maxItems": 3}}, "additionalProperties": false})",
+          R"({"anyOf": [{"type": "integer"}, {"type": "string", "minLength": 3}]})",
+          R"({"oneOf": [{"type": "number", "maximum": 10}, {"type": "integer"}]})",
+          R"({"type": "object", "patternProperties": {"^x-": {"type": "boolean"}},
+              "propertyNames": {"maxLength": 4}})",
+          R"({"not": {"enum": [1, "ab", null]}})",
+          R"({"$ref": "#/definitions/t", "definitions": {"t": {"type": ["array", "null"],
+              "items": {"$ref": "#/definitions/t"}}}})"}) {
+      out.push_back(compile(text));
+    }
+    return out;
+  }();
+  const nlohmann::json instance = *small_json(0);
+  for (const CompiledSchema& schema : schemas) {
+    RC_ASSERT(schema.accepts(instance) == schema.validate(instance).empty());
+  }
 }
 
 TEST(CompiledSchema, PropertyNamesWorkInsideReferencedSchemas) {

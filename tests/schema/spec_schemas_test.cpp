@@ -30,6 +30,7 @@ TEST(SpecSchemas, OneUncompilableSchemaDoesNotStopTheOthers) {
   auto thing = *spec.schemas().find({spec.file(), "/components/schemas/Thing"});
   EXPECT_TRUE(schemas.compile_error(thing, spec::Direction::neutral).has_value());
   auto violations = schemas.validate(thing, spec::Direction::neutral, nlohmann::json::object());
+  EXPECT_FALSE(schemas.accepts(thing, spec::Direction::neutral, nlohmann::json::object()));
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_NE(violations[0].message.find("cannot be compiled"), std::string::npos);
   auto size = *spec.schemas().find({spec.file(), "/components/schemas/Thing/properties/size"});

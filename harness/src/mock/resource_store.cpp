@@ -60,7 +60,7 @@ ResourceStore::ResourceStore(const spec::Spec& spec, const schema::SpecSchemas& 
 }
 
 bool ResourceStore::valid(spec::SchemaId schema, const nlohmann::json& value) const {
-  return schemas_.validate(schema, spec::Direction::response, value).empty();
+  return schemas_.accepts(schema, spec::Direction::response, value);
 }
 
 std::optional<StoreReply> ResourceStore::handle(const spec::Operation& operation,

@@ -841,7 +841,18 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
 }
 
 bool CompiledSchema::accepts(const nlohmann::json& instance) const {
-  return validate(instance).empty();
+  // validate() without the list: valijson stops at the first failure, and nothing is explained.
+  Shape shape = measure(instance, kMaxInstanceDepth);
+  if (shape.deep_pointer) return false;
+  nlohmann::json rewritten_copy;
+  if (shape.misread_numbers) rewritten_copy = with_numbers_rewritten(instance);
+  valijson::Validator validator;
+  valijson::adapters::NlohmannJsonAdapter target(shape.misread_numbers ? rewritten_copy : instance);
+  try {
+    return validator.validate(impl_->schema, target, nullptr);
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 const std::string& CompiledSchema::location() const { return impl_->location; }

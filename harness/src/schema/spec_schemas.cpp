@@ -121,7 +121,15 @@ const nlohmann::json& SpecSchemas::standalone(spec::SchemaId id, spec::Direction
 
 bool SpecSchemas::accepts(spec::SchemaId id, spec::Direction direction,
                           const nlohmann::json& instance) const {
-  return validate(id, direction, instance).empty();
+  const Bundle& all = bundle(direction);
+  if (all.compiled) {
+    nlohmann::json wrapped = nlohmann::json::object();
+    wrapped[bucket_name(id)][spec::SchemaStore::definition_name(id)] = instance;
+    return all.compiled->accepts(wrapped);
+  }
+  const Compiled& compiled = single(id, direction);
+  const auto* schema = std::get_if<CompiledSchema>(&compiled);
+  return schema != nullptr && schema->accepts(instance);
 }
 
 std::optional<std::string> SpecSchemas::compile_error(spec::SchemaId id,
