@@ -21,6 +21,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+// Concrete executor types: a type-erased executor costs a copy and a lookup per handler.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Socket = tcp::socket::rebind_executor<Strand>::other;
 
 std::optional<std::string> HttpRequest::header(std::string_view name) const {
   for (const auto& [field, value] : headers) {
@@ -197,7 +200,7 @@ class StreamingReply final : public Reply, public Releasable {
 // One client connection; each step runs on its strand, one at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket&& socket, const Shared& shared)
+  Connection(Socket&& socket, const Shared& shared)
       : stream_(std::move(socket)), delay_(stream_.get_executor()), shared_(shared) {}
 
   // Takes the reply's next step, unless a write is under way (its end calls again).
@@ -479,9 +482,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  beast::basic_stream<tcp, Strand> stream_;
   beast::flat_buffer buffer_;
-  asio::steady_timer delay_;
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>, Strand>
+      delay_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> interim_;
   std::optional<http::response<http::string_body>> response_;
@@ -537,23 +542,21 @@ struct HttpServer::Impl {
   asio::steady_timer retry{io};
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io),
-                          [this](beast::error_code error, tcp::socket socket) {
-                            if (error == asio::error::operation_aborted || !acceptor.is_open())
-                              return;
-                            if (error) {
-                              // Out of descriptors, say: try again shortly rather than spin.
-                              retry.expires_after(std::chrono::milliseconds(50));
-                              retry.async_wait([this](beast::error_code e) {
-                                if (!e) accept();
-                              });
-                              return;
-                            }
-                            beast::error_code ignored;
-                            socket.set_option(tcp::no_delay(true), ignored);
-                            std::make_shared<Connection>(std::move(socket), shared)->start();
-                            accept();
-                          });
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, Socket socket) {
+      if (error == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (error) {
+        // Out of descriptors, say: try again shortly rather than spin.
+        retry.expires_after(std::chrono::milliseconds(50));
+        retry.async_wait([this](beast::error_code e) {
+          if (!e) accept();
+        });
+        return;
+      }
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<Connection>(std::move(socket), shared)->start();
+      accept();
+    });
   }
 
   void run() {
