@@ -416,6 +416,68 @@ TEST(ConformRun, BadUsageIsExitTwo) {
   EXPECT_EQ(run(data("broken/does-not-exist.yaml").string(), url(mock)).exit_code, 2);
 }
 
+// JSON Schema's integers have no size. A server that writes 1e20 or a 21-digit integer where an
+// integer is declared is right (Python's jsonschema agrees); int64's limits are sent with every
+// digit, and a value past them is refused.
+TEST(ConformRun, IntegersOfAnySizeAreNoFalseAlarm) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("conform-integers-" + std::to_string(getpid()) + ".yaml");
+  std::ofstream(file) << R"(openapi: 3.0.3
+info: {title: integers, version: "1"}
+paths:
+  /counts/{n}:
+    get:
+      operationId: getCount
+      parameters:
+        - {name: n, in: path, required: true,
+           schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      responses:
+        "200":
+          description: counted
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [float, digits, unsigned]
+                properties:
+                  float: {type: integer}
+                  digits: {type: integer, minimum: 0}
+                  unsigned: {type: integer, minimum: 0}
+        "400": {description: refused}
+)";
+  std::mutex mutex;
+  std::vector<std::string> paths;
+  LocalServer server([&](httplib::Server& s) {
+    s.Get(R"(/counts/(.*))", [&](const httplib::Request& request, httplib::Response& r) {
+      {
+        std::lock_guard lock(mutex);
+        paths.push_back(request.path);
+      }
+      const std::string n = request.matches[1];
+      bool integer = !n.empty() && n.size() <= 19 &&
+                     std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                     (n.size() < 19 || n <= "9223372036854775807");
+      if (!integer) {
+        r.status = 400;
+        return;
+      }
+      r.set_content(
+          R"({"float": 1e20, "digits": 100000000000000000000, "unsigned": 18446744073709551615})",
+          "application/json");
+    });
+  });
+  Outcome outcome = run(file.string(), server.url(), "--max-examples 20");
+  std::filesystem::remove(file);
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_THAT(outcome.output, Not(HasSubstr("expected integer"))) << outcome.output;
+  EXPECT_THAT(outcome.output, Not(HasSubstr("not sent"))) << outcome.output;
+  std::lock_guard lock(mutex);
+  EXPECT_THAT(paths, ::testing::Contains("/counts/9223372036854775807"));
+  for (const std::string& path : paths) {
+    EXPECT_THAT(path, Not(::testing::AnyOf(HasSubstr("e%2B"), HasSubstr("e+")))) << path;
+  }
+}
+
 TEST(ConformRun, ServersThatMisbehaveAreNamedAndTheRunGoesOn) {
   std::string spec = data("hostile.yaml").string();
   RawServer reset("");

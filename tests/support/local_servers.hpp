@@ -19,6 +19,9 @@ namespace conform::test {
 class LocalServer {
  public:
   explicit LocalServer(std::function<void(httplib::Server&)> routes) {
+    // A thread per kept-alive connection: more than conform keeps in flight (16), or the
+    // connections past httplib's default pool wait out its 5 s keep-alive.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
     routes(server_);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
