@@ -2,11 +2,11 @@
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
@@ -21,9 +21,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-// Concrete executor types: a type-erased executor costs a copy and a lookup per handler.
-using Strand = asio::strand<asio::io_context::executor_type>;
-using Socket = tcp::socket::rebind_executor<Strand>::other;
+// Each thread runs an io_context of its own, so a connection's handlers run one at a time without
+// a strand, and threads share no queue. Concrete executor types: a type-erased executor costs a
+// copy and a lookup per handler.
+using Executor = asio::io_context::executor_type;
+using Socket = tcp::socket::rebind_executor<Executor>::other;
 
 std::optional<std::string> HttpRequest::header(std::string_view name) const {
   for (const auto& [field, value] : headers) {
@@ -84,7 +86,7 @@ bool is_framing_header(const std::string& text) {
 class Connection;
 
 // The producer's side of an answer in parts. The producer's calls queue what they give and ask
-// the connection's strand to take it; the strand takes one step at a time (Next).
+// the connection's thread to take it; that thread takes one step at a time (Next).
 class StreamingReply final : public Reply, public Releasable {
  public:
   struct Head {
@@ -136,7 +138,7 @@ class StreamingReply final : public Reply, public Releasable {
     schedule();
   }
 
-  // The connection's side, on its strand.
+  // The connection's side, on its thread.
   Next take() {
     std::lock_guard lock(mutex_);
     scheduled_ = false;
@@ -197,7 +199,7 @@ class StreamingReply final : public Reply, public Releasable {
   bool scheduled_ = false;
 };
 
-// One client connection; each step runs on its strand, one at a time.
+// One client connection; each step runs on its io_context's thread, one at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Socket&& socket, const Shared& shared)
@@ -482,10 +484,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.close();
   }
 
-  beast::basic_stream<tcp, Strand> stream_;
+  beast::basic_stream<tcp, Executor> stream_;
   beast::flat_buffer buffer_;
   asio::basic_waitable_timer<std::chrono::steady_clock,
-                             asio::wait_traits<std::chrono::steady_clock>, Strand>
+                             asio::wait_traits<std::chrono::steady_clock>, Executor>
       delay_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> interim_;
@@ -536,13 +538,23 @@ struct HttpServer::Impl {
   }
 
   Shared shared;
-  // After `shared`: pending handlers hold connections that refer to it, and go first.
-  asio::io_context io;
+  // After `shared`: pending handlers hold connections that refer to it, and go first. `io` holds
+  // the acceptor and serves connections too; `others` serve the rest, one thread each.
+  asio::io_context io{1};
+  std::vector<std::unique_ptr<asio::io_context>> others;
+  std::size_t next_context = 0;
+  std::mutex contexts_mutex;  // `others` is filled by serve() while stop() may run
   tcp::acceptor acceptor{io};
   asio::steady_timer retry{io};
 
+  // Connections go round the threads in turn.
+  Executor next_executor() {
+    std::size_t turn = next_context++ % (others.size() + 1);
+    return turn == 0 ? io.get_executor() : others[turn - 1]->get_executor();
+  }
+
   void accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, Socket socket) {
+    acceptor.async_accept(next_executor(), [this](beast::error_code error, Socket socket) {
       if (error == asio::error::operation_aborted || !acceptor.is_open()) return;
       if (error) {
         // Out of descriptors, say: try again shortly rather than spin.
@@ -559,11 +571,11 @@ struct HttpServer::Impl {
     });
   }
 
-  void run() {
+  static void run(asio::io_context& context) {
     // A handler that throws ends run(); serving goes on.
     for (;;) {
       try {
-        io.run();
+        context.run();
         return;
       } catch (const std::exception&) {
       }
@@ -603,17 +615,29 @@ std::optional<int> HttpServer::bind(const std::string& host, int port, std::stri
 }
 
 void HttpServer::serve(unsigned threads) {
-  impl_->accept();
+  auto& impl = *impl_;
   std::vector<std::thread> others;
-  for (unsigned i = 1; i < threads; ++i) others.emplace_back([this] { impl_->run(); });
-  impl_->run();
+  {
+    std::lock_guard lock(impl.contexts_mutex);
+    for (unsigned i = 1; i < threads; ++i) {
+      auto& context = *impl.others.emplace_back(std::make_unique<asio::io_context>(1));
+      // Serving until stopped, with or without a connection.
+      others.emplace_back(
+          [&context, work = asio::make_work_guard(context)] { Impl::run(context); });
+      if (impl.shared.stopping) context.stop();
+    }
+  }
+  impl.accept();
+  Impl::run(impl.io);
   for (auto& thread : others) thread.join();
 }
 
 void HttpServer::stop() {
   if (!impl_) return;
+  std::lock_guard lock(impl_->contexts_mutex);
   impl_->shared.stopping = true;
   impl_->io.stop();
+  for (auto& context : impl_->others) context->stop();
 }
 
 }  // namespace conform::http
