@@ -277,6 +277,31 @@ TEST(ConformMock, KeepsResourcesForAnyDescription) {
   EXPECT_EQ(mock.stop(), 0);
 }
 
+// Bounded state: with --max-kept 3 a collection lists the three newest items; the oldest is
+// forgotten and answered as any identifier the mock never made.
+TEST(ConformMock, KeepsAtMostMaxKeptItemsPerCollection) {
+  MockProcess mock(conform::test::data("generic.yaml").string(), {"--max-kept", "3"});
+  auto client = mock.client();
+  httplib::Headers key = {{"X-Api-Key", "conform-mock-root-token"}};
+  std::vector<nlohmann::json> created;
+  for (const char* name : {"a", "b", "c", "d", "e"}) {
+    auto answer =
+        client.Post("/things", key, nlohmann::json{{"name", name}}.dump(), "application/json");
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->status, 201);
+    created.push_back(nlohmann::json::parse(answer->body));
+  }
+  auto listed = nlohmann::json::parse(client.Get("/things", key)->body);
+  EXPECT_EQ(listed, nlohmann::json::array({created[2], created[3], created[4]}));
+  auto oldest = client.Get("/things/" + created[0]["id"].dump(), key);
+  ASSERT_TRUE(oldest);
+  EXPECT_EQ(oldest->status, 200);
+  EXPECT_NE(nlohmann::json::parse(oldest->body), created[0]);
+  EXPECT_EQ(nlohmann::json::parse(client.Get("/things/" + created[2]["id"].dump(), key)->body),
+            created[2]);
+  EXPECT_EQ(mock.stop(), 0);
+}
+
 }  // namespace
 
 namespace robustness {

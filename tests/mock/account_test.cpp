@@ -41,6 +41,33 @@ TEST(Account, IdentifiersAndSecretsFollowFromTheSeed) {
   EXPECT_NE(a.create_key("x", nullptr).token, c.create_key("x", nullptr).token);
 }
 
+// A bounded account: past max_kept of a kind, the oldest goes, and a key that goes no longer
+// authenticates.
+TEST(Account, KeepsAtMostMaxKeptOfEachKindTheOldestGoingFirst) {
+  Account account("root", 1, false, 3);
+  std::vector<ApiKeyRecord> keys;
+  std::vector<std::int64_t> ssh_ids;
+  for (int i = 0; i < 5; ++i) {
+    keys.push_back(account.create_key("k" + std::to_string(i), nullptr));
+    ssh_ids.push_back(account.add_ssh_key("ssh-ed25519 AAAA " + std::to_string(i)).id);
+    EXPECT_TRUE(account.create_variable("V" + std::to_string(i), "x"));
+  }
+  ASSERT_EQ(account.keys().size(), 3u);
+  EXPECT_EQ(account.keys().front().id, keys[2].id);
+  EXPECT_FALSE(account.authenticate(keys[1].token));
+  EXPECT_TRUE(account.authenticate(keys[2].token));
+  EXPECT_TRUE(account.authenticate(keys[4].token));
+  ASSERT_EQ(account.ssh_keys().size(), 3u);
+  EXPECT_EQ(account.ssh_keys().front().id, ssh_ids[2]);
+  EXPECT_EQ(account.variables(),
+            (std::map<std::string, std::string>{{"V2", "x"}, {"V3", "x"}, {"V4", "x"}}));
+  // A removed variable makes room without the oldest going.
+  EXPECT_TRUE(account.remove_variable("V3"));
+  EXPECT_TRUE(account.create_variable("V5", "x"));
+  EXPECT_EQ(account.variables(),
+            (std::map<std::string, std::string>{{"V2", "x"}, {"V4", "x"}, {"V5", "x"}}));
+}
+
 TEST(Account, SshKeysAndVariables) {
   Account account("root", 1);
   auto first = account.add_ssh_key("ssh-ed25519 AAAA one");

@@ -20,6 +20,12 @@ void add_mock_options(CLI::App& command, MockCommandOptions& options) {
                          std::string(mock::kDefaultRootToken) + ")");
   command.add_option("--state-seed", options.server.state_seed,
                      "Seed of generated response bodies");
+  command
+      .add_option("--max-kept", options.server.max_kept,
+                  "Items kept per collection, and deleted identifiers remembered; past that the "
+                  "oldest are forgotten")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   command.add_flag("--log", options.server.log, "One line per request on standard error");
   command.add_option("--base-path", options.server.base_path,
                      "Path the description's paths start at (default: the first server URL's "

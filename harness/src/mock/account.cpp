@@ -24,18 +24,26 @@ std::string now_rfc3339() {
 
 }  // namespace
 
-Account::Account(std::string root_token, std::uint64_t seed, bool reuses_identifiers)
+Account::Account(std::string root_token, std::uint64_t seed, bool reuses_identifiers,
+                 std::size_t max_kept)
     : root_token_(std::move(root_token)),
       random_(seed),
       next_key_id_(100 + static_cast<std::int64_t>(seed % 1000)),
       next_ssh_id_(500 + static_cast<std::int64_t>(seed % 1000)),
-      reuses_identifiers_(reuses_identifiers) {}
+      reuses_identifiers_(reuses_identifiers),
+      max_kept_(std::max<std::size_t>(1, max_kept)) {}
 
 namespace {
 // The next identifier: a fresh one, or (the fault) the last deleted one, once.
 std::int64_t take_id(std::int64_t& next, std::optional<std::int64_t>& freed, bool reuse) {
   if (reuse && freed) return *std::exchange(freed, std::nullopt);
   return next++;
+}
+
+// Room for one more, the oldest going first.
+template <typename Records>
+void make_room(Records& records, std::size_t max_kept) {
+  while (records.size() >= max_kept) records.pop_front();
 }
 }  // namespace
 
@@ -62,13 +70,14 @@ ApiKeyRecord Account::create_key(std::string name, nlohmann::json permissions) {
   std::lock_guard lock(mutex_);
   ApiKeyRecord key{take_id(next_key_id_, freed_key_id_, reuses_identifiers_), new_token(),
                    std::move(name), std::move(permissions), now_seconds()};
+  make_room(keys_, max_kept_);
   keys_.push_back(key);
   return key;
 }
 
 std::vector<ApiKeyRecord> Account::keys() const {
   std::lock_guard lock(mutex_);
-  return keys_;
+  return {keys_.begin(), keys_.end()};
 }
 
 bool Account::delete_key(std::int64_t id) {
@@ -82,13 +91,14 @@ SshKeyRecord Account::add_ssh_key(std::string key) {
   std::lock_guard lock(mutex_);
   SshKeyRecord record{take_id(next_ssh_id_, freed_ssh_id_, reuses_identifiers_), std::move(key),
                       now_rfc3339()};
+  make_room(ssh_keys_, max_kept_);
   ssh_keys_.push_back(record);
   return record;
 }
 
 std::vector<SshKeyRecord> Account::ssh_keys() const {
   std::lock_guard lock(mutex_);
-  return ssh_keys_;
+  return {ssh_keys_.begin(), ssh_keys_.end()};
 }
 
 std::optional<SshKeyRecord> Account::replace_ssh_key(std::int64_t id, std::string key) {
@@ -111,7 +121,14 @@ bool Account::delete_ssh_key(std::int64_t id) {
 
 bool Account::create_variable(const std::string& name, std::string value) {
   std::lock_guard lock(mutex_);
-  return variables_.try_emplace(name, std::move(value)).second;
+  if (variables_.contains(name)) return false;
+  while (variables_.size() >= max_kept_) {
+    variables_.erase(variable_order_.front());
+    variable_order_.pop_front();
+  }
+  variables_.emplace(name, std::move(value));
+  variable_order_.push_back(name);
+  return true;
 }
 
 bool Account::update_variable(const std::string& name, std::string value) {
@@ -124,7 +141,9 @@ bool Account::update_variable(const std::string& name, std::string value) {
 
 bool Account::remove_variable(const std::string& name) {
   std::lock_guard lock(mutex_);
-  return variables_.erase(name) > 0;
+  if (variables_.erase(name) == 0) return false;
+  std::erase(variable_order_, name);
+  return true;
 }
 
 std::map<std::string, std::string> Account::variables() const {

@@ -42,11 +42,12 @@ std::string uuid_like(std::int64_t n) {
 }  // namespace
 
 ResourceStore::ResourceStore(const spec::Spec& spec, const schema::SpecSchemas& schemas,
-                             const Faults& faults, Generate generate)
+                             const Faults& faults, Generate generate, std::size_t max_kept)
     : spec_(spec),
       schemas_(schemas),
       faults_(faults),
       generate_(std::move(generate)),
+      max_kept_(std::max<std::size_t>(1, max_kept)),
       resources_(spec::find_resources(spec)) {
   for (std::size_t i = 0; i < resources_.size(); ++i) {
     const spec::Resource& r = resources_[i];
@@ -104,7 +105,12 @@ std::optional<StoreReply> ResourceStore::handle(const spec::Operation& operation
   if (role == Role::remove && !faults_.contains(Fault::delete_does_not_delete)) {
     kept.items.erase(item);
     std::erase(kept.order, id);
+    if (kept.deletion_order.size() >= max_kept_) {
+      kept.deleted.erase(kept.deletion_order.front());
+      kept.deletion_order.pop_front();
+    }
     kept.deleted.insert(id);
+    kept.deletion_order.push_back(id);
   }
   return reply;
 }
@@ -167,6 +173,10 @@ StoreReply ResourceStore::create(const spec::Resource& resource, const std::stri
       id = *text;
       break;
     }
+  }
+  if (kept.order.size() >= max_kept_) {
+    kept.items.erase(kept.order.front());
+    kept.order.pop_front();
   }
   kept.items[id] = item;
   kept.order.push_back(id);

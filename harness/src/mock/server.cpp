@@ -149,12 +149,14 @@ struct MockServer::Impl {
         schemas(s),
         base_path(options.base_path ? *options.base_path : s.base_path()),
         account(options.root_token, options.state_seed,
-                options.faults.contains(Fault::reuses_identifiers)),
+                options.faults.contains(Fault::reuses_identifiers), options.max_kept),
         account_api(s, schemas, account, options.faults),
-        resources(s, schemas, options.faults,
-                  [this](spec::SchemaId schema, const std::string& salt) {
-                    return generate(schema, salt, false);
-                  }) {}
+        resources(
+            s, schemas, options.faults,
+            [this](spec::SchemaId schema, const std::string& salt) {
+              return generate(schema, salt, false);
+            },
+            options.max_kept) {}
 
   bool has(Fault fault) const { return options.faults.contains(fault); }
 

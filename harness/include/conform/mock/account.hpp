@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -33,11 +34,14 @@ struct Identity {
 };
 
 // The mock's account: API keys, SSH keys and environment variables, in memory and shared by all
-// connections (every member locks). Identifiers and secrets follow from the seed.
+// connections (every member locks). Identifiers and secrets follow from the seed. Each kind holds
+// at most `max_kept`: a new one past that makes the oldest go (an API key that goes stops
+// authenticating).
 class Account {
  public:
   // `reuses_identifiers`: the fault of that name, a new key taking the last deleted key's id.
-  Account(std::string root_token, std::uint64_t seed, bool reuses_identifiers = false);
+  Account(std::string root_token, std::uint64_t seed, bool reuses_identifiers = false,
+          std::size_t max_kept = 1000);
 
   std::optional<Identity> authenticate(const std::string& token) const;
 
@@ -66,9 +70,11 @@ class Account {
   std::int64_t next_ssh_id_;
   bool reuses_identifiers_ = false;
   std::optional<std::int64_t> freed_key_id_, freed_ssh_id_;  // the last deleted, for the fault
-  std::vector<ApiKeyRecord> keys_;
-  std::vector<SshKeyRecord> ssh_keys_;
+  std::size_t max_kept_;
+  std::deque<ApiKeyRecord> keys_;
+  std::deque<SshKeyRecord> ssh_keys_;
   std::map<std::string, std::string> variables_;
+  std::deque<std::string> variable_order_;  // names by creation, the oldest first
 };
 
 }  // namespace conform::mock

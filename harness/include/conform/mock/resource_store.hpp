@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -35,8 +36,10 @@ class ResourceStore {
   // A valid value of a schema, fresh for each distinct salt.
   using Generate = std::function<nlohmann::json(spec::SchemaId, const std::string& salt)>;
 
+  // Each collection keeps at most `max_kept` items and remembers as many deleted identifiers:
+  // past that the oldest are forgotten (and answered as identifiers the mock never made).
   ResourceStore(const spec::Spec& spec, const schema::SpecSchemas& schemas, const Faults& faults,
-                Generate generate);
+                Generate generate, std::size_t max_kept = 1000);
 
   // The answer when `operation` acts on a resource and the store has something to say;
   // nothing when the mock should answer as it does for any operation.
@@ -46,8 +49,9 @@ class ResourceStore {
  private:
   struct Kept {
     std::map<std::string, nlohmann::json> items;  // by identifier text
-    std::vector<std::string> order;               // creation order, for listing
+    std::deque<std::string> order;                // creation order, for listing
     std::set<std::string> deleted;
+    std::deque<std::string> deletion_order;
     std::int64_t next = 0;
     bool unlistable = false;  // no answer drawn for a create could be listed: stop drawing
   };
@@ -73,6 +77,7 @@ class ResourceStore {
   const schema::SpecSchemas& schemas_;
   const Faults& faults_;
   Generate generate_;
+  std::size_t max_kept_;
   std::vector<spec::Resource> resources_;
   std::map<const spec::Operation*, std::pair<std::size_t, Role>> roles_;
   std::mutex mutex_;

@@ -21,6 +21,9 @@ struct MockOptions {
   std::uint64_t state_seed = 0;
   bool log = false;                          // one line per request on stderr
   std::size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413
+  // Items kept per collection (and deleted identifiers remembered): the oldest go first, so that
+  // a long run or a hostile client cannot grow the mock's memory without end.
+  std::size_t max_kept = 1000;
   bool rate_limit = false;  // enforce x-rate-limit / x-rateLimit per operation and identity
   Faults faults;            // deliberate contract violations (see faults.hpp)
   // Where the description's paths start: the first server URL's path, unless given.
