@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -275,6 +276,23 @@ TEST(ConformMock, KeepsResourcesForAnyDescription) {
       client.Post("/things", key, R"({"name": "desk"})", "application/json")->body);
   EXPECT_NE(std::to_string(second["id"].get<long long>()), id);
   EXPECT_EQ(mock.stop(), 0);
+}
+
+// --threads N serves on N threads: the process has N - 1 more than with --threads 1.
+TEST(ConformMock, ServesOnTheThreadsItIsGiven) {
+  auto threads_of = [](const std::string& count) {
+    MockProcess mock(project_spec(), {"--threads", count});
+    auto answer = mock.client().Get("/api/v0/ssh/", kAuth);
+    EXPECT_TRUE(answer && answer->status == 200);
+    std::size_t tasks = 0;
+    for ([[maybe_unused]] const auto& task :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(mock.pid()) + "/task")) {
+      ++tasks;
+    }
+    EXPECT_EQ(mock.stop(), 0);
+    return tasks;
+  };
+  EXPECT_EQ(threads_of("4"), threads_of("1") + 3);
 }
 
 // Bounded state: with --max-kept 3 a collection lists the three newest items; the oldest is

@@ -26,6 +26,10 @@ void add_mock_options(CLI::App& command, MockCommandOptions& options) {
                   "oldest are forgotten")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      .add_option("--threads", options.server.threads,
+                  "Serving threads, each with its own connections (0: one per core)")
+      ->capture_default_str();
   command.add_flag("--log", options.server.log, "One line per request on standard error");
   command.add_option("--base-path", options.server.base_path,
                      "Path the description's paths start at (default: the first server URL's "

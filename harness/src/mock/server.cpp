@@ -655,7 +655,10 @@ int MockServer::bind() {
   return *port;
 }
 
-void MockServer::serve() { impl_->server.serve(std::max(1u, std::thread::hardware_concurrency())); }
+void MockServer::serve() {
+  unsigned threads = impl_->options.threads;
+  impl_->server.serve(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
+}
 
 void MockServer::stop() {
   if (impl_) impl_->server.stop();

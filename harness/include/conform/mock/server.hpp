@@ -20,6 +20,7 @@ struct MockOptions {
   std::string root_token = kDefaultRootToken;
   std::uint64_t state_seed = 0;
   bool log = false;                          // one line per request on stderr
+  unsigned threads = 0;                      // serving threads; 0: one per core
   std::size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413
   // Items kept per collection (and deleted identifiers remembered): the oldest go first, so that
   // a long run or a hostile client cannot grow the mock's memory without end.
