@@ -39,18 +39,21 @@ bool secret_name(const std::string& raw) {
 
 }  // namespace
 
-void mask_secrets(nlohmann::json& value) {
+bool mask_secrets(nlohmann::json& value) {
+  bool masked = false;
   if (value.is_object()) {
     for (auto& [name, member] : value.items()) {
       if (member.is_string() && secret_name(name)) {
         member = "[redacted]";
+        masked = true;
       } else {
-        mask_secrets(member);
+        masked = mask_secrets(member) || masked;
       }
     }
   } else if (value.is_array()) {
-    for (auto& item : value) mask_secrets(item);
+    for (auto& item : value) masked = mask_secrets(item) || masked;
   }
+  return masked;
 }
 
 std::string response_excerpt(const transport::Response& response, const core::Redactor& secrets) {

@@ -127,7 +127,10 @@ void TrafficJudge::judge(const Exchange& raw, const Exchange& shown) {
                                    enabled);
   }
 
-  const std::string excerpt = judged ? engine::response_excerpt(response, secrets) : "";
+  // Only a failure or an advisory shows the answer: an excerpt of a large body costs a parse of it.
+  const bool shown_in_report = !found.empty() || route.operation == nullptr;
+  const std::string excerpt =
+      judged && shown_in_report ? engine::response_excerpt(response, secrets) : "";
   const std::string summary =
       route.operation == nullptr
           ? "proxied, matching no operation"

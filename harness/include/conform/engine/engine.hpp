@@ -71,8 +71,8 @@ struct FailureRecord {
 };
 
 // The string values of JSON members named like credentials (key, token, secret, password,
-// *_key...) replaced by "[redacted]", at any depth.
-void mask_secrets(nlohmann::json& value);
+// *_key...) replaced by "[redacted]", at any depth. Whether any was.
+bool mask_secrets(nlohmann::json& value);
 
 // What a failure report shows of a response: its status, headers and the first kilobyte of its
 // body, with the run's secrets (should a server echo them) redacted before anything is cut, and

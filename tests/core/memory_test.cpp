@@ -1,0 +1,59 @@
+#include "conform/core/memory.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CONFORM_SANITIZED_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CONFORM_SANITIZED_ALLOCATOR 1
+#endif
+#endif
+
+namespace conform::core {
+namespace {
+
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t size = 0;
+  std::size_t resident = 0;
+  statm >> size >> resident;
+  return resident * 4096;
+}
+
+// Memory a thread freed below a block it still holds stays with the process until it is given
+// back; after return_freed_memory() it is.
+TEST(Memory, FreedMemoryIsGivenBack) {
+#if defined(CONFORM_SANITIZED_ALLOCATOR)
+  GTEST_SKIP() << "the sanitizers' allocator keeps its own memory";
+#elif !defined(__GLIBC__)
+  GTEST_SKIP() << "only glibc's allocator is asked to give memory back";
+#else
+  constexpr std::size_t kBlocks = 200'000;
+  constexpr std::size_t kBlockBytes = 1000;
+  std::unique_ptr<char[]> pin;
+  std::size_t held = 0;
+  std::thread worker([&] {
+    std::vector<std::unique_ptr<char[]> > blocks;
+    for (std::size_t i = 0; i < kBlocks; ++i) {
+      blocks.emplace_back(new char[kBlockBytes]);
+      std::fill_n(blocks.back().get(), kBlockBytes, 'x');
+    }
+    pin.reset(new char[kBlockBytes]);  // above them all: the heap cannot shrink past it
+    blocks.clear();
+    held = resident_bytes();
+  });
+  worker.join();
+  return_freed_memory();
+  const std::size_t after = resident_bytes();
+  EXPECT_LT(after + 100 * 1024 * 1024, held) << "resident before " << held << ", after " << after;
+#endif
+}
+
+}  // namespace
+}  // namespace conform::core
