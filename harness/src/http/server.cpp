@@ -538,10 +538,11 @@ struct HttpServer::Impl {
   }
 
   Shared shared;
-  // After `shared`: pending handlers hold connections that refer to it, and go first. `io` holds
-  // the acceptor and serves connections too; `others` serve the rest, one thread each.
-  asio::io_context io{1};
+  // After `shared`: pending handlers hold connections that refer to it, and go first. `others`
+  // serve connections, one thread each; `io` holds the acceptor and serves connections too. `io`
+  // goes before `others`: a pending accept holds a socket made for one of them.
   std::vector<std::unique_ptr<asio::io_context>> others;
+  asio::io_context io{1};
   std::size_t next_context = 0;
   std::mutex contexts_mutex;  // `others` is filled by serve() while stop() may run
   tcp::acceptor acceptor{io};
