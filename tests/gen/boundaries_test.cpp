@@ -61,6 +61,21 @@ TEST(Boundaries, IntegerBoundsAreExactToTheLastDigit) {
   EXPECT_THAT(negatives, ::testing::UnorderedElementsAre(nlohmann::json(-9007199254740992),
                                                          nlohmann::json(9007199254740992)));
 
+  // The same bound held signed, as a schema built in code holds it: one past it is 2^63 too
+  // (adding one to it overflowed, which UBSan reports).
+  nlohmann::json signed_bound = {{"type", "integer"},
+                                 {"maximum", std::numeric_limits<std::int64_t>::max()}};
+  ASSERT_TRUE(signed_bound["maximum"].is_number_integer() &&
+              !signed_bound["maximum"].is_number_unsigned());
+  auto from_signed = boundary_values(*source_for(signed_bound));
+  EXPECT_THAT(from_signed.positive,
+              ::testing::Contains(nlohmann::json(std::numeric_limits<std::int64_t>::max())));
+  for (const auto& negative : from_signed.negative) {
+    if (negative.mutation != "above_maximum") continue;
+    ASSERT_TRUE(negative.value.is_number_unsigned()) << negative.value;
+    EXPECT_GT(negative.value.get<std::uint64_t>(), std::uint64_t{1} << 63);
+  }
+
   // A bound past uint64 stays a double, and is still an integer to the schema.
   auto huge = boundary_values(
       *source_for(nlohmann::json::parse(R"({"type": "integer", "minimum": 1e20})")));

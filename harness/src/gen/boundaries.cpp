@@ -28,8 +28,10 @@ std::optional<nlohmann::json> exact_integer(const nlohmann::json& bound, int ste
     return nlohmann::json(value);
   }
   if (!bound.is_number_integer()) return std::nullopt;
-  std::int64_t value = bound.get<std::int64_t>();  // below 0 here
+  // A parser holds a number from 0 up as unsigned, but a value built in code may be signed.
+  std::int64_t value = bound.get<std::int64_t>();
   if (step < 0 && value == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+  if (step > 0 && value == kMaxSigned) return nlohmann::json(std::uint64_t{kMaxSigned} + 1);
   return nlohmann::json(value + step);
 }
 
