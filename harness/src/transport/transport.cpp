@@ -338,6 +338,10 @@ struct Transport::Impl {
           exchange.detail = "429 after " + std::to_string(exchange.attempts) + " attempts";
         }
         exchange.response = std::move(transfer.response);
+        // A body grown by appending holds up to twice its size until it is checked: a window of
+        // large answers would hold that slack too.
+        std::string& body = exchange.response->body;
+        if (body.capacity() - body.size() > body.size() / 4) body.shrink_to_fit();
       }
       if (waiting.empty() && in_flight.empty()) break;
       if (completed) continue;  // slots are free: start what waits before sleeping
