@@ -92,6 +92,24 @@ TEST_F(RunnerTest, AFaultOfTheServerFailsTheRunWithTheCheckNamed) {
   EXPECT_EQ(test->result.failures.front().check, "content_type_conformance");
 }
 
+// Without --duration, fuzzing sends --max-examples cases, each once, however the windows they are
+// sent in grow.
+TEST_F(RunnerTest, FuzzingSendsAsManyCasesAsAsked) {
+  test::MockProcess mock(test::project_spec());
+  RunConfig config = config_for(mock);
+  config.selection.operations = {"listApiKeys"};
+  config.phases = {"fuzzing"};
+  for (int asked : {1, 3, 100, 301}) {
+    config.max_examples = asked;
+    std::ostringstream out;
+    RunOutcome outcome = run(config, quiet_context(out));
+    EXPECT_EQ(outcome.exit_code, core::ExitCode::ok) << out.str();
+    const auto* fuzzing = find(outcome.results, "listApiKeys", "fuzzing");
+    ASSERT_NE(fuzzing, nullptr);
+    EXPECT_EQ(fuzzing->result.sent, asked);
+  }
+}
+
 // --duration: fuzzing goes on in rounds of fresh cases until the time is up; --max-examples,
 // when given, caps the cases (whichever comes first). Memory holds one window of cases.
 TEST_F(RunnerTest, DurationFuzzesInRoundsUntilTheTimeOrTheCap) {

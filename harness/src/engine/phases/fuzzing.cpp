@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "../phase.hpp"
 #include "conform/gen/values.hpp"
 
@@ -57,9 +59,14 @@ FailureRecord shrink(Engine::Impl& e, const spec::Operation& op, const std::stri
   return out;
 }
 
-// Cases are drawn, sent and checked this many at a time: memory holds one window, whatever
-// --max-examples or --duration ask for.
+// Cases are drawn, sent and checked at most this many at a time: memory holds one window,
+// whatever --max-examples or --duration ask for.
 constexpr int kWindow = 64;
+// And a window holds about this many bytes of answers: it starts at kFirstWindow cases and grows
+// only as far as the largest answer seen lets it (answers of 10 MiB, the most kept by default,
+// go six at a time).
+constexpr std::size_t kWindowBytes = 64 * 1024 * 1024;
+constexpr int kFirstWindow = 4;
 // With --duration, fuzzing goes in rounds of this many cases (fewer when --max-examples is
 // smaller), each from a fresh seed, with sizes growing from small to large.
 constexpr int kRoundSize = 100;
@@ -139,10 +146,11 @@ class Fuzzing {
     const std::uint64_t op_seed =
         gen::mix_seed(run_seed ^ std::hash<std::string>{}(op_.operation_id));
     int drawn_count = 0;
-    for (int first = 0; first < count; first += kWindow) {
+    for (int first = 0, end = 0; first < count; first = end) {
       if (first > 0 && stopped(until)) break;
+      end = std::min(count, first + window_);  // send() sizes the next window
       std::vector<Drawn> window;
-      for (int i = first; i < std::min(count, first + kWindow); ++i) {
+      for (int i = first; i < end; ++i) {
         std::uint64_t seed = gen::mix_seed(op_seed + static_cast<std::uint64_t>(i));
         int size = count > 1 ? i * rc::kNominalSize / (count - 1) : rc::kNominalSize;
         if (auto drawn = draw(seed, size, i % 2 == 1)) window.push_back(std::move(*drawn));
@@ -194,6 +202,13 @@ class Fuzzing {
     for (const auto& d : window)
       batch.push_back(e_.session.outgoing(op_, d.value.request, credential_));
     auto exchanges = e_.session.send(batch);
+    std::size_t largest = 0;
+    for (const auto& exchange : exchanges) {
+      if (exchange.response) largest = std::max(largest, exchange.response->body.size());
+    }
+    const auto by_bytes = static_cast<int>(std::clamp<std::size_t>(
+        kWindowBytes / std::max<std::size_t>(largest, 1), 1, static_cast<std::size_t>(kWindow)));
+    window_ = std::min({kWindow, window_ * 2, by_bytes});
     for (std::size_t i = 0; i < window.size(); ++i) {
       const auto& exchange = exchanges[i];
       ++attempted_;
@@ -254,6 +269,7 @@ class Fuzzing {
   int negative_misses_ = 0, negative_hits_ = 0;
   long long attempted_ = 0, limited_ = 0;
   bool any_drawn_ = false;
+  int window_ = kFirstWindow;  // cases drawn and sent together; see kWindowBytes
   std::string round_label_;
   std::map<std::string, FirstFailure> first_;
 };
