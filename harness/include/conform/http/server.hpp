@@ -62,10 +62,11 @@ class Reply {
   virtual void abort() = 0;   // the body will not be: the connection is closed
 };
 
-// An event-driven HTTP/1.1 server (the only code that includes Boost.Asio and Boost.Beast): one
-// thread per core, any number of connections, keep-alive and pipelining (answers in the order
-// of the requests, one write each), `Expect: 100-continue`, and the limits above. The handler
-// runs on a server thread and is called from several at once.
+// An event-driven HTTP/1.1 server (the only code that includes Boost.Asio and Boost.Beast): the
+// threads it is given, each with an event loop of its own and the connections dealt to it in
+// turn; any number of connections, keep-alive and pipelining (answers in the order of the
+// requests, one write each), `Expect: 100-continue`, and the limits above. The handler runs on a
+// server thread and is called from several at once.
 class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
