@@ -5,6 +5,8 @@
 #include <ctime>
 #include <utility>
 
+#include "make_room.hpp"
+
 namespace conform::mock {
 namespace {
 
@@ -38,12 +40,6 @@ namespace {
 std::int64_t take_id(std::int64_t& next, std::optional<std::int64_t>& freed, bool reuse) {
   if (reuse && freed) return *std::exchange(freed, std::nullopt);
   return next++;
-}
-
-// Room for one more, the oldest going first.
-template <typename Records>
-void make_room(Records& records, std::size_t max_kept) {
-  while (records.size() >= max_kept) records.pop_front();
 }
 }  // namespace
 
@@ -122,10 +118,7 @@ bool Account::delete_ssh_key(std::int64_t id) {
 bool Account::create_variable(const std::string& name, std::string value) {
   std::lock_guard lock(mutex_);
   if (variables_.contains(name)) return false;
-  while (variables_.size() >= max_kept_) {
-    variables_.erase(variable_order_.front());
-    variable_order_.pop_front();
-  }
+  make_room(variable_order_, max_kept_, [&](const std::string& old) { variables_.erase(old); });
   variables_.emplace(name, std::move(value));
   variable_order_.push_back(name);
   return true;

@@ -2,6 +2,7 @@
 
 #include "conform/gen/request.hpp"
 #include "conform/spec/media_type.hpp"
+#include "make_room.hpp"
 
 namespace conform::mock {
 namespace {
@@ -105,10 +106,8 @@ std::optional<StoreReply> ResourceStore::handle(const spec::Operation& operation
   if (role == Role::remove && !faults_.contains(Fault::delete_does_not_delete)) {
     kept.items.erase(item);
     std::erase(kept.order, id);
-    if (kept.deletion_order.size() >= max_kept_) {
-      kept.deleted.erase(kept.deletion_order.front());
-      kept.deletion_order.pop_front();
-    }
+    make_room(kept.deletion_order, max_kept_,
+              [&](const std::string& old) { kept.deleted.erase(old); });
     kept.deleted.insert(id);
     kept.deletion_order.push_back(id);
   }
@@ -174,10 +173,7 @@ StoreReply ResourceStore::create(const spec::Resource& resource, const std::stri
       break;
     }
   }
-  if (kept.order.size() >= max_kept_) {
-    kept.items.erase(kept.order.front());
-    kept.order.pop_front();
-  }
+  make_room(kept.order, max_kept_, [&](const std::string& old) { kept.items.erase(old); });
   kept.items[id] = item;
   kept.order.push_back(id);
   if (faults_.contains(Fault::resource_unavailable)) {
