@@ -7,18 +7,10 @@
 #include <thread>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define CONFORM_SANITIZED_ALLOCATOR 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CONFORM_SANITIZED_ALLOCATOR 1
-#endif
-#endif
-
 namespace conform::core {
 namespace {
 
-#if defined(CONFORM_SANITIZED_ALLOCATOR)
+#if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitizedAllocator = true;
 #else
 constexpr bool kSanitizedAllocator = false;
