@@ -38,6 +38,12 @@ HttpResponse answer(const HttpRequest& request) {
     response.headers.emplace_back("X-Good", "fine");
   }
   if (auto seen = request.header("x-test")) response.headers.emplace_back("X-Seen", *seen);
+  if (request.target == "/nothing") response.status = 204;
+  if (request.target == "/framing") {
+    response.headers.emplace_back("Content-Length", "999");
+    response.headers.emplace_back("Transfer-Encoding", "chunked");
+    response.headers.emplace_back("Connection", "close");
+  }
   return response;
 }
 
@@ -227,6 +233,34 @@ TEST_F(HttpServerTest, HeadersThatWouldBreakTheFramingAreLeftOut) {
   EXPECT_THAT(answer, HasSubstr("X-Good: fine"));
   EXPECT_THAT(answer, Not(HasSubstr("Injected")));
   EXPECT_THAT(answer, Not(HasSubstr("X-Bad")));
+}
+
+// RFC 9110: no Content-Length in a 204, and no body whatever the handler gave.
+TEST_F(HttpServerTest, A204HasNeitherLengthNorBodyAndTheNextAnswerFollowsIt) {
+  start();
+  RawClient c = client();
+  c.send("GET /nothing HTTP/1.1\r\n\r\nGET /a HTTP/1.1\r\n\r\n");
+  std::string both = c.read_answers(2);
+  auto end = both.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos) << both;
+  EXPECT_THAT(both.substr(0, end), StartsWith("HTTP/1.1 204 No Content"));
+  EXPECT_THAT(both.substr(0, end), Not(HasSubstr("Content-Length")));
+  EXPECT_THAT(both.substr(end + 4), StartsWith("HTTP/1.1 200 OK"));
+}
+
+// The server frames each answer itself: a handler's Content-Length, Transfer-Encoding or
+// Connection would have the client read the next answer as part of this one.
+TEST_F(HttpServerTest, FramingHeadersFromTheHandlerAreLeftOut) {
+  start();
+  RawClient c = client();
+  c.send("GET /framing HTTP/1.1\r\n\r\nGET /a HTTP/1.1\r\n\r\n");
+  std::string both = c.read_answers(2);
+  EXPECT_EQ(conform::test::complete_answers(both), 2) << both;
+  EXPECT_THAT(both, HasSubstr("Content-Length: 13\r\n"));  // "GET /framing "
+  EXPECT_THAT(both, Not(HasSubstr("999")));
+  EXPECT_THAT(both, Not(HasSubstr("chunked")));
+  EXPECT_THAT(both, Not(HasSubstr("close")));
+  EXPECT_THAT(both, HasSubstr("GET /a "));
 }
 
 TEST_F(HttpServerTest, HeadSaysTheLengthAndSendsNoBody) {

@@ -1,5 +1,6 @@
 #include "conform/http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -317,23 +318,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
     close();
   }
 
+  // A whole answer goes out as its head, written here, and its body, in one write: Beast's
+  // serializer costs more than the answer's own work on a small one.
   void respond(HttpResponse answer, bool keep_alive, bool head) {
-    response_.emplace();
-    auto& response = *response_;
-    response.version(11);
     int status = answer.status >= 100 && answer.status <= 999 ? answer.status : 500;
-    response.result(static_cast<unsigned>(status));
-    for (auto& [name, value] : answer.headers) {
-      if (!name.empty() && fits_in_a_header(name) && fits_in_a_header(value)) {
-        response.insert(name, value);
+    bool bodiless = status < 200 || status == 204 || status == 304;
+    head_.clear();
+    head_ += "HTTP/1.1 ";
+    head_ += std::to_string(status);
+    head_ += ' ';
+    auto reason = http::obsolete_reason(static_cast<http::status>(status));
+    head_.append(reason.data(), reason.size());
+    head_ += "\r\n";
+    for (const auto& [name, value] : answer.headers) {
+      if (!name.empty() && fits_in_a_header(name) && fits_in_a_header(value) &&
+          !is_framing_header(name)) {
+        head_.append(name).append(": ").append(value).append("\r\n");
       }
     }
-    bool bodiless = status < 200 || status == 204 || status == 304;
-    if (!bodiless) response.body() = std::move(answer.body);
-    response.prepare_payload();
+    body_.clear();
+    if (!bodiless) {
+      body_ = std::move(answer.body);
+      head_.append("Content-Length: ").append(std::to_string(body_.size())).append("\r\n");
+    }
     // An answer to HEAD says how long the body would be, and sends none.
-    if (head) response.body().clear();
-    response.keep_alive(keep_alive);
+    if (head) body_.clear();
+    if (!keep_alive) head_ += "Connection: close\r\n";
+    head_ += "\r\n";
+    answer_keeps_alive_ = keep_alive;
     if (answer.delay.count() > 0) {
       delay_.expires_after(answer.delay);
       delay_.async_wait([self = shared_from_this()](beast::error_code) { self->write(); });
@@ -344,11 +356,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void write() {
     stream_.expires_after(shared_.limits.write_timeout);
-    http::async_write(stream_, *response_,
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(stream_, buffers,
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
                         if (error) return self->close();
-                        if (!self->response_->keep_alive()) return self->linger();
-                        self->response_.reset();
+                        if (!self->answer_keeps_alive_) return self->linger();
+                        self->body_ = std::string();  // a large body's memory goes back now
                         self->read_header();  // a pipelined request may already be in buffer_
                       });
   }
@@ -491,7 +504,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       delay_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> interim_;
-  std::optional<http::response<http::string_body>> response_;
+  // A whole answer: its head and body, written together.
+  std::string head_;
+  std::string body_;
+  bool answer_keeps_alive_ = true;
   const Shared& shared_;
   // The request being answered, and an answer in parts.
   bool keep_alive_ = true;
