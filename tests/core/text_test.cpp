@@ -27,6 +27,13 @@ TEST(Text, APrefixNeverCutsACharacter) {
   EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 3), "");
 }
 
+TEST(Text, ShortenedCutsLongTextOnACharacterBoundary) {
+  EXPECT_EQ(shortened("short", 10), "short");
+  EXPECT_EQ(shortened(std::string(10, 'x'), 10), std::string(10, 'x'));
+  EXPECT_EQ(shortened("abcdefghijk", 10), "abcdefghij...");
+  EXPECT_EQ(shortened("abcdefghi\xC3\xA9", 10), "abcdefghi...");
+}
+
 TEST(Text, SplitKeepsEmptyPiecesAndTrimTakesOnlyTheEnds) {
   EXPECT_EQ(split("a,,b", ","), (std::vector<std::string>{"a", "", "b"}));
   EXPECT_EQ(split("", ","), (std::vector<std::string>{""}));

@@ -99,6 +99,11 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
   return text.substr(0, end);
 }
 
+std::string shortened(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  return std::string(utf8_prefix(text, max_bytes)) + "...";
+}
+
 // Base64 (RFC 4648) is a dozen lines; the libraries that have it (OpenSSL) would be a dependency
 // of every module for it alone.
 namespace {

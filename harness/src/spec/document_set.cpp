@@ -4,6 +4,7 @@
 
 #include "conform/core/error.hpp"
 #include "conform/core/json_pointer.hpp"
+#include "conform/core/text.hpp"
 #include "conform/spec/document.hpp"
 
 namespace conform::spec {
@@ -73,21 +74,21 @@ Location DocumentSet::resolve(const Location& from, std::string_view ref) {
       ref.find('#') == std::string_view::npos ? std::string_view() : ref.substr(ref.find('#') + 1);
   if (is_remote(ref)) {
     core::fail_input("ref.remote", from.file, from.pointer,
-                     "reference '" + std::string(ref) +
+                     "reference '" + core::shortened(ref) +
                          "' names a remote document; conform reads local files only");
   }
   auto pointer = core::percent_decode(fragment);
   if (!pointer || (!pointer->empty() && pointer->front() != '/')) {
     core::fail_input(
         "ref.malformed", from.file, from.pointer,
-        "reference '" + std::string(ref) + "' has a fragment that is not a JSON pointer");
+        "reference '" + core::shortened(ref) + "' has a fragment that is not a JSON pointer");
   }
   Location target{from.file, *pointer};
   if (!file_part.empty()) {
     auto decoded = core::percent_decode(file_part);
     if (!decoded) {
       core::fail_input("ref.malformed", from.file, from.pointer,
-                       "reference '" + std::string(ref) + "' has a malformed file name");
+                       "reference '" + core::shortened(ref) + "' has a malformed file name");
     }
     target.file =
         (std::filesystem::path(from.file).parent_path() / *decoded).lexically_normal().string();
@@ -95,13 +96,13 @@ Location DocumentSet::resolve(const Location& from, std::string_view ref) {
       load(target.file);
     } catch (const core::Error& e) {
       core::fail_input("ref.unresolved", from.file, from.pointer,
-                       "reference '" + std::string(ref) + "': " + e.what());
+                       "reference '" + core::shortened(ref) + "': " + e.what());
     }
   }
   if (find(target) == nullptr) {
-    core::fail_input(
-        "ref.unresolved", from.file, from.pointer,
-        "reference '" + std::string(ref) + "' points to nothing (" + target.to_string() + ")");
+    core::fail_input("ref.unresolved", from.file, from.pointer,
+                     "reference '" + core::shortened(ref) + "' points to nothing (" +
+                         core::shortened(target.to_string()) + ")");
   }
   return target;
 }

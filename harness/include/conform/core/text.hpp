@@ -26,6 +26,10 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
 // The longest prefix of `text` of at most `max_bytes` that does not cut a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 
+// `text` for a message: as it is up to `max_bytes`, past that its prefix and "...", so that a
+// hostile value (a reference of 100,000 slashes) does not make a line of that length.
+std::string shortened(std::string_view text, std::size_t max_bytes = 120);
+
 // Base64 with padding (RFC 4648): HTTP basic credentials. Decoding refuses other characters.
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
