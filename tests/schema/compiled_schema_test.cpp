@@ -124,6 +124,28 @@ TEST(CompiledSchema, PatternPropertiesKeepJsonSchemaMeaning) {
   EXPECT_EQ(nested[0].instance_pointer, "/o");
 }
 
+// Found by fuzzing: valijson resolved these 8,255 empty tokens one recursive call each, and the
+// scheme written in the fragment made the reference pass for an absolute URI.
+TEST(CompiledSchema, ReferencesValijsonCannotFollowSafelyAreCompileErrors) {
+  auto refused = [](const std::string& ref) -> std::string {
+    try {
+      CompiledSchema::compile(nlohmann::json{{"$ref", ref}}, "s");
+    } catch (const core::Error& e) {
+      return e.diagnostic().message;
+    }
+    return "compiled";
+  };
+  EXPECT_THAT(refused("htt#" + std::string(8255, '/') + "x]://:er"),
+              HasSubstr("neither a fragment nor an absolute URI"));
+  std::string deep = refused("https://example.com/s.json#" + std::string(100000, '/'));
+  EXPECT_THAT(deep, HasSubstr("100000 tokens, more than any document nests"));
+  EXPECT_LT(deep.size(), 300u);  // the reference is shown cut short
+  EXPECT_NE(refused("#" + std::string(100000, '/')), "compiled");
+  // Within the depth, a pointer is followed as before.
+  EXPECT_TRUE(compile(R"({"$ref": "#/definitions/a", "definitions": {"a": {"type": "string"}}})")
+                  .accepts("x"));
+}
+
 TEST(CompiledSchema, MultipleOfZeroIsACompileError) {
   EXPECT_THROW(compile(R"({"type": "integer", "multipleOf": 0})"), core::Error);
   EXPECT_THROW(compile(R"({"items": {"multipleOf": -2}})"), core::Error);

@@ -14,7 +14,9 @@
 #include <variant>
 
 #include "conform/core/error.hpp"
+#include "conform/core/json.hpp"
 #include "conform/core/json_pointer.hpp"
+#include "conform/core/text.hpp"
 #include "conform/schema/explain.hpp"
 #include "conform/schema/formats.hpp"
 #include "conform/schema/regex.hpp"
@@ -388,6 +390,31 @@ class FormatBuilder : public valijson::ConstraintBuilder {
 // Renames `pattern` and `format` to the keywords our constraint builders own, moves each
 // `propertyNames` subschema to `names` (leaving its index), and notes whether patternProperties
 // occurs.
+// A reference valijson can follow without harm, or a compile error.
+void check_reference(const std::string& ref) {
+  auto shown = [&] { return core::shortened(ref); };
+  // valijson reads a relative reference without a fragment ("-/definitions/n") as the document
+  // itself, and recurses without end: only fragments and absolute URIs are followed.
+  const std::size_t hash = ref.find('#');
+  const std::string_view document = std::string_view(ref).substr(0, hash);
+  if (!document.empty() && document.find("://") == std::string_view::npos) {
+    core::fail_input("schema.compile", "", "",
+                     "reference '" + shown() + "' is neither a fragment nor an absolute URI");
+  }
+  // valijson resolves a pointer one recursive call per token, empty ones too: 8,000 slashes
+  // overflow the stack. No document conform reads nests deeper than kMaxJsonDepth, so a longer
+  // pointer points to nothing anyway.
+  if (hash == std::string::npos) return;
+  const auto tokens = static_cast<std::size_t>(
+      std::count(ref.begin() + static_cast<std::ptrdiff_t>(hash), ref.end(), '/'));
+  if (tokens > core::kMaxJsonDepth) {
+    core::fail_input("schema.compile", "", "",
+                     "reference '" + shown() + "' has " + std::to_string(tokens) +
+                         " tokens, more than any document nests (" +
+                         std::to_string(core::kMaxJsonDepth) + ")");
+  }
+}
+
 void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int depth) {
   if (!schema.is_object() || depth > 512) return;
   if (auto it = schema.find("propertyNames"); it != schema.end()) {
@@ -405,14 +432,8 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int dep
     }
     schema.erase("format");
   }
-  // valijson reads a relative reference without a fragment ("-/definitions/n") as the document
-  // itself, and recurses without end: only fragments and absolute URIs are followed.
   if (auto it = schema.find("$ref"); it != schema.end() && it->is_string()) {
-    const std::string& ref = it->get_ref<const std::string&>();
-    if (ref.rfind('#', 0) != 0 && ref.find("://") == std::string::npos) {
-      core::fail_input("schema.compile", "", "",
-                       "reference '" + ref + "' is neither a fragment nor an absolute URI");
-    }
+    check_reference(it->get_ref<const std::string&>());
   }
   // valijson divides by it: 0 would be a division by zero (SIGFPE for integers).
   if (auto it = schema.find("multipleOf");
