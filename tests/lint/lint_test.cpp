@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "support/paths.hpp"
@@ -33,6 +34,11 @@ TEST(Lint, NamesEachKindOfFindingWithItsPointer) {
                               "application~1json/example"));
   EXPECT_THAT(found, Contains("example.invalid /components/schemas/Thing/properties/size/default"));
   EXPECT_THAT(found, Contains("schema.compile /components/schemas/Thing"));
+  // Once, though both the schema reader and the walk over every reference meet it.
+  EXPECT_EQ(std::count(found.begin(), found.end(),
+                       "ref.unresolved /paths/~1b~1{other}/get/responses/200/content/"
+                       "application~1json/schema"),
+            1);
 }
 
 std::vector<std::string> blocking(const spec::Spec& spec,

@@ -527,6 +527,10 @@ class Spec::Builder {
   }
 
   void check_every_reference() {
+    // A reference inside a schema the store has read and could not follow is reported already.
+    for (const core::Diagnostic& d : spec_.schemas_.diagnostics().items()) {
+      if (d.code.rfind("ref.", 0) == 0) reported_.insert(d.file + d.pointer);
+    }
     std::set<std::string> done;
     bool more = true;
     while (more) {
