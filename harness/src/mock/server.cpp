@@ -606,7 +606,8 @@ struct MockServer::Impl {
   }
 
   HttpResponse serve(const HttpRequest& request) {
-    auto started = std::chrono::steady_clock::now();
+    auto started =
+        options.log ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     std::string who = "-";
     HttpResponse response;
     try {
