@@ -137,6 +137,9 @@ TEST(CompiledSchema, ReferencesValijsonCannotFollowSafelyAreCompileErrors) {
   };
   EXPECT_THAT(refused("htt#" + std::string(8255, '/') + "x]://:er"),
               HasSubstr("neither a fragment nor an absolute URI"));
+  // The document itself, as an empty reference: the first attempt at the check above let it
+  // through, and fuzzing found valijson recursing on it at once.
+  EXPECT_THAT(refused(""), HasSubstr("neither a fragment nor an absolute URI"));
   std::string deep = refused("https://example.com/s.json#" + std::string(100000, '/'));
   EXPECT_THAT(deep, HasSubstr("100000 tokens, more than any document nests"));
   EXPECT_LT(deep.size(), 300u);  // the reference is shown cut short

@@ -397,7 +397,7 @@ void check_reference(const std::string& ref) {
   // itself, and recurses without end: only fragments and absolute URIs are followed.
   const std::size_t hash = ref.find('#');
   const std::string_view document = std::string_view(ref).substr(0, hash);
-  if (!document.empty() && document.find("://") == std::string_view::npos) {
+  if (hash != 0 && document.find("://") == std::string_view::npos) {
     core::fail_input("schema.compile", "", "",
                      "reference '" + shown() + "' is neither a fragment nor an absolute URI");
   }
