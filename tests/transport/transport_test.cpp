@@ -61,6 +61,39 @@ TEST(Transport, SendsAndReadsStatusHeadersAndBody) {
   EXPECT_EQ(transport.send(out).response->header("x-length"), "0");
 }
 
+// Handles are kept and reset between requests: nothing of one request (HEAD's lack of a body, a
+// POST's body and headers) may reach the next.
+TEST(Transport, NothingOfOneRequestReachesTheNext) {
+  LocalServer server([](httplib::Server& s) {
+    auto describe = [](const httplib::Request& q, httplib::Response& r) {
+      r.set_content(q.method + " body=" + q.body + " type=" + q.get_header_value("Content-Type") +
+                        " x=" + q.get_header_value("X-Once"),
+                    "text/plain");
+    };
+    s.Get("/d", describe);
+    s.Post("/d", describe);
+  });
+  TransportOptions options = at(server.url());
+  options.max_in_flight = 1;  // one handle, used for every request
+  Transport transport(options);
+  Outgoing head = get("/d");
+  head.request.method = "HEAD";
+  Outgoing post = get("/d");
+  post.request.method = "POST";
+  post.request.body = "payload";
+  post.request.content_type = "application/json";
+  post.request.headers.emplace_back("X-Once", "yes");
+  for (int round = 0; round < 3; ++round) {
+    Exchange after_head = transport.send(std::vector<Outgoing>{head, get("/d")}).back();
+    ASSERT_TRUE(after_head.response) << after_head.detail;
+    EXPECT_EQ(after_head.response->body, "GET body= type= x=");
+    auto answers = transport.send(std::vector<Outgoing>{post, get("/d")});
+    ASSERT_TRUE(answers[0].response && answers[1].response);
+    EXPECT_EQ(answers[0].response->body, "POST body=payload type=application/json x=yes");
+    EXPECT_EQ(answers[1].response->body, "GET body= type= x=");
+  }
+}
+
 // A path parameter "." or ".." is sent as such, not folded into another path by curl.
 TEST(Transport, SendsThePathAsItIs) {
   LocalServer server([](httplib::Server& s) {
