@@ -269,6 +269,34 @@ RC_GTEST_PROP(CompiledSchema, AcceptsAgreesWithValidate, ()) {
   }
 }
 
+// accepts_member() is accepts() on the object built around the value: the two must never
+// disagree (SpecSchemas validates each schema of a description that way, through its bundle).
+RC_GTEST_PROP(CompiledSchema, AcceptsMemberAgreesWithAcceptsOnTheWrappedValue, ()) {
+  static const CompiledSchema bundle = compile(R"({
+    "definitions": {
+      "s0": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer",
+             "minimum": 0}, "name": {"type": "string", "pattern": "^[a-z]+$"}},
+             "additionalProperties": false},
+      "s1": {"anyOf": [{"type": "integer"}, {"type": "string", "minLength": 3}]},
+      "s2": {"type": "object", "patternProperties": {"^x-": {"type": "boolean"}},
+             "propertyNames": {"maxLength": 4}},
+      "s3": {"type": ["array", "null"], "items": {"$ref": "#/definitions/s3"}}},
+    "properties": {
+      "b0": {"properties": {"s0": {"$ref": "#/definitions/s0"}, "s1": {"$ref": "#/definitions/s1"}}},
+      "b1": {"properties": {"s2": {"$ref": "#/definitions/s2"}, "s3": {"$ref": "#/definitions/s3"}}}}})");
+  const nlohmann::json instance = *small_json(0);
+  for (const auto& [outer, inner] : std::vector<std::pair<std::string, std::string>>{
+           {"b0", "s0"}, {"b0", "s1"}, {"b1", "s2"}, {"b1", "s3"}}) {
+    nlohmann::json wrapped;
+    wrapped[outer][inner] = instance;
+    auto member = bundle.accepts_member(outer, inner, instance);
+    RC_ASSERT(member.has_value());
+    RC_ASSERT(*member == bundle.accepts(wrapped));
+  }
+  RC_ASSERT(!bundle.accepts_member("b0", "s2", instance).has_value());  // s2 is in b1
+  RC_ASSERT(!bundle.accepts_member("b9", "s0", instance).has_value());
+}
+
 TEST(CompiledSchema, PropertyNamesWorkInsideReferencedSchemas) {
   // valijson 1.0 applies the parent schema to property names reached through $ref.
   auto schema = compile(R"({"$ref": "#/definitions/m", "definitions": {"m": {"type": "object",

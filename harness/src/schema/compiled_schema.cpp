@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
@@ -742,7 +744,32 @@ struct CompiledSchema::Impl {
   valijson::Schema schema;
   std::string location;
   nlohmann::json document;  // as given: failures are explained by walking it
+  // The subschemas two levels of `properties` down, by "outer\0inner": made on first use.
+  mutable std::once_flag members_once;
+  mutable std::unordered_map<std::string, const valijson::Subschema*> members;
 };
+
+namespace {
+
+// The subschemas a subschema's `properties` keyword gives its members, by name.
+std::vector<std::pair<std::string, const valijson::Subschema*>> property_subschemas(
+    const valijson::Subschema& schema) {
+  std::vector<std::pair<std::string, const valijson::Subschema*>> out;
+  valijson::Subschema::ApplyFunction collect = [&](const valijson::constraints::Constraint& c) {
+    if (const auto* properties =
+            dynamic_cast<const valijson::constraints::PropertiesConstraint*>(&c)) {
+      properties->applyToProperties([&](const auto& name, const valijson::Subschema* sub) {
+        out.emplace_back(std::string(name.c_str()), sub);
+        return true;
+      });
+    }
+    return true;
+  };
+  schema.apply(collect);
+  return out;
+}
+
+}  // namespace
 
 CompiledSchema CompiledSchema::compile(nlohmann::json draft7, std::string location,
                                        const RemoteLoader& remote) {
@@ -871,6 +898,31 @@ bool CompiledSchema::accepts(const nlohmann::json& instance) const {
   valijson::adapters::NlohmannJsonAdapter target(shape.misread_numbers ? rewritten_copy : instance);
   try {
     return validator.validate(impl_->schema, target, nullptr);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::optional<bool> CompiledSchema::accepts_member(const std::string& outer,
+                                                   const std::string& inner,
+                                                   const nlohmann::json& instance) const {
+  std::call_once(impl_->members_once, [&] {
+    for (const auto& [outer_name, outer_schema] : property_subschemas(impl_->schema)) {
+      for (const auto& [inner_name, inner_schema] : property_subschemas(*outer_schema)) {
+        impl_->members.emplace(outer_name + '\0' + inner_name, inner_schema);
+      }
+    }
+  });
+  auto member = impl_->members.find(outer + '\0' + inner);
+  if (member == impl_->members.end()) return std::nullopt;
+  Shape shape = measure(instance, kMaxInstanceDepth);
+  if (shape.deep_pointer) return false;
+  nlohmann::json rewritten_copy;
+  if (shape.misread_numbers) rewritten_copy = with_numbers_rewritten(instance);
+  valijson::Validator validator;
+  valijson::adapters::NlohmannJsonAdapter target(shape.misread_numbers ? rewritten_copy : instance);
+  try {
+    return validator.validate(*member->second, target, nullptr);
   } catch (const std::exception&) {
     return false;
   }

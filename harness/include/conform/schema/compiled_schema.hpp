@@ -42,6 +42,11 @@ class CompiledSchema {
   std::vector<Violation> validate(const nlohmann::json& instance) const;
   // validate(instance).empty(), faster: stops at the first failure and explains nothing.
   bool accepts(const nlohmann::json& instance) const;
+  // accepts() for the value of member `inner` of member `outer` of an object, against the
+  // subschema the schema's `properties` give it there, without building the object around the
+  // value; nullopt when the schema declares no such pair.
+  std::optional<bool> accepts_member(const std::string& outer, const std::string& inner,
+                                     const nlohmann::json& instance) const;
   const std::string& location() const;
 
  private:
