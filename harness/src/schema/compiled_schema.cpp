@@ -888,19 +888,27 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
   return violations;
 }
 
-bool CompiledSchema::accepts(const nlohmann::json& instance) const {
-  // validate() without the list: valijson stops at the first failure, and nothing is explained.
-  Shape shape = measure(instance, kMaxInstanceDepth);
+namespace {
+
+// validate() without the list: valijson stops at the first failure, and nothing is explained.
+bool accepted_by(const valijson::Subschema& schema, const nlohmann::json& instance) {
+  Shape shape = measure(instance, CompiledSchema::kMaxInstanceDepth);
   if (shape.deep_pointer) return false;
   nlohmann::json rewritten_copy;
   if (shape.misread_numbers) rewritten_copy = with_numbers_rewritten(instance);
   valijson::Validator validator;
   valijson::adapters::NlohmannJsonAdapter target(shape.misread_numbers ? rewritten_copy : instance);
   try {
-    return validator.validate(impl_->schema, target, nullptr);
+    return validator.validate(schema, target, nullptr);
   } catch (const std::exception&) {
     return false;
   }
+}
+
+}  // namespace
+
+bool CompiledSchema::accepts(const nlohmann::json& instance) const {
+  return accepted_by(impl_->schema, instance);
 }
 
 std::optional<bool> CompiledSchema::accepts_member(const std::string& outer,
@@ -915,17 +923,7 @@ std::optional<bool> CompiledSchema::accepts_member(const std::string& outer,
   });
   auto member = impl_->members.find(outer + '\0' + inner);
   if (member == impl_->members.end()) return std::nullopt;
-  Shape shape = measure(instance, kMaxInstanceDepth);
-  if (shape.deep_pointer) return false;
-  nlohmann::json rewritten_copy;
-  if (shape.misread_numbers) rewritten_copy = with_numbers_rewritten(instance);
-  valijson::Validator validator;
-  valijson::adapters::NlohmannJsonAdapter target(shape.misread_numbers ? rewritten_copy : instance);
-  try {
-    return validator.validate(*member->second, target, nullptr);
-  } catch (const std::exception&) {
-    return false;
-  }
+  return accepted_by(*member->second, instance);
 }
 
 const std::string& CompiledSchema::location() const { return impl_->location; }
