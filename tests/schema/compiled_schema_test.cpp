@@ -144,6 +144,15 @@ TEST(CompiledSchema, ReferencesValijsonCannotFollowSafelyAreCompileErrors) {
   EXPECT_THAT(deep, HasSubstr("100000 tokens, more than any document nests"));
   EXPECT_LT(deep.size(), 300u);  // the reference is shown cut short
   EXPECT_NE(refused("#" + std::string(100000, '/')), "compiled");
+  // Found by fuzzing: valijson read "#/" as the root, which refers to itself.
+  try {
+    CompiledSchema::compile(nlohmann::json::parse(R"({"$ref": "#/", "": 8})"), "s");
+    ADD_FAILURE() << "compiled";
+  } catch (const core::Error& e) {
+    EXPECT_THAT(e.diagnostic().message, HasSubstr("has an empty token"));
+  }
+  EXPECT_THAT(refused("https://example.com/s.json#/definitions//a"),
+              HasSubstr("has an empty token"));
   // Within the depth, a pointer is followed as before.
   EXPECT_TRUE(compile(R"({"$ref": "#/definitions/a", "definitions": {"a": {"type": "string"}}})")
                   .accepts("x"));

@@ -415,6 +415,14 @@ void check_reference(const std::string& ref) {
                          " tokens, more than any document nests (" +
                          std::to_string(core::kMaxJsonDepth) + ")");
   }
+  // valijson drops empty tokens: "#/" is the root to it and the member "" to RFC 6901, so a
+  // pointer with one is followed elsewhere than checked, and "#/" beside a member "" loops.
+  const std::string_view fragment = std::string_view(ref).substr(hash + 1);
+  if (fragment.find("//") != std::string_view::npos ||
+      (!fragment.empty() && fragment.back() == '/')) {
+    core::fail_input("schema.compile", "", "",
+                     "reference '" + shown() + "' has an empty token, which is read two ways");
+  }
 }
 
 void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int depth) {
