@@ -59,6 +59,39 @@ TEST(CompiledSchema, DeepInstancesAreRefusedNotOverflowed) {
   EXPECT_TRUE(schema.accepts(fine));
 }
 
+nlohmann::json integers(int count) {
+  nlohmann::json out = nlohmann::json::array();
+  for (int i = 0; i < count; ++i) out.push_back(i);
+  return out;
+}
+
+// A 10 MB response of wrong items was millions of failures: gigabytes, and seconds to list.
+TEST(CompiledSchema, AFloodOfFailuresIsListedUpToABoundThatItNames) {
+  auto schema = compile(R"({"type": "array", "items": {"type": "string"}})");
+  auto violations = schema.validate(integers(200000));
+  ASSERT_GT(violations.size(), 10u);
+  EXPECT_LE(violations.size(), CompiledSchema::kMaxListedFailures + 1);
+  EXPECT_EQ(violations[0].instance_pointer, "/0");
+  EXPECT_EQ(violations[1].instance_pointer, "/1");
+  EXPECT_EQ(violations.back().instance_pointer, "");
+  EXPECT_THAT(violations.back().message, HasSubstr("more failures than conform lists (1000)"));
+  // Below the bound the list is whole, with no such line.
+  EXPECT_EQ(schema.validate(integers(100)).size(), 100u);
+}
+
+TEST(CompiledSchema, ABranchFullOfFailuresDecidesNothingOnItsOwn) {
+  // The first branch fills its list; the second accepts: the instance is valid.
+  auto either = compile(R"({"anyOf": [{"items": {"type": "string"}}, {"type": "array"}]})");
+  EXPECT_THAT(either.validate(integers(5000)), ::testing::IsEmpty());
+  // Both branches fill their lists: invalid, said once at the root.
+  auto neither = compile(R"({"anyOf": [{"items": {"type": "string"}},
+                                       {"items": {"type": "boolean"}}]})");
+  auto violations = neither.validate(integers(5000));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].instance_pointer, "");
+  EXPECT_THAT(violations[0].message, HasSubstr("does not match the schema, and has more failures"));
+}
+
 TEST(CompiledSchema, PatternOnAHugeStringNeitherCrashesNorHangs) {
   auto schema = compile(R"({"type": "string", "pattern": "^(a|b)*$"})");
   std::string huge(5'000'000, 'a');

@@ -44,6 +44,42 @@ constexpr const char* kIntegerMultipleOfKeyword = "x-conform-integer-multiple-of
 // valijson's integer is an int64; JSON Schema's is any number without a fractional part (1e20,
 // a 21-digit integer). `prepare` reads "integer" in `type` as "number" and this keyword.
 constexpr const char* kIntegralKeyword = "x-conform-integral";
+// valijson lists every failure it meets: a 10 MB array of wrong items is millions of failures and
+// gigabytes. `prepare` puts this keyword in every subschema, so that the list is looked at on each
+// visit, and the validation is cut short once it is full.
+constexpr const char* kFailureBudgetKeyword = "x-conform-failure-budget";
+
+// Thrown out of valijson when a failure list is full; not a std::exception, so that nothing on
+// the way catches it as an error.
+struct FailureListFull {};
+
+void check_failure_budget(const valijson::ValidationResults* results) {
+  if (results != nullptr && results->numErrors() >= CompiledSchema::kMaxListedFailures) {
+    throw FailureListFull{};
+  }
+}
+
+class FailureBudgetConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  bool validate(const valijson::adapters::Adapter&, const std::vector<std::string>&,
+                valijson::ValidationResults* results) const override {
+    check_failure_budget(results);
+    return true;
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) FailureBudgetConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(FailureBudgetConstraint); }
+};
+
+class FailureBudgetBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter&) const override {
+    return new FailureBudgetConstraint();
+  }
+};
 
 class PatternConstraint : public valijson::constraints::PolyConstraint {
  public:
@@ -192,6 +228,7 @@ class PropertyNamesConstraint : public valijson::constraints::PolyConstraint {
         where.push_back("[" + name + "]");
         results->pushError(where, "property name '" + name + "' is not allowed by propertyNames: " +
                                       violations.front().message);
+        check_failure_budget(results);
       }
       return results != nullptr;  // without a results list the first failure settles it
     });
@@ -278,6 +315,7 @@ class PatternPropertiesConstraint : public valijson::constraints::PolyConstraint
           where.push_back("[" + token + "]");
         }
         results->pushError(where, message);
+        check_failure_budget(results);
       }
     };
     target.applyToObject([&](const std::string& name, const valijson::adapters::Adapter& value) {
@@ -517,6 +555,7 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int dep
       *it = static_cast<std::uint64_t>(it->get<double>());
     }
   }
+  schema[kFailureBudgetKeyword] = true;
   spec::for_each_subschema(
       schema, [&](nlohmann::json& sub, const std::string&) { prepare(sub, names, depth + 1); });
 }
@@ -824,6 +863,7 @@ CompiledSchema CompiledSchema::compile(nlohmann::json draft7, std::string locati
   parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
   parser.addConstraintBuilder(kIntegerMultipleOfKeyword, new IntegerMultipleOfBuilder());
   parser.addConstraintBuilder(kIntegralKeyword, new IntegralBuilder());
+  parser.addConstraintBuilder(kFailureBudgetKeyword, new FailureBudgetBuilder());
   parser.addConstraintBuilder(kPropertyNamesKeyword, new PropertyNamesBuilder(impl->name_schemas));
   parser.addConstraintBuilder(kPatternPropertiesKeyword,
                               new PatternPropertiesBuilder(impl->name_schemas));
@@ -872,10 +912,21 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(*subject);
   std::vector<Violation> violations;
+  bool cut_short = false;
   try {
     if (validator.validate(impl_->schema, target, &results)) return violations;
+  } catch (const FailureListFull&) {
+    cut_short = true;
   } catch (const std::exception& e) {
     return {{"", impl_->location, std::string("could not be validated: ") + e.what()}};
+  }
+  const std::string stopped = "has more failures than conform lists (" +
+                              std::to_string(kMaxListedFailures) + "); the rest are not shown";
+  if (cut_short && results.numErrors() == 0) {
+    // The list that filled up was a branch's (anyOf, oneOf, if): whether the instance fails at
+    // all is for the whole schema to say, without a list.
+    if (accepts(instance)) return violations;
+    return {{"", impl_->location, "does not match the schema, and " + stopped, "", "", true}};
   }
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {
@@ -893,6 +944,7 @@ std::vector<Violation> CompiledSchema::validate(const nlohmann::json& instance) 
     violation.reason = std::move(plain.reason);
     if (!plain.keyword_pointer.empty()) violation.keyword_location = "#" + plain.keyword_pointer;
   }
+  if (cut_short) violations.push_back({"", impl_->location, stopped, "", "", true});
   return violations;
 }
 

@@ -19,6 +19,8 @@ struct Violation {
   // The keyword that failed, "#/definitions/s3/properties/id/type" in the schema's document
   // (SpecSchemas names it in the description); "" when it could not be told.
   std::string keyword_location{};
+  // The last entry of a list cut short at kMaxListedFailures: it stands for the failures not listed.
+  bool more_not_listed = false;
 
   friend bool operator==(const Violation&, const Violation&) = default;
 };
@@ -32,6 +34,9 @@ using RemoteLoader = std::function<std::optional<nlohmann::json>(const std::stri
 class CompiledSchema {
  public:
   static constexpr int kMaxInstanceDepth = 256;
+  // validate() stops once valijson has noted this many failures (each failing item counts twice:
+  // itself and the array's echo), and says so in a last violation at the root.
+  static constexpr std::size_t kMaxListedFailures = 1000;
 
   // Throws core::Error (code "schema.compile", exit code 2) when the schema is malformed.
   // Takes the document by value: a caller done with it moves it in, and it is kept (to explain
