@@ -131,6 +131,9 @@ LocalServer answering(int status, std::string body, std::string content_type) {
 TEST(HostileServer, DeepBinaryAndCutTextAnswersEndInReportsNotCrashes) {
   std::string accented = "x";
   for (int i = 0; i < 700; ++i) accented += "\xc3\xa9";  // the 1,024-byte cut halves one
+  std::string flood = R"({"id": 1, "tags": [)";          // 500,000 wrong items: 1 MB
+  for (int i = 0; i < 500000; ++i) flood += i ? ",0" : "0";
+  flood += "]}";
   struct Case {
     const char* what;
     int status;
@@ -143,7 +146,9 @@ TEST(HostileServer, DeepBinaryAndCutTextAnswersEndInReportsNotCrashes) {
              "application/json", "not well-formed JSON"},
         Case{"gzip bytes where JSON is declared", 200,
              std::string("\x1f\x8b\x08\x00\xff\xfe\x80", 7), "application/json", "\\x8B"},
-        Case{"accented text cut by the excerpt", 500, accented, "text/plain", "more bytes]"}}) {
+        Case{"accented text cut by the excerpt", 500, accented, "text/plain", "more bytes]"},
+        Case{"a flood of wrong items", 200, flood, "application/json",
+             "body /tags/0: expected string"}}) {
     LocalServer server = answering(c.status, c.body, c.content_type);
     Outputs outputs = run_against(server.url(), "--phases fuzzing");
     EXPECT_EQ(outputs.exit_code, 1) << c.what << outputs.texts["console"];
@@ -151,6 +156,11 @@ TEST(HostileServer, DeepBinaryAndCutTextAnswersEndInReportsNotCrashes) {
     EXPECT_THAT(outputs.texts["junit.xml"], HasSubstr(c.junit_shows)) << c.what;
     EXPECT_THAT(outputs.texts["console"], Not(HasSubstr("internal error"))) << c.what;
   }
+  // The flood's failures beyond the first few are counted, not listed one by one.
+  LocalServer server = answering(200, flood, "application/json");
+  Outputs outputs = run_against(server.url(), "--phases coverage");
+  EXPECT_THAT(outputs.texts["results.json"],
+              ::testing::ContainsRegex("body: more than [0-9]+ more failures, not listed"));
 }
 
 // What curl has no words for is named: interim responses without end, headers past the limits.

@@ -111,6 +111,26 @@ TEST(Checks, ResponseSchemaConformance) {
               SizeIs(1));
 }
 
+std::string keys_with_string_ids(int count) {
+  std::string body = R"({"apikeys": [)";
+  for (int i = 0; i < count; ++i) body += std::string(i ? "," : "") + R"({"id": "x"})";
+  return body + "]}";
+}
+
+TEST(Checks, ResponseSchemaConformanceSaysHowManyFailuresItLeavesOut) {
+  Fixture f;
+  auto seven = f.run(response_schema_conformance, "listApiKeys", 200, keys_with_string_ids(7));
+  ASSERT_THAT(seven, SizeIs(6));
+  EXPECT_EQ(seven[4].pointer, "/apikeys/4/id");
+  EXPECT_EQ(seven[5].message, "body: 2 more failures, not listed");
+  // Past the schema module's bound the count is a floor.
+  auto flood = f.run(response_schema_conformance, "listApiKeys", 200, keys_with_string_ids(5000));
+  ASSERT_THAT(flood, SizeIs(6));
+  EXPECT_THAT(flood[5].message, ::testing::StartsWith("body: more than "));
+  EXPECT_THAT(f.run(response_schema_conformance, "listApiKeys", 200, keys_with_string_ids(5)),
+              SizeIs(5));
+}
+
 TEST(Checks, ResponseHeadersConformance) {
   auto fixture = test::data("mock-headers.yaml");
   spec::Spec spec = spec::Spec::load(fixture);

@@ -91,8 +91,19 @@ std::vector<Failure> response_schema_conformance(const CheckInput& in) {
              "the " + status_text(in.response.status) + " body is not well-formed JSON", ""}};
   }
   std::vector<Failure> failures;
-  for (const auto& v : in.schemas.validate(*media->schema, spec::Direction::response, body)) {
-    if (failures.size() == kMaxViolations) break;
+  const auto violations = in.schemas.validate(*media->schema, spec::Direction::response, body);
+  for (const auto& v : violations) {
+    if (failures.size() == kMaxViolations) {
+      // Said, so that a reader does not take the lines shown for all there are.
+      std::size_t unlisted = violations.size() - kMaxViolations;
+      bool cut_short = violations.back().more_not_listed;
+      if (cut_short) --unlisted;
+      failures.push_back({"response_schema_conformance",
+                          "body: " + std::string(cut_short ? "more than " : "") +
+                              std::to_string(unlisted) + " more failures, not listed",
+                          "", "more failures, not listed"});
+      break;
+    }
     const std::string at = "body " + (v.instance_pointer.empty() ? "/" : v.instance_pointer) + ": ";
     failures.push_back({"response_schema_conformance", at + v.message, v.instance_pointer, v.reason,
                         v.keyword_location.empty() ? v.schema_location : v.keyword_location});
