@@ -2,8 +2,10 @@
 // What the engine's phases share (private to the engine): the run's collaborators, the cases of
 // each operation, and sending, checking and recording. Each phase is a file in phases/ with its
 // row of the catalogue (phase.hpp).
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "conform/core/text.hpp"
 #include "conform/engine/engine.hpp"
@@ -79,24 +81,41 @@ struct Engine::Impl {
   FailureRecord record(const checks::Failure& f, const gen::RequestCase& sent,
                        const transport::Response& response, const transport::Auth& credential,
                        std::uint64_t seed) const {
-    return {.check = f.check,
-            .message = f.message,
-            .pointer = f.pointer,
-            .status = response.status,
+    return with_failure(answer_record(sent, response, credential, seed), f);
+  }
+
+  // What every failure of one answer shares: the request as curl, the case, the response excerpt.
+  FailureRecord answer_record(const gen::RequestCase& sent, const transport::Response& response,
+                              const transport::Auth& credential, std::uint64_t seed) const {
+    return {.status = response.status,
             .curl = session.curl(sent.request, credential),
             .case_summary = summary_of(sent),
             .seed = seed,
-            .response = response_excerpt(response, session.secrets()),
-            .reason = f.reason,
-            .schema_location = f.schema_location};
+            .response = response_excerpt(response, session.secrets())};
+  }
+
+  static FailureRecord with_failure(FailureRecord answer, const checks::Failure& f) {
+    answer.check = f.check;
+    answer.message = f.message;
+    answer.pointer = f.pointer;
+    answer.reason = f.reason;
+    answer.schema_location = f.schema_location;
+    return answer;
+  }
+
+  // False when the phase already holds this failure, or as many as it keeps.
+  static bool would_keep(const PhaseResult& result, const std::string& check,
+                         const std::string& message) {
+    if (result.failures.size() >= kMaxFailuresPerPhase) return false;
+    return std::none_of(result.failures.begin(), result.failures.end(), [&](const auto& existing) {
+      return existing.check == check && existing.message == message;
+    });
   }
 
   void add_failure(PhaseResult& result, FailureRecord failure) const {
-    for (const auto& existing : result.failures) {
-      if (existing.check == failure.check && existing.message == failure.message) return;
-    }
-    if (result.failures.size() < kMaxFailuresPerPhase)
+    if (would_keep(result, failure.check, failure.message)) {
       result.failures.push_back(std::move(failure));
+    }
   }
 
   // Sends fixed cases and checks every answer.
@@ -138,8 +157,13 @@ struct Engine::Impl {
       return true;
     }
     count_sent(op, result, sent, *exchange.response);
+    // The curl line and the response excerpt are made once per answer, and only for a failure
+    // the phase keeps: the excerpt reads the whole body, up to the 10 MB a response may hold.
+    std::optional<FailureRecord> answer;
     for (const auto& f : check(op, sent, *exchange.response)) {
-      add_failure(result, record(f, sent, *exchange.response, credential, seed));
+      if (!would_keep(result, f.check, f.message)) continue;
+      if (!answer) answer = answer_record(sent, *exchange.response, credential, seed);
+      result.failures.push_back(with_failure(*answer, f));
     }
     return true;
   }
