@@ -92,6 +92,23 @@ TEST(CompiledSchema, ABranchFullOfFailuresDecidesNothingOnItsOwn) {
   EXPECT_THAT(violations[0].message, HasSubstr("does not match the schema, and has more failures"));
 }
 
+// valijson compared every pair and listed every equal pair: 5,000 equal items took 292 s and 7 GB.
+TEST(CompiledSchema, UniqueItemsSortsRatherThanComparingEveryPair) {
+  auto schema = compile(R"({"type": "array", "uniqueItems": true})");
+  EXPECT_TRUE(schema.accepts(integers(200000)));
+  nlohmann::json zeros = nlohmann::json::array();
+  for (int i = 0; i < 200000; ++i) zeros.push_back(0);
+  auto violations = schema.validate(zeros);
+  EXPECT_LE(violations.size(), CompiledSchema::kMaxListedFailures + 1);
+  ASSERT_FALSE(violations.empty());
+  EXPECT_EQ(violations[0].instance_pointer, "");
+  EXPECT_EQ(violations[0].reason, "expected unique items, got repeated ones");
+  EXPECT_FALSE(schema.accepts(json(R"([1, {"a": [2]}, 1.0])")));
+  EXPECT_FALSE(schema.accepts(json(R"([{"a": 1, "b": 2}, {"b": 2, "a": 1}])")));
+  EXPECT_TRUE(schema.accepts(json(R"([1, true, "1", [1], {"1": 1}, null, 0, false])")));
+  EXPECT_TRUE(compile(R"({"uniqueItems": false})").accepts(zeros));
+}
+
 TEST(CompiledSchema, PatternOnAHugeStringNeitherCrashesNorHangs) {
   auto schema = compile(R"({"type": "string", "pattern": "^(a|b)*$"})");
   std::string huge(5'000'000, 'a');

@@ -22,6 +22,7 @@
 #include "conform/schema/explain.hpp"
 #include "conform/schema/formats.hpp"
 #include "conform/schema/regex.hpp"
+#include "conform/schema/unique_items.hpp"
 #include "conform/spec/schema_walk.hpp"
 
 namespace conform::schema {
@@ -44,6 +45,8 @@ constexpr const char* kIntegerMultipleOfKeyword = "x-conform-integer-multiple-of
 // valijson's integer is an int64; JSON Schema's is any number without a fractional part (1e20,
 // a 21-digit integer). `prepare` reads "integer" in `type` as "number" and this keyword.
 constexpr const char* kIntegralKeyword = "x-conform-integral";
+// valijson compares every pair of items, and lists every equal pair; see unique_items.hpp.
+constexpr const char* kUniqueItemsKeyword = "x-conform-unique-items";
 // valijson lists every failure it meets: a 10 MB array of wrong items is millions of failures and
 // gigabytes. `prepare` puts this keyword in every subschema, so that the list is looked at on each
 // visit, and the validation is cut short once it is full.
@@ -287,6 +290,42 @@ nlohmann::json to_json(const valijson::adapters::Adapter& value) {
   return nullptr;
 }
 
+class UniqueItemsConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isArray()) return true;
+    std::vector<nlohmann::json> items;
+    target.applyToArray([&](const valijson::adapters::Adapter& item) {
+      items.push_back(to_json(item));
+      return true;
+    });
+    auto repeats = repeated_items(items);
+    if (results) {
+      for (const auto& [first, again] : repeats) {
+        // valijson's wording, which the explanation reads as uniqueItems.
+        results->pushError(context, "Elements at indexes #" + std::to_string(first) + " and #" +
+                                        std::to_string(again) + " violate uniqueness constraint.");
+        check_failure_budget(results);
+      }
+    }
+    return repeats.empty();
+  }
+
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) UniqueItemsConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(UniqueItemsConstraint); }
+};
+
+class UniqueItemsBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter&) const override {
+    return new UniqueItemsConstraint();
+  }
+};
+
 // patternProperties with the additionalProperties that goes with it, matched with bounded effort.
 class PatternPropertiesConstraint : public valijson::constraints::PolyConstraint {
  public:
@@ -518,6 +557,10 @@ void prepare(nlohmann::json& schema, std::vector<nlohmann::json>& names, int dep
     }
     schema.erase("patternProperties");
     schema[kPatternPropertiesKeyword] = std::move(taken);
+  }
+  if (auto it = schema.find("uniqueItems"); it != schema.end() && it->is_boolean()) {
+    if (it->get<bool>()) schema[kUniqueItemsKeyword] = true;
+    schema.erase("uniqueItems");
   }
   if (auto it = schema.find("type"); it != schema.end()) {
     auto is_integer = [](const nlohmann::json& type) { return type == "integer"; };
@@ -864,6 +907,7 @@ CompiledSchema CompiledSchema::compile(nlohmann::json draft7, std::string locati
   parser.addConstraintBuilder(kIntegerMultipleOfKeyword, new IntegerMultipleOfBuilder());
   parser.addConstraintBuilder(kIntegralKeyword, new IntegralBuilder());
   parser.addConstraintBuilder(kFailureBudgetKeyword, new FailureBudgetBuilder());
+  parser.addConstraintBuilder(kUniqueItemsKeyword, new UniqueItemsBuilder());
   parser.addConstraintBuilder(kPropertyNamesKeyword, new PropertyNamesBuilder(impl->name_schemas));
   parser.addConstraintBuilder(kPatternPropertiesKeyword,
                               new PatternPropertiesBuilder(impl->name_schemas));
