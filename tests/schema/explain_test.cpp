@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include "conform/schema/compiled_schema.hpp"
 
@@ -134,6 +135,34 @@ TEST(QuotedValue, CutsLongValuesOnACharacterBoundary) {
   long_text[38] = '\xA9';
   std::string quoted = quoted_value(Json(long_text), 39);
   EXPECT_EQ(quoted, "\"" + std::string(37, 'a') + "…");
+}
+
+// Only the start of a large value is written out; what is shown is the start of its whole text.
+RC_GTEST_PROP(QuotedValue, ShowsTheStartOfTheWholeText, ()) {
+  const auto leaf =
+      rc::gen::oneOf(rc::gen::map(rc::gen::inRange(-1000, 1000), [](int n) { return Json(n); }),
+                     rc::gen::map(rc::gen::container<std::string>(rc::gen::inRange('a', 'e')),
+                                  [](std::string s) { return Json(s); }),
+                     rc::gen::just(Json(nullptr)));
+  const auto inner =
+      rc::gen::oneOf(leaf, rc::gen::map(rc::gen::container<std::vector<Json>>(leaf),
+                                        [](std::vector<Json> v) { return Json(v); }));
+  const Json value = *rc::gen::oneOf(
+      rc::gen::map(rc::gen::container<std::vector<Json>>(inner),
+                   [](std::vector<Json> v) { return Json(v); }),
+      rc::gen::map(rc::gen::container<std::map<std::string, Json>>(
+                       rc::gen::container<std::string>(rc::gen::inRange('a', 'e')), inner),
+                   [](std::map<std::string, Json> m) { return Json(m); }));
+  const auto max_bytes = *rc::gen::inRange<std::size_t>(1, 60);
+  const std::string whole = value.dump();
+  const std::string expected = whole.size() <= max_bytes ? whole : whole.substr(0, max_bytes) + "…";
+  RC_ASSERT(quoted_value(value, max_bytes) == expected);
+}
+
+TEST(QuotedValue, AHugeArrayIsNotWrittenOutWhole) {
+  Json big = Json::array();
+  for (int i = 0; i < 1000000; ++i) big.push_back(i % 10);
+  EXPECT_EQ(quoted_value(big, 12), "[0,1,2,3,4,5…");
 }
 
 }  // namespace

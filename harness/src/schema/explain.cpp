@@ -386,10 +386,35 @@ std::string expectation(const json& schema, const std::string& keyword, const js
   return {};
 }
 
+// The first `budget` values of `value` in document order, in their containers: every value
+// writes at least one byte, so the copy's text begins as the original's for `budget` bytes.
+// Quoting a 10 MB array then costs what its first bytes cost.
+json first_values(const json& value, std::size_t& budget) {
+  if (budget == 0) return json();
+  --budget;
+  if (value.is_array()) {
+    json out = json::array();
+    for (auto it = value.begin(); it != value.end() && budget > 0; ++it) {
+      out.push_back(first_values(*it, budget));
+    }
+    return out;
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (auto it = value.begin(); it != value.end() && budget > 0; ++it) {
+      out[it.key()] = first_values(*it, budget);
+    }
+    return out;
+  }
+  return value;
+}
+
 }  // namespace
 
 std::string quoted_value(const nlohmann::json& value, std::size_t max_bytes) {
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::size_t budget = max_bytes + 1;  // one past: the text then runs over, and is marked cut
+  std::string text =
+      first_values(value, budget).dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() <= max_bytes) return text;
   return std::string(core::utf8_prefix(text, max_bytes)) + "…";
 }
