@@ -38,5 +38,33 @@ TEST(SpecSchemas, OneUncompilableSchemaDoesNotStopTheOthers) {
   EXPECT_FALSE(schemas.accepts(size, spec::Direction::neutral, "zero"));
 }
 
+// A bad pattern in one schema: found in that schema, carried by those that reach it, and the
+// others still compiled together.
+TEST(SpecSchemas, AnErrorIsPlacedWhereItLiesAndTheRestStillValidate) {
+  auto spec = spec::Spec::load(test::data("one-bad-pattern-shared.yaml"), {.thorough = true});
+  SpecSchemas schemas(spec);
+  auto id = [&](const char* name) {
+    return *spec.schemas().find({spec.file(), std::string("/components/schemas/") + name});
+  };
+  constexpr auto kNeutral = spec::Direction::neutral;
+  for (const char* own : {"Bad", "AlsoBad"}) {
+    EXPECT_TRUE(schemas.compile_error(id(own), kNeutral).has_value()) << own;
+    EXPECT_FALSE(schemas.inherits_compile_error(id(own), kNeutral)) << own;
+  }
+  for (const char* reaching : {"UsesBad", "Cycle"}) {
+    auto error = schemas.compile_error(id(reaching), kNeutral);
+    ASSERT_TRUE(error.has_value()) << reaching;
+    EXPECT_NE(error->find("(unclosed"), std::string::npos) << *error;
+    EXPECT_TRUE(schemas.inherits_compile_error(id(reaching), kNeutral)) << reaching;
+    EXPECT_FALSE(schemas.accepts(id(reaching), kNeutral, nlohmann::json::object()));
+  }
+  EXPECT_FALSE(schemas.compile_error(id("Good"), kNeutral).has_value());
+  EXPECT_FALSE(schemas.inherits_compile_error(id("Good"), kNeutral));
+  EXPECT_TRUE(schemas.accepts(id("Good"), kNeutral, nlohmann::json::parse(R"({"n": 1})")));
+  auto violations = schemas.validate(id("Good"), kNeutral, nlohmann::json::parse(R"({"n": "x"})"));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].instance_pointer, "/n");
+}
+
 }  // namespace
 }  // namespace conform::schema

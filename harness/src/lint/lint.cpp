@@ -196,7 +196,8 @@ class Linter {
 
   void check_schemas_compile() {
     for (spec::SchemaId id = 0; id < spec_.schemas().size(); ++id) {
-      if (auto error = schemas_.compile_error(id, spec::Direction::neutral)) {
+      if (auto error = schemas_.compile_error(id, spec::Direction::neutral);
+          error && !schemas_.inherits_compile_error(id, spec::Direction::neutral)) {
         report(Severity::error, "schema.compile", spec_.schemas().location(id), *error);
       }
     }

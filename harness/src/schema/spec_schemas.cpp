@@ -1,6 +1,9 @@
 #include "conform/schema/spec_schemas.hpp"
 
+#include <set>
+
 #include "conform/core/error.hpp"
+#include "conform/spec/schema_walk.hpp"
 
 namespace conform::schema {
 namespace {
@@ -13,10 +16,29 @@ constexpr spec::SchemaId kBucket = 64;
 
 std::string bucket_name(spec::SchemaId id) { return "b" + std::to_string(id / kBucket); }
 
+// The schema's own keywords, each reference read as {}: whether it compiles says whether the
+// schema itself holds what cannot be compiled (an invalid pattern), whatever it references.
+void drop_references(nlohmann::json& schema) {
+  if (!schema.is_object()) return;
+  if (schema.contains("$ref")) {
+    schema = nlohmann::json::object();
+    return;
+  }
+  // Nesting within one entry is bounded by the schema store.
+  spec::for_each_subschema(schema,
+                           [](nlohmann::json& sub, const std::string&) { drop_references(sub); });
+}
+
 }  // namespace
 
+// All schemas of one direction compiled as one document. When that fails, the schemas that fail
+// on their own are found one by one (references read as {}), with those that reach them; the
+// others are compiled together again, with each failing definition read as {}. Only if that too
+// fails is each schema compiled on its own, with what it references.
 struct SpecSchemas::Bundle {
   std::optional<CompiledSchema> compiled;
+  std::map<spec::SchemaId, std::string> failing;  // with `compiled`: the schemas it stands in for
+  std::set<spec::SchemaId> failing_on_their_own;  // of `failing`, those at fault themselves
   std::string error;
 };
 
@@ -35,12 +57,56 @@ const SpecSchemas::Bundle& SpecSchemas::bundle(spec::Direction direction) const 
     properties[bucket_name(id)]["properties"][name] = {{"$ref", "#/definitions/" + name}};
   }
   document["properties"] = std::move(properties);
+  nlohmann::json kept = document;  // the compiler consumes its document
   try {
     slot->compiled = CompiledSchema::compile(std::move(document), spec_.file());
+    return *slot;
   } catch (const core::Error& e) {
     slot->error = e.diagnostic().message;
   }
+  slot->failing = failing_schemas(kept["definitions"], slot->failing_on_their_own);
+  if (slot->failing.empty()) return *slot;  // only together do they fail: schema by schema
+  for (const auto& [id, message] : slot->failing) {
+    kept["definitions"][spec::SchemaStore::definition_name(id)] = nlohmann::json::object();
+  }
+  try {
+    slot->compiled = CompiledSchema::compile(std::move(kept), spec_.file());
+  } catch (const core::Error&) {
+    slot->failing.clear();
+    slot->failing_on_their_own.clear();
+  }
   return *slot;
+}
+
+std::map<spec::SchemaId, std::string> SpecSchemas::failing_schemas(
+    const nlohmann::json& definitions, std::set<spec::SchemaId>& on_their_own) const {
+  const spec::SchemaStore& store = spec_.schemas();
+  std::map<spec::SchemaId, std::string> failing;
+  std::vector<std::vector<spec::SchemaId>> referenced_by(store.size());
+  std::vector<spec::SchemaId> pending;
+  for (spec::SchemaId id = 0; id < store.size(); ++id) {
+    for (spec::SchemaId target : store.references(id)) referenced_by[target].push_back(id);
+    auto own = definitions.find(spec::SchemaStore::definition_name(id));
+    if (own == definitions.end()) continue;
+    nlohmann::json alone = *own;
+    drop_references(alone);
+    try {
+      CompiledSchema::compile(std::move(alone), store.location(id).to_string());
+    } catch (const core::Error& e) {
+      failing.emplace(id, e.diagnostic().message);
+      on_their_own.insert(id);
+      pending.push_back(id);
+    }
+  }
+  // A schema that reaches a failing one fails with it, for the same reason.
+  while (!pending.empty()) {
+    spec::SchemaId id = pending.back();
+    pending.pop_back();
+    for (spec::SchemaId user : referenced_by[id]) {
+      if (failing.emplace(user, failing.at(id)).second) pending.push_back(user);
+    }
+  }
+  return failing;
 }
 
 const SpecSchemas::Compiled& SpecSchemas::single(spec::SchemaId id,
@@ -89,6 +155,10 @@ std::vector<Violation> SpecSchemas::validate(spec::SchemaId id, spec::Direction 
 std::vector<Violation> SpecSchemas::validate_unnamed(spec::SchemaId id, spec::Direction direction,
                                                      const nlohmann::json& instance) const {
   const Bundle& all = bundle(direction);
+  if (auto failed = all.failing.find(id); failed != all.failing.end()) {
+    return {{"", spec_.schemas().location(id).to_string(),
+             "schema cannot be compiled: " + failed->second}};
+  }
   if (all.compiled) {
     const std::string name = spec::SchemaStore::definition_name(id);
     const std::string bucket = bucket_name(id);
@@ -126,6 +196,7 @@ const nlohmann::json& SpecSchemas::standalone(spec::SchemaId id, spec::Direction
 bool SpecSchemas::accepts(spec::SchemaId id, spec::Direction direction,
                           const nlohmann::json& instance) const {
   const Bundle& all = bundle(direction);
+  if (all.failing.contains(id)) return false;
   if (all.compiled) {
     if (auto accepted = all.compiled->accepts_member(
             bucket_name(id), spec::SchemaStore::definition_name(id), instance)) {
@@ -142,10 +213,17 @@ bool SpecSchemas::accepts(spec::SchemaId id, spec::Direction direction,
 
 std::optional<std::string> SpecSchemas::compile_error(spec::SchemaId id,
                                                       spec::Direction direction) const {
-  if (bundle(direction).compiled) return std::nullopt;
+  const Bundle& all = bundle(direction);
+  if (auto failed = all.failing.find(id); failed != all.failing.end()) return failed->second;
+  if (all.compiled) return std::nullopt;
   const Compiled& compiled = single(id, direction);
   if (const auto* error = std::get_if<std::string>(&compiled)) return *error;
   return std::nullopt;
+}
+
+bool SpecSchemas::inherits_compile_error(spec::SchemaId id, spec::Direction direction) const {
+  const Bundle& all = bundle(direction);
+  return all.failing.contains(id) && !all.failing_on_their_own.contains(id);
 }
 
 }  // namespace conform::schema

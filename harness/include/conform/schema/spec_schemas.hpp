@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -14,9 +15,10 @@
 namespace conform::schema {
 
 // The compiled form of a Spec's schemas. All schemas of one direction are compiled together, once,
-// on first use (compiling each on its own would redo the shared parts every time); a spec whose
-// bundle does not compile (an invalid pattern somewhere) falls back to compiling schema by schema,
-// so that one bad schema does not stop the others. Safe to use from many threads.
+// on first use (compiling each on its own would redo the shared parts every time). When that
+// bundle does not compile (an invalid pattern somewhere), the schemas at fault are found, with the
+// schemas that reach them, and the rest compiled together again without them, so that one bad
+// schema does not stop the others. Safe to use from many threads.
 class SpecSchemas {
  public:
   explicit SpecSchemas(const spec::Spec& spec);
@@ -37,11 +39,18 @@ class SpecSchemas {
 
   // Why the schema cannot be compiled, when it cannot.
   std::optional<std::string> compile_error(spec::SchemaId id, spec::Direction direction) const;
+  // Whether that error is known to lie in a schema this one references, not in this one: said
+  // where it lies, it need not be said again for each schema that reaches it.
+  bool inherits_compile_error(spec::SchemaId id, spec::Direction direction) const;
 
  private:
   struct Bundle;
   using Compiled = std::variant<CompiledSchema, std::string>;  // the schema, or why it failed
   const Bundle& bundle(spec::Direction direction) const;
+  // The schemas that cannot be compiled, by why: those whose own keywords fail, and those that
+  // reach one of them. `definitions` is the bundle's.
+  std::map<spec::SchemaId, std::string> failing_schemas(
+      const nlohmann::json& definitions, std::set<spec::SchemaId>& on_their_own) const;
   std::vector<Violation> validate_unnamed(spec::SchemaId id, spec::Direction direction,
                                           const nlohmann::json& instance) const;
   const Compiled& single(spec::SchemaId id, spec::Direction direction) const;
