@@ -59,6 +59,17 @@ TEST(CompiledSchema, DeepInstancesAreRefusedNotOverflowed) {
   EXPECT_TRUE(schema.accepts(fine));
 }
 
+TEST(CompiledSchema, ADeepInstanceIsRefusedAtThePointerWhereItGoesTooDeep) {
+  nlohmann::json deep = 1;
+  for (int i = 0; i < 300; ++i) deep = nlohmann::json{{"k", std::move(deep)}};
+  nlohmann::json instance = nlohmann::json::array({0, {{"a", 1}}, std::move(deep)});
+  auto violations = compile("{}").validate(instance);
+  ASSERT_EQ(violations.size(), 1u);
+  std::string expected = "/2";
+  for (int level = 2; level <= CompiledSchema::kMaxInstanceDepth + 1; ++level) expected += "/k";
+  EXPECT_EQ(violations[0].instance_pointer, expected);
+}
+
 nlohmann::json integers(int count) {
   nlohmann::json out = nlohmann::json::array();
   for (int i = 0; i < count; ++i) out.push_back(i);

@@ -91,7 +91,8 @@ std::vector<Failure> response_schema_conformance(const CheckInput& in) {
              "the " + status_text(in.response.status) + " body is not well-formed JSON", ""}};
   }
   std::vector<Failure> failures;
-  const auto violations = in.schemas.validate(*media->schema, spec::Direction::response, body);
+  const auto violations =
+      in.schemas.validate(*media->schema, spec::Direction::response, std::move(body));
   for (const auto& v : violations) {
     if (failures.size() == kMaxViolations) {
       // Said, so that a reader does not take the lines shown for all there are.

@@ -147,13 +147,21 @@ void name_in_description(Violation& violation, const spec::SchemaStore& store) {
 
 std::vector<Violation> SpecSchemas::validate(spec::SchemaId id, spec::Direction direction,
                                              const nlohmann::json& instance) const {
-  std::vector<Violation> violations = validate_unnamed(id, direction, instance);
+  std::vector<Violation> violations = validate_unnamed(id, direction, instance, nullptr);
+  for (Violation& violation : violations) name_in_description(violation, spec_.schemas());
+  return violations;
+}
+
+std::vector<Violation> SpecSchemas::validate(spec::SchemaId id, spec::Direction direction,
+                                             nlohmann::json&& instance) const {
+  std::vector<Violation> violations = validate_unnamed(id, direction, instance, &instance);
   for (Violation& violation : violations) name_in_description(violation, spec_.schemas());
   return violations;
 }
 
 std::vector<Violation> SpecSchemas::validate_unnamed(spec::SchemaId id, spec::Direction direction,
-                                                     const nlohmann::json& instance) const {
+                                                     const nlohmann::json& instance,
+                                                     nlohmann::json* movable) const {
   const Bundle& all = bundle(direction);
   if (auto failed = all.failing.find(id); failed != all.failing.end()) {
     return {{"", spec_.schemas().location(id).to_string(),
@@ -168,7 +176,7 @@ std::vector<Violation> SpecSchemas::validate_unnamed(spec::SchemaId id, spec::Di
     const std::string location = spec_.schemas().location(id).to_string();
     const std::string prefix = "/" + bucket + "/" + name;
     nlohmann::json wrapped = nlohmann::json::object();
-    wrapped[bucket][name] = instance;
+    wrapped[bucket][name] = movable != nullptr ? std::move(*movable) : instance;
     std::vector<Violation> violations = all.compiled->validate(wrapped);
     for (Violation& violation : violations) {
       if (violation.instance_pointer.rfind(prefix, 0) == 0) {

@@ -19,7 +19,8 @@ struct Violation {
   // The keyword that failed, "#/definitions/s3/properties/id/type" in the schema's document
   // (SpecSchemas names it in the description); "" when it could not be told.
   std::string keyword_location{};
-  // The last entry of a list cut short at kMaxListedFailures: it stands for the failures not listed.
+  // The last entry of a list cut short at kMaxListedFailures: it stands for the failures not
+  // listed.
   bool more_not_listed = false;
 
   friend bool operator==(const Violation&, const Violation&) = default;
