@@ -114,6 +114,11 @@ TEST(CompiledSchema, UniqueItemsSortsRatherThanComparingEveryPair) {
   ASSERT_FALSE(violations.empty());
   EXPECT_EQ(violations[0].instance_pointer, "");
   EXPECT_EQ(violations[0].reason, "expected unique items, got repeated ones");
+  EXPECT_EQ(violations[0].message, "expected unique items, got item 1 equal to item 0");
+  auto one = schema.validate(json(R"([3, "a", 3.0, "b", "a"])"));
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].message, "expected unique items, got item 2 equal to item 0");
+  EXPECT_EQ(one[1].message, "expected unique items, got item 4 equal to item 1");
   EXPECT_FALSE(schema.accepts(json(R"([1, {"a": [2]}, 1.0])")));
   EXPECT_FALSE(schema.accepts(json(R"([{"a": 1, "b": 2}, {"b": 2, "a": 1}])")));
   EXPECT_TRUE(schema.accepts(json(R"([1, true, "1", [1], {"1": 1}, null, 0, false])")));

@@ -386,6 +386,26 @@ std::string expectation(const json& schema, const std::string& keyword, const js
   return {};
 }
 
+// "expected unique items, got item 4 equal to item 1", from the validator's "Elements at indexes
+// #1 and #4 violate uniqueness constraint."; `plain` when the description says no indexes.
+std::string which_items_repeat(const std::string& description, const std::string& plain) {
+  const std::string marker = "Elements at indexes #";
+  if (description.rfind(marker, 0) != 0) return plain;
+  std::size_t first_end = description.find(' ', marker.size());
+  std::size_t second = description.find('#', marker.size());
+  if (first_end == std::string::npos || second == std::string::npos) return plain;
+  std::size_t second_end = description.find(' ', second);
+  if (second_end == std::string::npos) return plain;
+  std::string first_index = description.substr(marker.size(), first_end - marker.size());
+  std::string again_index = description.substr(second + 1, second_end - second - 1);
+  auto digits = [](const std::string& text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(first_index) || !digits(again_index)) return plain;
+  return "expected unique items, got item " + again_index + " equal to item " + first_index;
+}
+
 // The first `budget` values of `value` in document order, in their containers: every value
 // writes at least one byte, so the copy's text begins as the original's for `budget` bytes.
 // Quoting a 10 MB array then costs what its first bytes cost.
@@ -480,6 +500,7 @@ Explanation explain(const nlohmann::json& document, const nlohmann::json& instan
   Explanation out;
   out.message = expectation(*chosen->schema, keyword, value, name, out.reason);
   if (out.message.empty()) return fallback;
+  if (keyword == "uniqueItems") out.message = which_items_repeat(description, out.message);
   out.keyword_pointer = core::append_pointer(chosen->pointer, keyword);
   return out;
 }
