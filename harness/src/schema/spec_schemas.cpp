@@ -50,20 +50,24 @@ const SpecSchemas::Bundle& SpecSchemas::bundle(spec::Direction direction) const 
   auto& slot = bundles_[static_cast<std::size_t>(direction)];
   if (slot) return *slot;
   slot = std::make_unique<Bundle>();
-  nlohmann::json document = spec_.schemas().bundle(direction);
-  nlohmann::json properties = nlohmann::json::object();
-  for (spec::SchemaId id = 0; id < spec_.schemas().size(); ++id) {
-    const std::string name = spec::SchemaStore::definition_name(id);
-    properties[bucket_name(id)]["properties"][name] = {{"$ref", "#/definitions/" + name}};
-  }
-  document["properties"] = std::move(properties);
-  nlohmann::json kept = document;  // the compiler consumes its document
+  auto make_document = [&] {
+    nlohmann::json document = spec_.schemas().bundle(direction);
+    nlohmann::json properties = nlohmann::json::object();
+    for (spec::SchemaId id = 0; id < spec_.schemas().size(); ++id) {
+      const std::string name = spec::SchemaStore::definition_name(id);
+      properties[bucket_name(id)]["properties"][name] = {{"$ref", "#/definitions/" + name}};
+    }
+    document["properties"] = std::move(properties);
+    return document;
+  };
   try {
-    slot->compiled = CompiledSchema::compile(std::move(document), spec_.file());
+    slot->compiled = CompiledSchema::compile(make_document(), spec_.file());
     return *slot;
   } catch (const core::Error& e) {
     slot->error = e.diagnostic().message;
   }
+  // The compiler took the document: made again, as only a description at fault needs it twice.
+  nlohmann::json kept = make_document();
   slot->failing = failing_schemas(kept["definitions"], slot->failing_on_their_own);
   if (slot->failing.empty()) return *slot;  // only together do they fail: schema by schema
   for (const auto& [id, message] : slot->failing) {
