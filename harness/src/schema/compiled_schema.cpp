@@ -62,29 +62,35 @@ void check_failure_budget(const valijson::ValidationResults* results) {
   }
 }
 
-class FailureBudgetConstraint : public valijson::constraints::PolyConstraint {
+// valijson copies each constraint into memory it owns: ours are copied as what they are.
+template <typename Derived>
+class OwnConstraint : public valijson::constraints::PolyConstraint {
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) Derived(static_cast<const Derived&>(*this));
+  }
+  size_t sizeOf() const override { return sizeof(Derived); }
+};
+
+// Builds a constraint that takes nothing from its keyword's value.
+template <typename Made>
+class PlainBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter&) const override {
+    return new Made();
+  }
+};
+
+class FailureBudgetConstraint : public OwnConstraint<FailureBudgetConstraint> {
  public:
   bool validate(const valijson::adapters::Adapter&, const std::vector<std::string>&,
                 valijson::ValidationResults* results) const override {
     check_failure_budget(results);
     return true;
   }
-
- private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) FailureBudgetConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(FailureBudgetConstraint); }
 };
 
-class FailureBudgetBuilder : public valijson::ConstraintBuilder {
- public:
-  valijson::constraints::Constraint* make(const valijson::adapters::Adapter&) const override {
-    return new FailureBudgetConstraint();
-  }
-};
-
-class PatternConstraint : public valijson::constraints::PolyConstraint {
+class PatternConstraint : public OwnConstraint<PatternConstraint> {
  public:
   explicit PatternConstraint(Regex regex) : regex_(std::move(regex)) {}
 
@@ -109,15 +115,10 @@ class PatternConstraint : public valijson::constraints::PolyConstraint {
   }
 
  private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) PatternConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(PatternConstraint); }
-
   Regex regex_;
 };
 
-class FormatConstraint : public valijson::constraints::PolyConstraint {
+class FormatConstraint : public OwnConstraint<FormatConstraint> {
  public:
   explicit FormatConstraint(std::string format) : format_(std::move(format)) {}
 
@@ -131,16 +132,11 @@ class FormatConstraint : public valijson::constraints::PolyConstraint {
   }
 
  private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) FormatConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(FormatConstraint); }
-
   std::string format_;
 };
 
 // multipleOf with an integer divisor, exact for integers and for doubles of any size.
-class IntegerMultipleOfConstraint : public valijson::constraints::PolyConstraint {
+class IntegerMultipleOfConstraint : public OwnConstraint<IntegerMultipleOfConstraint> {
  public:
   explicit IntegerMultipleOfConstraint(double divisor) : divisor_(divisor) {
     if (divisor < 9223372036854775808.0) exact_ = static_cast<std::int64_t>(divisor);
@@ -165,11 +161,6 @@ class IntegerMultipleOfConstraint : public valijson::constraints::PolyConstraint
   }
 
  private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) IntegerMultipleOfConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(IntegerMultipleOfConstraint); }
-
   double divisor_;
   std::optional<std::int64_t> exact_;
 };
@@ -185,7 +176,7 @@ class IntegerMultipleOfBuilder : public valijson::ConstraintBuilder {
   }
 };
 
-class IntegralConstraint : public valijson::constraints::PolyConstraint {
+class IntegralConstraint : public OwnConstraint<IntegralConstraint> {
  public:
   bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
                 valijson::ValidationResults* results) const override {
@@ -196,24 +187,11 @@ class IntegralConstraint : public valijson::constraints::PolyConstraint {
     if (results) results->pushError(context, "Value type not permitted by 'type' constraint.");
     return false;
   }
-
- private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) IntegralConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(IntegralConstraint); }
-};
-
-class IntegralBuilder : public valijson::ConstraintBuilder {
- public:
-  valijson::constraints::Constraint* make(const valijson::adapters::Adapter&) const override {
-    return new IntegralConstraint();
-  }
 };
 
 using NameSchemas = std::vector<std::shared_ptr<const CompiledSchema>>;
 
-class PropertyNamesConstraint : public valijson::constraints::PolyConstraint {
+class PropertyNamesConstraint : public OwnConstraint<PropertyNamesConstraint> {
  public:
   explicit PropertyNamesConstraint(std::shared_ptr<const CompiledSchema> names)
       : names_(std::move(names)) {}
@@ -239,11 +217,6 @@ class PropertyNamesConstraint : public valijson::constraints::PolyConstraint {
   }
 
  private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) PropertyNamesConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(PropertyNamesConstraint); }
-
   std::shared_ptr<const CompiledSchema> names_;
 };
 
@@ -290,7 +263,7 @@ nlohmann::json to_json(const valijson::adapters::Adapter& value) {
   return nullptr;
 }
 
-class UniqueItemsConstraint : public valijson::constraints::PolyConstraint {
+class UniqueItemsConstraint : public OwnConstraint<UniqueItemsConstraint> {
  public:
   bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
                 valijson::ValidationResults* results) const override {
@@ -311,23 +284,10 @@ class UniqueItemsConstraint : public valijson::constraints::PolyConstraint {
     }
     return repeats.empty();
   }
-
- private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) UniqueItemsConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(UniqueItemsConstraint); }
-};
-
-class UniqueItemsBuilder : public valijson::ConstraintBuilder {
- public:
-  valijson::constraints::Constraint* make(const valijson::adapters::Adapter&) const override {
-    return new UniqueItemsConstraint();
-  }
 };
 
 // patternProperties with the additionalProperties that goes with it, matched with bounded effort.
-class PatternPropertiesConstraint : public valijson::constraints::PolyConstraint {
+class PatternPropertiesConstraint : public OwnConstraint<PatternPropertiesConstraint> {
  public:
   struct Pattern {
     Regex regex;
@@ -391,11 +351,6 @@ class PatternPropertiesConstraint : public valijson::constraints::PolyConstraint
   }
 
  private:
-  valijson::constraints::Constraint* cloneInto(void* memory) const override {
-    return new (memory) PatternPropertiesConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(PatternPropertiesConstraint); }
-
   std::vector<Pattern> patterns_;
   std::set<std::string> declared_;
   std::variant<bool, std::shared_ptr<const CompiledSchema>> additional_;
@@ -905,9 +860,9 @@ CompiledSchema CompiledSchema::compile(nlohmann::json draft7, std::string locati
   parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
   parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
   parser.addConstraintBuilder(kIntegerMultipleOfKeyword, new IntegerMultipleOfBuilder());
-  parser.addConstraintBuilder(kIntegralKeyword, new IntegralBuilder());
-  parser.addConstraintBuilder(kFailureBudgetKeyword, new FailureBudgetBuilder());
-  parser.addConstraintBuilder(kUniqueItemsKeyword, new UniqueItemsBuilder());
+  parser.addConstraintBuilder(kIntegralKeyword, new PlainBuilder<IntegralConstraint>());
+  parser.addConstraintBuilder(kFailureBudgetKeyword, new PlainBuilder<FailureBudgetConstraint>());
+  parser.addConstraintBuilder(kUniqueItemsKeyword, new PlainBuilder<UniqueItemsConstraint>());
   parser.addConstraintBuilder(kPropertyNamesKeyword, new PropertyNamesBuilder(impl->name_schemas));
   parser.addConstraintBuilder(kPatternPropertiesKeyword,
                               new PatternPropertiesBuilder(impl->name_schemas));
