@@ -1,5 +1,6 @@
 #include "conform/runner/interrupt.hpp"
 
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -31,7 +32,15 @@ void stop_on_signals() {
 
 void become_shard() {
   g_is_shard = true;
+  stop_on_signals();
   prctl(PR_SET_PDEATHSIG, SIGTERM);
+  // The parent starts its shards with these signals blocked: one sent while the shard was still
+  // starting has waited for the handlers above instead of killing it before it wrote anything.
+  sigset_t stopping;
+  sigemptyset(&stopping);
+  sigaddset(&stopping, SIGINT);
+  sigaddset(&stopping, SIGTERM);
+  sigprocmask(SIG_UNBLOCK, &stopping, nullptr);
 }
 
 }  // namespace conform::runner

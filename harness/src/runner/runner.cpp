@@ -173,8 +173,13 @@ core::ExitCode verdict(const report::RunResults& results) {
 
 RunOutcome run(const RunConfig& given, const RunContext& context) {
   std::ostream& out = *context.out;
-  // A --jobs shard takes its whole run from its parent's plan.
-  const RunConfig config = given.shard_plan.empty() ? given : take_shard_plan(given.shard_plan);
+  // A --jobs shard takes its whole run from its parent's plan, and stops with its parent from the
+  // start: a signal while it loads the description still leaves its parent results to merge.
+  const bool shard_child = !given.shard_plan.empty();
+  if (shard_child) end_with_parent();
+  const RunConfig config = shard_child ? take_shard_plan(given.shard_plan) : given;
+  std::optional<OrphanedShardCleanup> orphan_cleanup;
+  if (shard_child) orphan_cleanup.emplace(config.shard_results);
   const spec::Spec spec = spec::Spec::load(config.spec);
   auto operations = engine::select(spec, config.selection);
   if (!lint::usable(spec, operations, "running", true, std::cerr)) {
@@ -217,8 +222,6 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
     }
   }
   const auto started = std::chrono::steady_clock::now();
-  const bool shard_child = !config.shard_results.empty();
-  if (shard_child) end_with_parent();
   report::ConsoleStyle style;
   const bool terminal = context.out == &std::cout && isatty(STDOUT_FILENO) != 0;
   style.colour = report::wants_colour(terminal, config.no_colour);
@@ -239,7 +242,8 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
         << (sharded ? " in " + std::to_string(config.jobs) + " shards" : std::string()) << ", seed "
         << run_options.seed << std::endl;
   }
-  require_reachable(transport, config.wait_for_target);
+  // A shard's parent found the target before starting it; an interrupted shard still writes.
+  if (!shard_child) require_reachable(transport, config.wait_for_target);
   suites::SuiteContext suite_context(spec, schemas, transport, run_options);
   // A refused credential stops the run before the bulk: every answer would be a declared 401.
   bool stopped = false;
@@ -297,12 +301,6 @@ RunOutcome run(const RunConfig& given, const RunContext& context) {
     report::write_atomically(
         config.shard_results,
         report::to_json(results).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    if (parent_gone()) {
-      // Nobody merges it: the last shard to end removes the folder the parent made.
-      std::error_code ignored;
-      std::filesystem::remove(config.shard_results, ignored);
-      std::filesystem::remove(std::filesystem::path(config.shard_results).parent_path(), ignored);
-    }
   } else {
     if (config.fail_on_unexercised) fail_unexercised(results);
     if (config.fail_under_coverage > 0) gate_coverage(results, config.fail_under_coverage);

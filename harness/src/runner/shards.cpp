@@ -1,6 +1,7 @@
 #include "conform/runner/shards.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,6 +95,14 @@ void end_with_parent() {
   if (parent_gone()) interrupted() = true;
 }
 
+OrphanedShardCleanup::~OrphanedShardCleanup() {
+  if (!parent_gone()) return;
+  // Nobody merges what it leaves: the last shard to end removes the folder the parent made.
+  std::error_code ignored;
+  std::filesystem::remove(results_, ignored);
+  std::filesystem::remove(results_.parent_path(), ignored);
+}
+
 // --jobs: the same command in N processes, one GoogleTest shard each; their results merged.
 report::RunResults run_shards(const RunConfig& options, std::uint64_t seed,
                               const std::string& program) {
@@ -103,6 +112,16 @@ report::RunResults run_shards(const RunConfig& options, std::uint64_t seed,
   std::filesystem::permissions(directory, std::filesystem::perms::owner_all);
   std::vector<pid_t> children;
   std::vector<std::filesystem::path> files;
+  // A shard starts with SIGINT and SIGTERM blocked and unblocks them once it handles them: a signal
+  // passed on while it loads the description would otherwise end it with nothing written.
+  posix_spawnattr_t held;
+  posix_spawnattr_init(&held);
+  sigset_t stopping;
+  sigemptyset(&stopping);
+  sigaddset(&stopping, SIGINT);
+  sigaddset(&stopping, SIGTERM);
+  posix_spawnattr_setsigmask(&held, &stopping);
+  posix_spawnattr_setflags(&held, POSIX_SPAWN_SETSIGMASK);
   for (int shard = 0; shard < options.jobs; ++shard) {
     // The shard's run is the parent's, less what only the parent does: writing the reports,
     // running the suites, sharding.
@@ -137,11 +156,13 @@ report::RunResults run_shards(const RunConfig& options, std::uint64_t seed,
     for (auto& e : env) env_c.push_back(e.data());
     env_c.push_back(nullptr);
     pid_t pid = 0;
-    if (posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv_c.data(), env_c.data()) != 0) {
+    if (posix_spawn(&pid, program.c_str(), nullptr, &held, argv_c.data(), env_c.data()) != 0) {
+      posix_spawnattr_destroy(&held);
       core::fail_input("run.jobs", "", "", "cannot start a shard process");
     }
     children.push_back(pid);
   }
+  posix_spawnattr_destroy(&held);
   // Ctrl-C in a terminal reaches the whole process group; a signal sent to this process alone
   // is passed on, so that every shard stops within a second and writes what it has.
   std::vector<int> statuses(children.size(), 0);
@@ -167,6 +188,11 @@ report::RunResults run_shards(const RunConfig& options, std::uint64_t seed,
     int status = statuses[i];
     std::ifstream in(files[i]);
     auto json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_discarded() && interrupted().load()) {
+      // Stopped before it could write (a supervisor's SIGKILL): the run says it was interrupted.
+      merged.interrupted = true;
+      continue;
+    }
     if (json.is_discarded()) {
       std::error_code ignored;
       std::filesystem::remove_all(directory, ignored);

@@ -13,8 +13,9 @@ std::atomic<bool>& interrupted();
 // which always writes its results and leaves the decision to its parent.
 void stop_on_signals();
 
-// This process is a --jobs shard: it is sent SIGTERM when its parent ends, however it ends, and
-// a second signal does not end it early.
+// This process is a --jobs shard: it stops on signals from now on (those sent while it started
+// were held for it, see run_shards), is sent SIGTERM when its parent ends, however it ends, and a
+// second signal does not end it early.
 void become_shard();
 
 }  // namespace conform::runner

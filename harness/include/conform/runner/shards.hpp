@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "conform/report/results.hpp"
 #include "conform/runner/run_config.hpp"
@@ -13,7 +14,7 @@ namespace conform::runner {
 // shard each, and their results merged in the order the shards end. Each child receives its whole
 // run as a plan file: the parent's configuration with the seed fixed, no outputs, no suites, no
 // further sharding. A signal to this process is passed on to the children, which write what they
-// have. Throws core::Error when a shard stops without results.
+// have. Throws core::Error when a shard stops without results, unless the run was interrupted.
 report::RunResults run_shards(const RunConfig& config, std::uint64_t seed,
                               const std::string& program = "/proc/self/exe");
 
@@ -30,5 +31,18 @@ RunConfig take_shard_plan(const std::filesystem::path& file);
 void end_with_parent();
 // In a shard whose parent is gone: nobody will merge its results.
 bool parent_gone();
+
+// Held by a shard for its whole run: however the shard ends, when its parent is gone nobody will
+// merge what it leaves, and the last shard to end removes the folder the parent made.
+class OrphanedShardCleanup {
+ public:
+  explicit OrphanedShardCleanup(std::filesystem::path results) : results_(std::move(results)) {}
+  ~OrphanedShardCleanup();
+  OrphanedShardCleanup(const OrphanedShardCleanup&) = delete;
+  OrphanedShardCleanup& operator=(const OrphanedShardCleanup&) = delete;
+
+ private:
+  std::filesystem::path results_;
+};
 
 }  // namespace conform::runner
