@@ -92,7 +92,7 @@ pid_t start_slow_sharded_run(const MockProcess& mock, std::vector<std::string> e
   return start_run(args);
 }
 
-// Sends `signal` to the parent alone, as `kill` or a supervisor would, `after` its shards started,
+// Sends SIGINT to the parent alone, as `kill` or a supervisor would, `after` its shards started,
 // and says whether the run ended with exit 130 and a JUnit report that says it was interrupted.
 void expect_shards_stop_on_a_signal_to_the_parent(std::chrono::milliseconds after) {
   MockProcess mock(project_spec(), {"--fault", "slow_responses"});

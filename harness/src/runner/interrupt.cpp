@@ -1,6 +1,5 @@
 #include "conform/runner/interrupt.hpp"
 
-#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -25,6 +24,14 @@ void on_signal(int) {
 
 std::atomic<bool>& interrupted() { return g_interrupted; }
 
+sigset_t stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
 void stop_on_signals() {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -36,11 +43,8 @@ void become_shard() {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   // The parent starts its shards with these signals blocked: one sent while the shard was still
   // starting has waited for the handlers above instead of killing it before it wrote anything.
-  sigset_t stopping;
-  sigemptyset(&stopping);
-  sigaddset(&stopping, SIGINT);
-  sigaddset(&stopping, SIGTERM);
-  sigprocmask(SIG_UNBLOCK, &stopping, nullptr);
+  const sigset_t held = stop_signals();
+  sigprocmask(SIG_UNBLOCK, &held, nullptr);
 }
 
 }  // namespace conform::runner

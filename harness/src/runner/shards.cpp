@@ -1,7 +1,6 @@
 #include "conform/runner/shards.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,6 +83,26 @@ pid_t shard_parent() {
   return text == nullptr ? 0 : static_cast<pid_t>(std::atol(text));
 }
 
+// posix_spawn's attributes for a shard: it starts with the stop signals blocked, so that one passed
+// on while it loads the description waits for its handlers instead of ending it with nothing
+// written (it unblocks them in become_shard).
+class SignalsHeldAtSpawn {
+ public:
+  SignalsHeldAtSpawn() {
+    posix_spawnattr_init(&attributes_);
+    const sigset_t held = stop_signals();
+    posix_spawnattr_setsigmask(&attributes_, &held);
+    posix_spawnattr_setflags(&attributes_, POSIX_SPAWN_SETSIGMASK);
+  }
+  ~SignalsHeldAtSpawn() { posix_spawnattr_destroy(&attributes_); }
+  SignalsHeldAtSpawn(const SignalsHeldAtSpawn&) = delete;
+  SignalsHeldAtSpawn& operator=(const SignalsHeldAtSpawn&) = delete;
+  const posix_spawnattr_t* get() const { return &attributes_; }
+
+ private:
+  posix_spawnattr_t attributes_;
+};
+
 }  // namespace
 
 bool parent_gone() { return shard_parent() != 0 && getppid() != shard_parent(); }
@@ -112,16 +131,7 @@ report::RunResults run_shards(const RunConfig& options, std::uint64_t seed,
   std::filesystem::permissions(directory, std::filesystem::perms::owner_all);
   std::vector<pid_t> children;
   std::vector<std::filesystem::path> files;
-  // A shard starts with SIGINT and SIGTERM blocked and unblocks them once it handles them: a signal
-  // passed on while it loads the description would otherwise end it with nothing written.
-  posix_spawnattr_t held;
-  posix_spawnattr_init(&held);
-  sigset_t stopping;
-  sigemptyset(&stopping);
-  sigaddset(&stopping, SIGINT);
-  sigaddset(&stopping, SIGTERM);
-  posix_spawnattr_setsigmask(&held, &stopping);
-  posix_spawnattr_setflags(&held, POSIX_SPAWN_SETSIGMASK);
+  const SignalsHeldAtSpawn held;
   for (int shard = 0; shard < options.jobs; ++shard) {
     // The shard's run is the parent's, less what only the parent does: writing the reports,
     // running the suites, sharding.
@@ -156,13 +166,11 @@ report::RunResults run_shards(const RunConfig& options, std::uint64_t seed,
     for (auto& e : env) env_c.push_back(e.data());
     env_c.push_back(nullptr);
     pid_t pid = 0;
-    if (posix_spawn(&pid, program.c_str(), nullptr, &held, argv_c.data(), env_c.data()) != 0) {
-      posix_spawnattr_destroy(&held);
+    if (posix_spawn(&pid, program.c_str(), nullptr, held.get(), argv_c.data(), env_c.data()) != 0) {
       core::fail_input("run.jobs", "", "", "cannot start a shard process");
     }
     children.push_back(pid);
   }
-  posix_spawnattr_destroy(&held);
   // Ctrl-C in a terminal reaches the whole process group; a signal sent to this process alone
   // is passed on, so that every shard stops within a second and writes what it has.
   std::vector<int> statuses(children.size(), 0);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <signal.h>
+
 #include <atomic>
 
 namespace conform::runner {
@@ -12,6 +14,10 @@ std::atomic<bool>& interrupted();
 // its reports; a second one exits at once with the interrupted exit code, except in a --jobs shard,
 // which always writes its results and leaves the decision to its parent.
 void stop_on_signals();
+
+// SIGINT and SIGTERM, the signals that stop a run: a parent starts its shards with them blocked,
+// and a shard unblocks them in become_shard, once it handles them.
+sigset_t stop_signals();
 
 // This process is a --jobs shard: it stops on signals from now on (those sent while it started
 // were held for it, see run_shards), is sent SIGTERM when its parent ends, however it ends, and a
